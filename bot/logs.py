@@ -1,0 +1,126 @@
+"""structlog set-up: JSON in production, console in development, secrets redacted everywhere.
+
+Request-scoped context (trace id, Slack user and channel) rides on structlog's contextvars.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from typing import Any, TextIO
+
+import structlog
+from structlog.typing import EventDict, Processor, WrappedLogger
+
+REDACTED = "[redacted]"
+
+# Values that are secrets whatever field they hide in.
+_SECRET_PATTERNS = (
+    re.compile(r"xox[abposr]-[A-Za-z0-9-]{6,}"),  # Slack bot/user/legacy tokens
+    re.compile(r"xapp-[A-Za-z0-9-]{6,}"),  # Slack app-level tokens
+    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}"),  # Authorization: Bearer ...
+    re.compile(r"(?i)(x-api-token[\"']?\s*[:=]\s*[\"']?)[A-Za-z0-9._~+/=-]{6,}"),
+    re.compile(r"v0=[0-9a-f]{64}"),  # Slack request signatures
+)
+# Field names whose whole value is a secret.
+_SECRET_KEYS = re.compile(
+    r"(?i)(token|secret|password|passwd|authorization|api[_-]?key|signature|cookie)"
+)
+
+
+class Redactor:
+    """A structlog processor that removes secrets from every value of every event."""
+
+    def __init__(self, known_secrets: Iterable[str] = ()) -> None:
+        self._known = tuple(
+            sorted({s for s in known_secrets if len(s) >= 4}, key=len, reverse=True)
+        )
+
+    def scrub_text(self, text: str) -> str:
+        for secret in self._known:
+            text = text.replace(secret, REDACTED)
+        for pattern in _SECRET_PATTERNS:
+            text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + REDACTED, text)
+        return text
+
+    def scrub(self, value: Any, key: str = "") -> Any:
+        if key and _SECRET_KEYS.search(key) and value not in (None, "", False):
+            return REDACTED
+        if isinstance(value, str):
+            return self.scrub_text(value)
+        if isinstance(value, Mapping):
+            return {k: self.scrub(v, str(k)) for k, v in value.items()}
+        if isinstance(value, list | tuple | set | frozenset):
+            return [self.scrub(v) for v in value]
+        if isinstance(value, bytes | int | float | bool) or value is None:
+            return value
+        return self.scrub_text(repr(value))
+
+    def __call__(self, logger: WrappedLogger, name: str, event_dict: EventDict) -> EventDict:
+        return {k: self.scrub(v, k if k != "event" else "") for k, v in event_dict.items()}
+
+
+def _render_exception_then_redact(redactor: Redactor) -> list[Processor]:
+    # Tracebacks are rendered to text first, so the redactor sees (and scrubs) them too.
+    return [structlog.processors.format_exc_info, redactor]
+
+
+def configure_logging(
+    *,
+    level: str = "INFO",
+    fmt: str | None = None,
+    secrets: Iterable[str] = (),
+    stream: TextIO | None = None,
+) -> None:
+    """Configure structlog (and stdlib logging through it) once, at start-up."""
+    out = stream or sys.stderr
+    use_console = fmt == "console" or (fmt is None and out.isatty())
+    redactor = Redactor(secrets)
+    shared: list[Processor] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        *_render_exception_then_redact(redactor),
+    ]
+    renderer: Processor = (
+        structlog.dev.ConsoleRenderer(colors=out.isatty())
+        if use_console
+        else structlog.processors.JSONRenderer()
+    )
+    structlog.configure(
+        processors=[*shared, renderer],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
+        logger_factory=structlog.PrintLoggerFactory(out),
+        cache_logger_on_first_use=False,
+    )
+    # Libraries that log through the stdlib (uvicorn, slack_bolt, arq) go through the same chain.
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            processor=renderer,
+            foreign_pre_chain=[
+                structlog.stdlib.add_logger_name,
+                structlog.processors.add_log_level,
+                structlog.processors.TimeStamper(fmt="iso", utc=True),
+                *_render_exception_then_redact(redactor),
+            ],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+def bind_request(**context: Any) -> None:
+    """Bind request-scoped context (trace_id, slack_user, slack_channel) for this task."""
+    structlog.contextvars.bind_contextvars(**context)
+
+
+def clear_request() -> None:
+    structlog.contextvars.clear_contextvars()
+
+
+def get_logger(name: str | None = None) -> Any:
+    return structlog.get_logger(name)

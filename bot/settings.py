@@ -1,0 +1,167 @@
+"""Every qbx setting, read once at start-up from the environment (and `.env`), nowhere else.
+
+Bad settings stop start-up with one `ConfigError` that lists every bad field and how to fix it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AnyHttpUrl,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+CommaList = Annotated[tuple[str, ...], NoDecode]
+
+
+class LogFormat(StrEnum):
+    JSON = "json"
+    CONSOLE = "console"
+
+
+class LogLevel(StrEnum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
+class Settings(BaseSettings):
+    """qbx's configuration. Field names are the environment variable names."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+        case_sensitive=False,
+    )
+
+    # --- Qboxmail -------------------------------------------------------------------------
+    qboxmail_api_url: AnyHttpUrl = Field(
+        default=AnyHttpUrl("https://api.qboxmail.com"),
+        description="Management API host; the client adds the /api/... paths.",
+    )
+    qboxmail_api_token: SecretStr | None = Field(
+        default=None,
+        description="Management API token (X-Api-Token). Unset: the embedded simulator is used.",
+    )
+    qboxmail_send_api_url: AnyHttpUrl = Field(
+        default=AnyHttpUrl("https://api.qboxmail.com/v1"),
+        description="Send API base, including /v1.",
+    )
+    qboxmail_connect_timeout: float = Field(default=3.0, gt=0, le=60)
+    qboxmail_read_timeout: float = Field(default=10.0, gt=0, le=300)
+    qboxmail_retry_budget: float = Field(
+        default=20.0, ge=0, le=300, description="Seconds a GET may spend retrying in all."
+    )
+    qboxmail_max_retries: int = Field(default=4, ge=0, le=10)
+    qboxmail_max_connections: int = Field(default=50, ge=1, le=1000)
+
+    # --- tracing --------------------------------------------------------------------------
+    qbx_scan_budget: int = Field(
+        default=12, ge=1, le=200, description="TraceMail pages a hint-less search may read."
+    )
+    qbx_max_ids_per_message: int = Field(default=5, ge=1, le=20)
+
+    # --- shared state ---------------------------------------------------------------------
+    redis_url: str | None = Field(
+        default=None, description="redis://host:port/db. Unset: one process, state in memory."
+    )
+    qbx_redis_prefix: str = Field(default="qbx:", min_length=1, max_length=64)
+    qbx_report_cache_seconds: int = Field(default=300, ge=0, le=86400)
+    qbx_user_traces_per_minute: int = Field(default=20, ge=1, le=1000)
+    qbx_ledger_secret: SecretStr | None = Field(
+        default=None, description="Shared secret applications use for POST /ledger."
+    )
+
+    # --- logging --------------------------------------------------------------------------
+    log_level: LogLevel = LogLevel.INFO
+    log_format: LogFormat | None = Field(
+        default=None, description="json or console; unset: console on a terminal, else json."
+    )
+
+    # --- Slack ----------------------------------------------------------------------------
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: AnyHttpUrl = Field(default=AnyHttpUrl("https://slack.com/api/"))
+    qbx_watch_channels: CommaList = ()
+    qbx_allowed_channels: CommaList = ()
+    qbx_allowed_users: CommaList = ()
+    qbx_mask_recipients: bool = True
+    port: int = Field(default=3000, ge=1, le=65535)
+
+    # --- incidents ------------------------------------------------------------------------
+    qbx_incident_channel: str | None = None
+    qbx_alerts_secret: SecretStr | None = None
+    qbx_watch_interval_seconds: int = Field(default=300, ge=10, le=86400)
+    qbx_incident_clear_checks: int = Field(default=3, ge=1, le=100)
+    qbx_rule_bounce_rate_percent: float = Field(default=1.0, gt=0, le=100)
+    qbx_rule_suppressed_rate_percent: float = Field(default=1.0, gt=0, le=100)
+    qbx_rule_error_spike_factor: float = Field(default=3.0, gt=1, le=1000)
+    qbx_rule_error_spike_min: int = Field(default=20, ge=1)
+    qbx_rule_min_remaining_quota: int = Field(default=1000, ge=0)
+
+    @field_validator(
+        "qbx_watch_channels", "qbx_allowed_channels", "qbx_allowed_users", mode="before"
+    )
+    @classmethod
+    def _split_commas(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value or None
+
+    @property
+    def simulated(self) -> bool:
+        """No Qboxmail token: qbx runs against its embedded simulator."""
+        return self.qboxmail_api_token is None
+
+    def secret_values(self) -> tuple[str, ...]:
+        """Every secret's plain value, for the log redactor."""
+        secrets = (
+            self.qboxmail_api_token,
+            self.qbx_ledger_secret,
+            self.slack_bot_token,
+            self.slack_signing_secret,
+            self.slack_app_token,
+            self.qbx_alerts_secret,
+        )
+        return tuple(
+            s.get_secret_value() for s in secrets if s is not None and s.get_secret_value()
+        )
+
+
+def _describe(error: dict[str, Any]) -> str:
+    name = ".".join(str(part) for part in error["loc"]) or "settings"
+    env = name.upper()
+    value = error.get("input")
+    shown = "" if "token" in name or "secret" in name else f" (got {value!r})"
+    return f"  - {env}: {error['msg']}{shown}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings once; raise one ConfigError naming every bad field."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = [_describe(dict(err)) for err in exc.errors()]
+        raise ConfigError(
+            "qbx cannot start: these settings are invalid. Fix them in the environment or .env "
+            "(see .env.example):\n" + "\n".join(lines)
+        ) from None

@@ -1,0 +1,63 @@
+"""The house's import boundaries: the pure core never touches the network or Slack or Redis."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EDGE_LIBS = {"httpx", "slack_bolt", "slack_sdk", "redis", "aiohttp", "starlette", "uvicorn", "arq"}
+
+# (files, libraries they must not import)
+RULES: list[tuple[str, set[str]]] = [
+    ("bot/diagnostics/**/*.py", EDGE_LIBS),
+    ("bot/render/**/*.py", EDGE_LIBS),
+    ("bot/ids.py", EDGE_LIBS),
+    ("bot/targets.py", EDGE_LIBS),
+    ("bot/qboxmail/contract.py", EDGE_LIBS),
+    ("bot/qboxmail/models.py", EDGE_LIBS),
+]
+# (library, the only places allowed to import it)
+OWNERS: list[tuple[str, tuple[str, ...]]] = [
+    ("httpx", ("bot/qboxmail/",)),
+    ("redis", ("bot/store/",)),
+]
+
+
+def imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    roots: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def package_files() -> list[Path]:
+    return [p for d in ("bot", "handlers") for p in (ROOT / d).rglob("*.py")]
+
+
+@pytest.mark.parametrize(("pattern", "forbidden"), RULES, ids=[r[0] for r in RULES])
+def test_pure_modules_import_no_edge_library(pattern: str, forbidden: set[str]) -> None:
+    for path in ROOT.glob(pattern):
+        bad = imported_roots(path) & forbidden
+        assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+
+
+@pytest.mark.parametrize(("library", "owners"), OWNERS, ids=[o[0] for o in OWNERS])
+def test_edge_library_has_one_owner(library: str, owners: tuple[str, ...]) -> None:
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in package_files()
+        if library in imported_roots(p) and not str(p.relative_to(ROOT)).startswith(owners)
+    ]
+    assert offenders == []
+
+
+def test_rules_cover_existing_files() -> None:
+    assert any(ROOT.glob("bot/qboxmail/contract.py"))
+    assert (ROOT / "bot" / "diagnostics" / "report.py").exists()
