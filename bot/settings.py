@@ -82,6 +82,21 @@ class Settings(BaseSettings):
     qbx_ledger_secret: SecretStr | None = Field(
         default=None, description="Shared secret applications use for POST /ledger."
     )
+    qbx_job_timeout_seconds: float = Field(
+        default=300.0, gt=0, le=3600, description="Longest a background job may run."
+    )
+    qbx_job_max_tries: int = Field(
+        default=3, ge=1, le=20, description="Tries of a failing job before it gives up."
+    )
+    qbx_job_retry_seconds: float = Field(
+        default=5.0, ge=0, le=600, description="First retry back-off; doubles per try."
+    )
+    qbx_job_lost_grace_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="After job timeout plus this, a job whose worker died runs again.",
+    )
 
     # --- logging --------------------------------------------------------------------------
     log_level: LogLevel = LogLevel.INFO
