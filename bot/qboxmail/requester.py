@@ -1,0 +1,187 @@
+"""The one seam between qbx and the Qboxmail APIs: allow-list, auth headers, retries, logging.
+
+Every request is checked against contract.ENDPOINTS before any network I/O. Idempotent
+requests are retried by bot.qboxmail.retry; Send calls never are. Logs carry method, path,
+status, attempt and elapsed time, never headers, query values or bodies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from bot.errors import ApiTimeout, ApiUnreachable, PathNotAllowed, QboxmailError
+from bot.logs import get_logger
+from bot.qboxmail.contract import (
+    MANAGEMENT_TOKEN_HEADER,
+    SEND_AUTH_HEADER,
+    Api,
+    Endpoint,
+    match_endpoint,
+)
+from bot.qboxmail.responses import CallInfo, error_for
+from bot.qboxmail.retry import RetryPolicy, Timing, run_with_retries
+
+log = get_logger("bot.qboxmail")
+
+JSON_TYPE = "application/json"
+USER_AGENT = "qbx/0.1 (+https://github.com/qbx)"
+MIN_ATTEMPT_TIMEOUT = 0.1  # a retry with almost no budget left still gets this long
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float
+    read: float
+
+    def capped(self, left: float | None) -> httpx.Timeout:
+        """httpx timeouts, each at most `left` seconds (the retry budget still unspent)."""
+        cap = max(left, MIN_ATTEMPT_TIMEOUT) if left is not None else float("inf")
+        read = min(self.read, cap)
+        return httpx.Timeout(connect=min(self.connect, cap), read=read, write=read, pool=read)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request as the client asks for it."""
+
+    api: Api
+    method: str
+    path: str
+    params: dict[str, str] | None = None
+    json: Any = None
+    token: str | None = None  # the Send API bearer token (per call)
+    client_ip: str | None = None
+    accept: str = JSON_TYPE
+
+
+class Requester:
+    """Sends allow-listed requests through one pooled httpx.AsyncClient."""
+
+    def __init__(
+        self,
+        *,
+        bases: dict[Api, str],
+        management_token: str,
+        timeouts: Timeouts,
+        policy: RetryPolicy,
+        timing: Timing,
+        wall_clock: Callable[[], datetime],
+        max_connections: int,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._bases = {api: base.rstrip("/") for api, base in bases.items()}
+        self._token = management_token
+        self._timeouts = timeouts
+        self._policy = policy
+        self._timing = timing
+        self._wall_clock = wall_clock
+        self._http = httpx.AsyncClient(
+            timeout=timeouts.capped(None),
+            limits=httpx.Limits(
+                max_connections=max_connections,
+                max_keepalive_connections=max_connections,
+                keepalive_expiry=15.0,
+            ),
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    @property
+    def closed(self) -> bool:
+        return self._http.is_closed
+
+    async def send(self, call: Call) -> httpx.Response:
+        """The 2xx response to `call`, or a bot.errors.QboxmailError."""
+        endpoint = allowed(call)
+        if not endpoint.idempotent:
+            return await self._attempt(call, endpoint, 0, None)
+
+        async def attempt(retry: int, left: float) -> httpx.Response:
+            return await self._attempt(call, endpoint, retry, left if retry else None)
+
+        return await run_with_retries(attempt, self._policy, self._timing)
+
+    def _headers(self, call: Call) -> dict[str, str]:
+        headers = {"Accept": call.accept, "User-Agent": USER_AGENT}
+        if call.api is Api.MANAGEMENT:
+            headers[MANAGEMENT_TOKEN_HEADER] = self._token
+        else:
+            headers[SEND_AUTH_HEADER] = f"Bearer {call.token or ''}"
+        if call.client_ip:
+            headers["X-Forwarded-For"] = call.client_ip
+        return headers
+
+    def _info(self, call: Call) -> CallInfo:
+        secrets = tuple(s for s in (self._token, call.token) if s)
+        return CallInfo(call.api, call.method, call.path, secrets)
+
+    async def _attempt(
+        self, call: Call, endpoint: Endpoint, retry: int, left: float | None
+    ) -> httpx.Response:
+        started = self._timing.clock()
+        status: int | None = None
+        outcome = "unexpected"
+        try:
+            response = await self._exchange(call, left)
+            status = response.status_code
+            if response.is_error or status >= 300:
+                raise error_for(response, self._info(call), self._wall_clock())
+            outcome = "ok"
+            return response
+        except QboxmailError as error:
+            outcome = type(error).__name__
+            raise
+        finally:
+            log.debug(
+                "qboxmail.request",
+                api=call.api.value,
+                endpoint=endpoint.name,
+                method=call.method,
+                path=call.path,
+                status=status,
+                attempt=retry + 1,
+                outcome=outcome,
+                elapsed_ms=round((self._timing.clock() - started) * 1000, 1),
+            )
+
+    async def _exchange(self, call: Call, left: float | None) -> httpx.Response:
+        info = self._info(call)
+        try:
+            return await self._http.request(
+                call.method,
+                self._bases[call.api] + call.path,
+                params=call.params,
+                json=call.json,
+                headers=self._headers(call),
+                timeout=self._timeouts.capped(left),
+            )
+        except httpx.TimeoutException as exc:
+            raise ApiTimeout(
+                info.scrub(f"timed out ({type(exc).__name__})"), method=call.method, path=call.path
+            ) from exc
+        except httpx.TransportError as exc:
+            raise ApiUnreachable(
+                info.scrub(f"could not reach Qboxmail ({type(exc).__name__}: {exc})"),
+                method=call.method,
+                path=call.path,
+            ) from exc
+
+
+def allowed(call: Call) -> Endpoint:
+    """The allow-listed endpoint for `call`; anything else is refused before the network."""
+    endpoint = match_endpoint(call.api, call.method, call.path)
+    if endpoint is None:
+        raise PathNotAllowed(
+            f"{call.method} {call.path} is not on the {call.api.value} API allow-list",
+            method=call.method,
+            path=call.path,
+        )
+    return endpoint
