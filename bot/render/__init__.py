@@ -1,0 +1,1 @@
+"""Pure renderers: a Report to Block Kit (Slack) or to terminal text."""
