@@ -1,0 +1,150 @@
+"""Facts about traffic: a rejected request, recent outcomes for a recipient, the blast radius."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.diagnostics.facts.tracemail import ENTRY, RECIPIENT, domain_of
+from bot.diagnostics.factstore import Fact, FactContext, Known
+from bot.diagnostics.finder import history_start
+from bot.diagnostics.sources import INPUT, mailouts_source
+from bot.qboxmail.contract import MAILOUTS_MAX_PER, Collection, MailoutStatus
+from bot.qboxmail.models import MailoutEntry
+from bot.qboxmail.query import MailoutQuery
+
+BLAST_PAGES = 3
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A Send API rejection, as pasted and/or as TraceMail's errors collection recorded it."""
+
+    http_status: int | None = None
+    error: str | None = None
+    message: str | None = None
+    request_id: str | None = None
+    client_ip: str | None = None
+    sender: str | None = None
+    account_id: int | None = None
+    at: datetime | None = None
+    source: str = INPUT
+
+
+async def _rejection(ctx: FactContext, known: Known) -> Rejection:
+    pasted = ctx.target.pasted
+    entry = known[ENTRY]
+    errors = entry if entry is not None and entry.collection == Collection.ERRORS else None
+    from_entry = (
+        Rejection(
+            http_status=errors.http_status,
+            error=errors.error,
+            request_id=errors.request_id,
+            client_ip=errors.client_ip,
+            sender=errors.from_,
+            account_id=errors.account_id,
+            at=errors.created_at,
+            source="GET /api/delivery/tracemail/mailouts (collection=errors)",
+        )
+        if errors
+        else Rejection()
+    )
+    if pasted is None or pasted.http_status is None:
+        return from_entry
+    return Rejection(
+        http_status=pasted.http_status,
+        error=pasted.error or from_entry.error,
+        message=pasted.message,
+        request_id=pasted.request_id or from_entry.request_id,
+        client_ip=ctx.options.client_ip or from_entry.client_ip,
+        sender=from_entry.sender,
+        account_id=from_entry.account_id or ctx.target.hints.account_id,
+        at=from_entry.at,
+        source=INPUT,
+    )
+
+
+@dataclass(frozen=True)
+class Recent:
+    """Recent TraceMail entries for one recipient, newest first."""
+
+    entries: tuple[MailoutEntry, ...]
+    sources: tuple[str, ...]
+
+
+async def _recent(ctx: FactContext, known: Known) -> Recent:
+    address = known[RECIPIENT]
+    if address is None:
+        return Recent((), ())
+    today = ctx.now.date()
+    queries = [
+        MailoutQuery(to=address, collection=c, start_date=history_start(today), end_date=today,
+                     per=MAILOUTS_MAX_PER)
+        for c in (Collection.WORKED, Collection.QUEUED)
+    ]  # fmt: skip
+    pages = await asyncio.gather(*(ctx.api.mailouts(q) for q in queries))
+    entries = sorted(
+        (e for p in pages for e in p.resources), key=lambda e: e.created_at, reverse=True
+    )
+    return Recent(tuple(entries), tuple(mailouts_source(q) for q in queries))
+
+
+@dataclass(frozen=True)
+class BlastRadius:
+    """How many others failed the same way in the last 24 hours, from one sending domain."""
+
+    failure: str  # e.g. "bounce 5.1.1"
+    recipient_domain: str | None
+    remote_mx: str | None
+    same_domain: int
+    same_mx: int
+    examined: int
+    source: str
+
+
+def _same_failure(entry: MailoutEntry, other: MailoutEntry) -> bool:
+    if other.id == entry.id or other.status != entry.status:
+        return False
+    return (other.smtp_enhanced_code, other.smtp_code) == (
+        entry.smtp_enhanced_code,
+        entry.smtp_code,
+    )
+
+
+async def _blast(ctx: FactContext, known: Known) -> BlastRadius | None:
+    entry = known[ENTRY]
+    if entry is None or entry.status not in (MailoutStatus.BOUNCE, MailoutStatus.DEFERRED):
+        return None
+    since = ctx.now - timedelta(hours=24)
+    deferred = entry.status == MailoutStatus.DEFERRED
+    query = MailoutQuery(
+        domain=entry.domain,
+        collection=Collection.QUEUED if deferred else Collection.WORKED,
+        status=entry.status,
+        start_date=since.date(),
+        end_date=ctx.now.date(),
+        per=MAILOUTS_MAX_PER,
+    )
+    first = await ctx.api.mailouts(query)
+    later = range(2, min(first.pagination.total_pages, BLAST_PAGES) + 1)
+    rest = await asyncio.gather(*(ctx.api.mailouts(query.with_page(n)) for n in later))
+    others = [
+        e for p in (first, *rest) for e in p.resources
+        if e.created_at >= since and _same_failure(entry, e)
+    ]  # fmt: skip
+    rdomain = domain_of(entry.to)
+    return BlastRadius(
+        failure=f"{entry.status} {entry.smtp_enhanced_code or entry.smtp_code or ''}".strip(),
+        recipient_domain=rdomain,
+        remote_mx=entry.remote_mx,
+        same_domain=sum(1 for e in others if rdomain and domain_of(e.to) == rdomain),
+        same_mx=sum(1 for e in others if entry.remote_mx and e.remote_mx == entry.remote_mx),
+        examined=sum(len(p.resources) for p in (first, *rest)),
+        source=mailouts_source(query),
+    )
+
+
+REJECTION: Fact[Rejection] = Fact("rejection", _rejection, needs=(ENTRY,))
+RECENT: Fact[Recent] = Fact("recent", _recent, needs=(RECIPIENT,))
+BLAST_RADIUS: Fact[BlastRadius | None] = Fact("blast_radius", _blast, needs=(ENTRY,))

@@ -1,0 +1,161 @@
+"""Finding a message or a request in TraceMail, which has no id filter (A§4.1).
+
+Narrow first (sending domain from the message_id, recipient and date hints, the ledger),
+read the first page of every search together, then further pages in concurrent waves,
+newest first, until the id turns up or the scan budget is spent. An id known to be older
+than TraceMail's history is "beyond retention", never "not found".
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from bot.diagnostics.api import QboxmailApi
+from bot.qboxmail.contract import MAILOUTS_MAX_PER, TRACEMAIL_HISTORY_DAYS, Collection
+from bot.qboxmail.models import MailoutEntry, Page
+from bot.qboxmail.query import MailoutQuery
+
+WAVE = 4  # pages read together once the first pages did not hold the id
+MAX_RECIPIENTS = 3
+
+
+@dataclass(frozen=True)
+class Clues:
+    """Everything known that narrows a search."""
+
+    domain: str | None = None
+    recipients: tuple[str, ...] = ()
+    dates: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
+class Search:
+    label: str
+    query: MailoutQuery
+
+
+@dataclass(frozen=True)
+class Located:
+    """What the search found and what it read to find it."""
+
+    entries: tuple[MailoutEntry, ...] = ()
+    searched: tuple[str, ...] = ()
+    pages: int = 0
+    beyond_retention: bool = False
+    exhausted: bool = False  # more pages existed than the budget allowed
+    oldest_seen: datetime | None = None
+
+    @property
+    def found(self) -> bool:
+        return bool(self.entries)
+
+    @property
+    def entry(self) -> MailoutEntry | None:
+        """The entry that tells the story: the most recently updated one."""
+        if not self.entries:
+            return None
+        return max(self.entries, key=lambda e: e.updated_at or e.created_at)
+
+
+def history_start(today: date) -> date:
+    return today - timedelta(days=TRACEMAIL_HISTORY_DAYS)
+
+
+def beyond_history(clues: Clues, today: date) -> bool:
+    """Every date we know of is older than TraceMail keeps."""
+    return bool(clues.dates) and all(d < history_start(today) for d in clues.dates)
+
+
+def plan_searches(
+    clues: Clues, collections: Sequence[Collection], today: date
+) -> tuple[Search, ...]:
+    """The narrowest searches the clues allow: by recipient, else by day, else the history."""
+    base = MailoutQuery(domain=clues.domain, per=MAILOUTS_MAX_PER)
+    windows = _windows(clues, today)
+    where = f" at {clues.domain}" if clues.domain else ""
+    searches: list[Search] = []
+    for collection in collections:
+        for start, end in windows:
+            span = f"{start}" if start == end else f"{start}..{end}"
+            for to in clues.recipients[:MAX_RECIPIENTS] or (None,):
+                query = replace(base, collection=collection, start_date=start, end_date=end, to=to)
+                who = f" to {to}" if to else ""
+                searches.append(Search(f"{collection}{where}{who} {span}", query))
+    return tuple(searches)
+
+
+def _windows(clues: Clues, today: date) -> list[tuple[date, date]]:
+    oldest = history_start(today)
+    days = sorted({d for d in clues.dates if oldest <= d <= today}, reverse=True)
+    if days:
+        return [(d, d) for d in days]
+    return [(oldest, today)]
+
+
+async def locate(
+    api: QboxmailApi,
+    searches: Sequence[Search],
+    matches: Callable[[MailoutEntry], bool],
+    *,
+    budget: int,
+) -> Located:
+    """Read the searches' pages (first pages together, then waves) until something matches."""
+    first = searches[: max(budget, 1)]
+    pages = await asyncio.gather(*(api.mailouts(s.query) for s in first))
+    scan = _Scan(matches)
+    for search, page in zip(first, pages, strict=True):
+        scan.read(search, page)
+    pending = [(s, n) for s, p in zip(first, pages, strict=True) for n in _later(p)]
+    pending.sort(key=lambda item: item[1])  # page 2 of every search before any page 3
+    while not scan.entries and pending and scan.pages < budget:
+        wave = pending[: min(WAVE, budget - scan.pages)]
+        pending = pending[len(wave) :]
+        results = await asyncio.gather(*(api.mailouts(s.query.with_page(n)) for s, n in wave))
+        for (search, _), page in zip(wave, results, strict=True):
+            scan.read(search, page)
+    return scan.located(exhausted=bool(pending) and not scan.entries)
+
+
+def _later(page: Page[MailoutEntry]) -> range:
+    return range(page.pagination.page + 1, page.pagination.total_pages + 1)
+
+
+class _Scan:
+    def __init__(self, matches: Callable[[MailoutEntry], bool]) -> None:
+        self.matches = matches
+        self.entries: list[MailoutEntry] = []
+        self.labels: list[str] = []
+        self.pages = 0
+        self.oldest: datetime | None = None
+
+    def read(self, search: Search, page: Page[MailoutEntry]) -> None:
+        self.pages += 1
+        if search.label not in self.labels:
+            self.labels.append(search.label)
+        seen = {e.id for e in self.entries}
+        self.entries += [e for e in page.resources if self.matches(e) and e.id not in seen]
+        for entry in page.resources:
+            if self.oldest is None or entry.created_at < self.oldest:
+                self.oldest = entry.created_at
+
+    def located(self, *, exhausted: bool) -> Located:
+        return Located(
+            entries=tuple(self.entries),
+            searched=tuple(self.labels),
+            pages=self.pages,
+            exhausted=exhausted,
+            oldest_seen=self.oldest,
+        )
+
+
+def message_matcher(message_id: str) -> Callable[[MailoutEntry], bool]:
+    wanted = message_id.strip("<>").lower()
+    return lambda e: (e.message_id or "").strip("<>").lower() == wanted
+
+
+def request_matcher(request_id: str) -> Callable[[MailoutEntry], bool]:
+    wanted = request_id.lower()
+    return lambda e: (e.request_id or "").lower() == wanted
