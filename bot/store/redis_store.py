@@ -1,0 +1,282 @@
+"""The Redis Store (redis.asyncio), shared by every replica; atomic with SET NX, Lua and pipelines.
+
+Key names and TTLs come from bot.store.keys. Connection failures raise StoreUnavailable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any, cast
+
+import redis.asyncio as aioredis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from bot.diagnostics.report import Report
+from bot.errors import StoreError, StoreUnavailable
+from bot.logs import get_logger
+from bot.store import keys as k
+from bot.store.base import (
+    AuditEntry,
+    CachedReport,
+    Clock,
+    FlightFailed,
+    IndexedRecord,
+    JsonValue,
+    RateDecision,
+    Work,
+    utc,
+)
+
+log = get_logger(__name__)
+Sleep = Callable[[float], Awaitable[None]]
+
+# Delete KEYS[1] only when it still holds our token ARGV[1].
+RELEASE_LUA = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
+# Publish a flight's outcome (KEYS[2] <- ARGV[2] for ARGV[3] ms, unless empty), then release
+# the flight's lock KEYS[1] if it is still ours (ARGV[1]); atomic, so a waiter never sees the
+# lock gone without the result.
+END_FLIGHT_LUA = """
+if ARGV[2] ~= '' then redis.call('set', KEYS[2], ARGV[2], 'PX', ARGV[3]) end
+if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end
+return 1
+"""
+# Sliding-window limit on sorted set KEYS[1]: ARGV now, window, limit, unique member.
+# Returns {1, '0'} when counted, {0, seconds until a slot frees} when refused.
+RATE_LUA = """
+local now, window, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('zremrangebyscore', KEYS[1], '-inf', now - window)
+if redis.call('zcard', KEYS[1]) >= limit then
+  local oldest = redis.call('zrange', KEYS[1], 0, 0, 'withscores')
+  return {0, tostring(tonumber(oldest[2]) + window - now)}
+end
+redis.call('zadd', KEYS[1], now, ARGV[4])
+redis.call('pexpire', KEYS[1], math.ceil(window * 1000))
+return {1, '0'}
+"""
+
+
+@contextmanager
+def redis_errors() -> Iterator[None]:
+    """Turn redis-py's errors into the store's: unreachable -> StoreUnavailable."""
+    try:
+        yield
+    except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+        raise StoreUnavailable(f"Redis is unreachable: {exc}") from exc
+    except RedisError as exc:
+        raise StoreError(f"Redis failed: {exc}") from exc
+
+
+def connect(url: str, *, timeout: float = 2.0) -> aioredis.Redis:
+    """A client that gives up quickly, so an outage costs callers little time."""
+    client: aioredis.Redis = aioredis.Redis.from_url(
+        url, decode_responses=True, socket_connect_timeout=timeout, socket_timeout=timeout
+    )
+    return client
+
+
+def _ms(seconds: float) -> int:
+    return max(1, round(seconds * 1000))
+
+
+class RedisStore:
+    """Store on Redis; every replica pointing at the same server and prefix shares it."""
+
+    def __init__(
+        self,
+        client: aioredis.Redis,
+        *,
+        prefix: str = "qbx:",
+        clock: Clock,
+        token: Callable[[], str] = lambda: secrets.token_urlsafe(k.CONTEXT_KEY_BYTES),
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.keys = k.Keys(prefix)
+        self._r = client
+        self._clock = clock
+        self._token = token
+        self._sleep = sleep
+
+    @classmethod
+    def from_url(cls, url: str, *, prefix: str, clock: Clock) -> RedisStore:
+        return cls(connect(url), prefix=prefix, clock=clock)
+
+    async def _do(self, command: Awaitable[Any]) -> Any:
+        with redis_errors():
+            return await command
+
+    async def _eval(self, script: str, keys: Sequence[str], *args: object) -> Any:
+        command = self._r.eval(script, len(keys), *keys, *(str(arg) for arg in args))
+        return await self._do(cast(Awaitable[Any], command))
+
+    async def ttl(self, key: str) -> float | None:
+        """Seconds `key` has left (PTTL); None when it is missing or never expires."""
+        ms = await self._do(self._r.pttl(key))
+        return None if ms < 0 else ms / 1000
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self._do(self._r.ping()))
+        except StoreError:
+            return False
+
+    async def claim_event(self, event_id: str) -> bool:
+        return await self._set_nx(self.keys.event(event_id), "1", k.EVENT_TTL)
+
+    async def claim(self, key: str, ttl_seconds: float) -> bool:
+        return await self._set_nx(self.keys.claim(key), "1", ttl_seconds)
+
+    async def _set_nx(self, key: str, value: str, ttl_seconds: float) -> bool:
+        return bool(await self._do(self._r.set(key, value, nx=True, px=_ms(ttl_seconds))))
+
+    # --- single flight --------------------------------------------------------------------
+    async def single_flight(self, key: str, work: Work, *, ttl_seconds: float) -> str:
+        lock = self.keys.flight_lock(key)
+        while True:
+            token = self._token()
+            if await self._set_nx(lock, token, ttl_seconds):
+                return await self._lead(key, token, work)
+            holder = await self._do(self._r.get(lock))
+            if holder is None:
+                continue
+            outcome = await self._follow(key, holder)
+            if outcome is not None:
+                return outcome
+
+    async def _lead(self, key: str, token: str, work: Work) -> str:
+        try:
+            value = await work()
+        except asyncio.CancelledError:
+            await self._end_flight(key, token, "")
+            raise
+        except Exception as exc:  # the runner re-raises; its waiters learn why
+            await self._end_flight(key, token, f"0{type(exc).__name__}: {exc}")
+            raise
+        await self._end_flight(key, token, f"1{value}")
+        return value
+
+    async def _end_flight(self, key: str, token: str, outcome: str) -> None:
+        names = [self.keys.flight_lock(key), self.keys.flight_result(key, token)]
+        args = [token, outcome, _ms(k.FLIGHT_RESULT_TTL)]
+        try:
+            await self._eval(END_FLIGHT_LUA, names, *args)
+        except StoreUnavailable:  # the runner keeps its result; waiters take over at expiry
+            log.warning("store.flight_unpublished", key=key)
+
+    async def _follow(self, key: str, token: str) -> str | None:
+        """Wait for flight `token`'s result; None when its runner vanished without one."""
+        delay = k.FLIGHT_POLL_SECONDS
+        while True:
+            async with self._r.pipeline(transaction=False) as pipe:
+                pipe.get(self.keys.flight_result(key, token))
+                pipe.get(self.keys.flight_lock(key))
+                result, holder = await self._do(pipe.execute())
+            if result is not None:
+                return _flight_value(result)
+            if holder != token:
+                return None
+            await self._sleep(delay)
+            delay = min(delay * 2, k.FLIGHT_POLL_MAX_SECONDS)
+
+    # --- reports, contexts, state ---------------------------------------------------------
+    async def put_report(self, target_key: str, report: Report, ttl_seconds: float) -> None:
+        value = f"{self._clock()!r}\n{report.to_json()}"
+        await self._do(self._r.set(self.keys.report(target_key), value, px=_ms(ttl_seconds)))
+
+    async def get_report(self, target_key: str) -> CachedReport | None:
+        value = await self._do(self._r.get(self.keys.report(target_key)))
+        if value is None:
+            return None
+        at, text = value.split("\n", 1)
+        return CachedReport(report=Report.from_json(text), stored_at=utc(float(at)))
+
+    async def put_context(self, value: JsonValue) -> str:
+        key = self._token()
+        await self._do(self._r.set(self.keys.context(key), json.dumps(value), ex=k.CONTEXT_TTL))
+        return key
+
+    async def get_context(self, key: str) -> JsonValue | None:
+        return await self._get_json(self.keys.context(key))
+
+    async def get_json(self, key: str) -> JsonValue | None:
+        return await self._get_json(self.keys.json(key))
+
+    async def _get_json(self, key: str) -> JsonValue | None:
+        text = await self._do(self._r.get(key))
+        return None if text is None else json.loads(text)
+
+    async def put_json(self, key: str, value: JsonValue, ttl_seconds: float | None) -> None:
+        px = None if ttl_seconds is None else _ms(ttl_seconds)
+        await self._do(self._r.set(self.keys.json(key), json.dumps(value), px=px))
+
+    @asynccontextmanager
+    async def lock(self, name: str, ttl_seconds: float) -> AsyncIterator[bool]:
+        key, token = self.keys.lock(name), self._token()
+        acquired = await self._set_nx(key, token, ttl_seconds)
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                await self._release(key, token)
+
+    async def _release(self, key: str, token: str) -> None:
+        try:
+            await self._eval(RELEASE_LUA, [key], token)
+        except StoreUnavailable:  # the lock's TTL frees it
+            log.warning("store.lock_unreleased", key=key)
+
+    # --- limits and audit -----------------------------------------------------------------
+    async def hit_rate_limit(self, user_id: str, limit_per_minute: int) -> RateDecision:
+        now = self._clock()
+        member = f"{now!r}:{self._token()}"
+        args = (now, k.RATE_WINDOW, limit_per_minute, member)
+        counted, wait = await self._eval(RATE_LUA, [self.keys.rate(user_id)], *args)
+        return RateDecision(bool(counted), float(wait))
+
+    async def audit(self, entry: AuditEntry) -> None:
+        fields = entry.fields()
+        fields["at"] = fields["at"] or utc(self._clock()).isoformat()
+        stream = self.keys.audit
+        await self._do(self._r.xadd(stream, fields, maxlen=k.AUDIT_MAXLEN, approximate=True))  # type: ignore[arg-type]
+
+    async def recent_audit(self, n: int) -> list[AuditEntry]:
+        rows = await self._do(self._r.xrevrange(self.keys.audit, count=n))
+        return [AuditEntry.from_fields(fields) for _id, fields in rows]
+
+    # --- ledger ---------------------------------------------------------------------------
+    async def put_records(self, records: Sequence[IndexedRecord], ttl_seconds: float) -> None:
+        px, oldest = _ms(ttl_seconds), self._clock() - ttl_seconds
+        async with self._r.pipeline(transaction=False) as pipe:
+            for record in records:
+                pipe.set(self.keys.ledger_record(record.record_id), record.body, px=px)
+                for index, value in record.index:
+                    key = self.keys.ledger_index(index, value)
+                    pipe.zadd(key, {record.record_id: record.score})
+                    pipe.zremrangebyscore(key, "-inf", oldest)
+                    pipe.pexpire(key, px)
+            await self._do(pipe.execute())
+
+    async def find_records(self, index: str, value: str, limit: int) -> list[str]:
+        key = self.keys.ledger_index(index, value)
+        ids = await self._do(self._r.zrevrange(key, 0, limit - 1))
+        if not ids:
+            return []
+        bodies = await self._do(self._r.mget([self.keys.ledger_record(i) for i in ids]))
+        return [body for body in bodies if body is not None]
+
+    async def aclose(self) -> None:
+        await self._r.aclose()
+
+
+def _flight_value(result: str) -> str:
+    if result.startswith("1"):
+        return result[1:]
+    raise FlightFailed(result[1:])
