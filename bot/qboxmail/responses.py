@@ -26,13 +26,13 @@ from bot.errors import (
     ApiValidationError,
     FieldError,
 )
+from bot.logs import Redactor
 from bot.qboxmail.contract import Api
 from bot.qboxmail.models import ManagementErrorBody, Page, Pagination, SendErrorBody
 from bot.qboxmail.retry import parse_retry_after
 
 M = TypeVar("M", bound=BaseModel)
 
-REDACTED = "[redacted]"
 MAX_MESSAGE = 300
 
 
@@ -46,10 +46,8 @@ class CallInfo:
     secrets: tuple[str, ...] = ()
 
     def scrub(self, text: str) -> str:
-        for secret in self.secrets:
-            if secret:
-                text = text.replace(secret, REDACTED)
-        return text[:MAX_MESSAGE]
+        """`text` without the call's tokens or anything shaped like a credential, shortened."""
+        return Redactor(self.secrets).scrub_text(text)[:MAX_MESSAGE]
 
 
 class _Envelope(BaseModel):
