@@ -125,6 +125,9 @@ class Settings(BaseSettings):
     qbx_rule_error_spike_factor: float = Field(default=3.0, gt=1, le=1000)
     qbx_rule_error_spike_min: int = Field(default=20, ge=1)
     qbx_rule_min_remaining_quota: int = Field(default=1000, ge=0)
+    qbx_rule_rate_min_messages: int = Field(
+        default=50, ge=0, description="Rate rules judge only windows with this many messages."
+    )
 
     @field_validator(
         "qbx_watch_channels", "qbx_allowed_channels", "qbx_allowed_users", mode="before"
