@@ -17,7 +17,7 @@ from typing import Any, Self, TypeVar
 import httpx
 from pydantic import BaseModel
 
-from bot.errors import ApiDecodeError, PathNotAllowed
+from bot.errors import PathNotAllowed
 from bot.qboxmail.contract import ENDPOINTS_BY_NAME, MANAGEMENT_DEFAULT_PER, Api
 from bot.qboxmail.models import (
     AccessLog,
@@ -41,12 +41,11 @@ from bot.qboxmail.models import (
 )
 from bot.qboxmail.query import MailoutQuery, wire_params
 from bot.qboxmail.requester import JSON_TYPE, Call, Requester, Timeouts
-from bot.qboxmail.responses import CallInfo, decode_json, decode_one, decode_page, parse_model
+from bot.qboxmail.responses import CallInfo, decode_model, decode_one, decode_page, decode_pdf
 from bot.qboxmail.retry import RetryPolicy, Sleep, Timing
 
 M = TypeVar("M", bound=BaseModel)
 PER = MANAGEMENT_DEFAULT_PER
-PDF_MAGIC = b"%PDF-"
 PDF_ACCEPT = f"application/pdf, {JSON_TYPE}"  # JSON for the 404 error body
 
 
@@ -288,14 +287,7 @@ class QboxmailClient:
         """The PDF export of one Email log analysis entry, as bytes (checked to be a PDF)."""
         path = _path("log_pdf", domain_code=domain_code, log_type=log_type, log_id=log_id)
         response = await self._get(path, accept=PDF_ACCEPT)
-        if not response.content.startswith(PDF_MAGIC):
-            raise ApiDecodeError(
-                f"expected a PDF, got {response.headers.get('content-type', 'no content type')}",
-                method="GET",
-                path=path,
-                status=response.status_code,
-            )
-        return response.content
+        return decode_pdf(response, CallInfo(Api.MANAGEMENT, "GET", path))
 
     # --- Send API (never retried: a retry could send the mail twice) ------------------------
     async def send(
@@ -314,5 +306,4 @@ class QboxmailClient:
         path = _path(endpoint)
         call = Call(Api.SEND, "POST", path, json=payload, token=token, client_ip=client_ip)
         response = await self._http.send(call)
-        info = CallInfo(Api.SEND, "POST", path, (token,))
-        return parse_model(SendResponse, decode_json(response, info), info, response.status_code)
+        return decode_model(SendResponse, response, CallInfo(Api.SEND, "POST", path, (token,)))

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from bot.errors import ApiTimeout, ApiUnreachable, PathNotAllowed, QboxmailError
+from bot.errors import ApiDecodeError, ApiTimeout, ApiUnreachable, PathNotAllowed, QboxmailError
 from bot.logs import get_logger
 from bot.qboxmail.contract import (
     MANAGEMENT_TOKEN_HEADER,
@@ -74,7 +74,7 @@ class Requester:
         max_connections: int,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._bases = {api: base.rstrip("/") for api, base in bases.items()}
+        self._bases = {api: base_url(base) for api, base in bases.items()}
         self._token = management_token
         self._timeouts = timeouts
         self._policy = policy
@@ -132,7 +132,7 @@ class Requester:
         try:
             response = await self._exchange(call, left)
             status = response.status_code
-            if response.is_error or status >= 300:
+            if status >= 300:
                 raise error_for(response, self._info(call), self._wall_clock())
             outcome = "ok"
             return response
@@ -167,7 +167,13 @@ class Requester:
             raise ApiTimeout(
                 info.scrub(f"timed out ({type(exc).__name__})"), method=call.method, path=call.path
             ) from exc
-        except httpx.TransportError as exc:
+        except httpx.DecodingError as exc:
+            raise ApiDecodeError(
+                info.scrub(f"the body could not be decoded ({exc})"),
+                method=call.method,
+                path=call.path,
+            ) from exc
+        except httpx.RequestError as exc:  # transport failures (and redirect loops, never followed)
             raise ApiUnreachable(
                 info.scrub(f"could not reach Qboxmail ({type(exc).__name__}: {exc})"),
                 method=call.method,
@@ -185,3 +191,14 @@ def allowed(call: Call) -> Endpoint:
             path=call.path,
         )
     return endpoint
+
+
+def base_url(url: str) -> str:
+    """An http(s) base URL without its trailing slash; anything else is a configuration bug."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise ValueError(f"not an http(s) base URL: {url!r} ({exc})") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ValueError(f"not an http(s) base URL: {url!r}")
+    return str(parsed).rstrip("/")

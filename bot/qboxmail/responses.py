@@ -32,6 +32,7 @@ from bot.qboxmail.models import ManagementErrorBody, Page, Pagination, SendError
 from bot.qboxmail.retry import parse_retry_after
 
 M = TypeVar("M", bound=BaseModel)
+PDF_MAGIC = b"%PDF-"
 
 MAX_MESSAGE = 300
 
@@ -184,3 +185,16 @@ def decode_one(model: type[M], response: httpx.Response, call: CallInfo) -> M:
             status=response.status_code,
         )
     return page.resources[0]
+
+
+def decode_model(model: type[M], response: httpx.Response, call: CallInfo) -> M:
+    """A bare JSON object body (the Send API's 202) as `model`."""
+    return parse_model(model, decode_json(response, call), call, response.status_code)
+
+
+def decode_pdf(response: httpx.Response, call: CallInfo) -> bytes:
+    """The body as PDF bytes; anything that is not a PDF is a decode error."""
+    if not response.content.startswith(PDF_MAGIC):
+        kind = response.headers.get("content-type", "no content type")
+        raise _decode_error(call, response.status_code, f"expected a PDF, got {kind}")
+    return response.content

@@ -16,6 +16,7 @@ from bot.errors import (
     FieldError,
     QboxmailError,
 )
+from bot.qboxmail.client import QboxmailClient
 
 from .conftest import SEND_TOKEN, TOKEN, ClientFactory, Script, envelope, reply
 
@@ -224,3 +225,21 @@ async def test_transport_errors_say_which_call_failed(make_client: ClientFactory
     assert caught.value.path == "/api/domains/D123456789/email_accounts/EA12345678"
     assert "Connection refused" in caught.value.message
     assert caught.value.status is None
+
+
+async def test_a_body_that_cannot_be_content_decoded_is_a_decode_error(
+    make_client: ClientFactory,
+) -> None:
+    broken = reply(200, content=b"this is not gzip", headers={"Content-Encoding": "gzip"})
+    async with make_client(Script([broken])) as client:
+        with pytest.raises(ApiDecodeError) as caught:
+            await client.dashboard()
+    assert caught.value.path == "/api/delivery/dashboard"
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://api.qboxmail.test", "api.qboxmail.test", "https://", "http://[::1"]
+)
+def test_a_base_url_that_is_not_http_is_refused_at_construction(url: str) -> None:
+    with pytest.raises(ValueError, match="base URL"):
+        QboxmailClient(api_url=url, api_token=TOKEN, send_url="https://api.qboxmail.test/v1")
