@@ -95,11 +95,12 @@ def _message(fallback: str, blocks: list[Block], noun: str = "items") -> Message
 
 
 def progress_message(
-    target: Target, done: int, total: int, last: StepResult | None, style: Style
+    subject: str, done: int, total: int, last: StepResult | None, style: Style
 ) -> Message:
-    label = target_label(target, style)
-    line = f":hourglass_flowing_sand: Tracing {label}… {done}/{total} steps"
-    blocks = [_section(line)]
+    """The parent while a trace runs; `subject` is the raw thing being traced."""
+    label = f"`{safe(clip(subject, 200), style.masker())}`"
+    count = f"{done}/{total} steps" if total else "starting"
+    blocks = [_section(f":hourglass_flowing_sand: Tracing {label}… {count}")]
     if last is not None:
         blocks.append(
             context_block(f"{STEP_EMOJI[last.status]} {safe(last.title, style.masker())}")

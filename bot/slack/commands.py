@@ -1,0 +1,95 @@
+"""`/qbx ...`: the command line's grammar, answered in the channel (results) or privately (help)."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from dataclasses import dataclass
+
+from bot.errors import InputError
+from bot.grammar import Verb, parse_command
+from bot.ids import recognise
+from bot.render.blocks import Message, Style, notice_message, overflow_message
+from bot.render.mrkdwn import escape
+from bot.slack.buttons import Reply
+from bot.slack.ports import SlackDeps
+from bot.slack.poster import Place, Poster
+from bot.slack.tracing import TraceSpec, run_trace
+from bot.targets import Target
+
+USAGE = (
+    "/qbx trace <id> [--deep] | "
+    "/qbx check <request|message|domain|mailbox|recipient|account> <value> | /qbx help"
+)
+EXAMPLE = "/qbx trace 4f9c2f4e-1c7b-4d2a-9d55-2b8f0e6a1c3d@mail.example.com"
+HELP = (
+    "*qbx* tells you why an email did not arrive.\n"
+    "• `/qbx trace <message id | request_id | address | domain | code>` traces it\n"
+    "• `/qbx check domain example.com` (also request, message, mailbox, recipient, account)\n"
+    "• add `--deep` for the deeper level\n"
+    "• paste ids in a watched channel, mention `@qbx` in a thread, or use the message "
+    "shortcut *Trace ids in this message*."
+)
+
+
+@dataclass(frozen=True)
+class SlashCommand:
+    text: str
+    user: str
+    channel: str
+
+
+@dataclass(frozen=True)
+class CommandPlan:
+    specs: tuple[TraceSpec, ...] = ()
+    overflow: tuple[Target, ...] = ()
+    help: bool = False
+
+
+def plan_command(text: str, max_ids: int) -> CommandPlan:
+    """What `/qbx text` asks for; InputError (usage + example) when it cannot be traced."""
+    command = parse_command(text)
+    if command.verb is Verb.HELP:
+        return CommandPlan(help=True)
+    if command.verb is Verb.CHECK and command.check_kind is not None:
+        spec = TraceSpec(
+            check_kind=command.check_kind.value, check_value=command.argument, deep=command.deep
+        )
+        return CommandPlan(specs=(spec,))
+    recognition = recognise(command.argument, limit=max_ids)
+    if recognition.empty:
+        problem = f"I found nothing I can trace in {command.argument!r}."
+        raise InputError(problem, usage=USAGE, example=EXAMPLE)
+    specs = tuple(TraceSpec(target=t, deep=command.deep) for t in recognition.targets)
+    return CommandPlan(specs=specs, overflow=recognition.overflow)
+
+
+async def run_command(deps: SlackDeps, poster: Poster, command: SlashCommand, reply: Reply) -> None:
+    """Answer one `/qbx` (already acknowledged)."""
+    refusal = deps.access.refusal(command.user, command.channel)
+    if refusal is not None:
+        await reply(notice_message(refusal))
+        return
+    plan = plan_command(command.text, deps.max_ids)
+    if plan.help:
+        await reply(notice_message(HELP))
+        return
+    decision = await deps.store.hit_rate_limit(command.user, deps.traces_per_minute)
+    if not decision.allowed:
+        await reply(_slow_down(deps.traces_per_minute, decision.retry_after_seconds))
+        return
+    if plan.overflow:
+        style = Style(mask_recipients=deps.mask_recipients)
+        await reply(overflow_message(plan.overflow, deps.max_ids, style))
+    place = Place(command.channel)
+    async with asyncio.TaskGroup() as group:
+        for spec in plan.specs:
+            group.create_task(run_trace(deps, poster, spec, place, command.user))
+
+
+def _slow_down(per_minute: int, retry_after: float) -> Message:
+    wait = max(1, math.ceil(retry_after))
+    return notice_message(
+        f":hourglass: You have run {per_minute} traces in the last minute. "
+        f"Try again in {escape(str(wait))} s."
+    )

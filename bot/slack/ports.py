@@ -1,0 +1,82 @@
+"""What the Slack side needs from the rest of qbx, as small protocols (satisfied structurally)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.diagnostics.report import ProgressCallback, Report
+from bot.grammar import CheckKind
+from bot.slack.progress import UpdateThrottle
+from bot.store.base import Store
+from bot.targets import Target
+
+
+class Tracer(Protocol):
+    """The diagnostic core (bot.diagnostics.service.TraceService)."""
+
+    async def trace(
+        self, target: Target, *, deep: bool = False, progress: ProgressCallback | None = None
+    ) -> Report: ...
+
+    async def check(
+        self,
+        kind: CheckKind,
+        value: str,
+        *,
+        deep: bool = False,
+        progress: ProgressCallback | None = None,
+    ) -> Report: ...
+
+
+class LogPdfSource(Protocol):
+    """The Qboxmail client's Email log analysis PDF download."""
+
+    async def log_pdf(self, domain_code: str, log_type: str, log_id: str) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may use qbx where (empty = everyone / everywhere) and which channels are watched."""
+
+    allowed_users: frozenset[str] = frozenset()
+    allowed_channels: frozenset[str] = frozenset()
+    watch_channels: frozenset[str] = frozenset()
+
+    def user_allowed(self, user: str) -> bool:
+        return not self.allowed_users or user in self.allowed_users
+
+    def channel_allowed(self, channel: str) -> bool:
+        return not self.allowed_channels or channel in self.allowed_channels
+
+    def refusal(self, user: str, channel: str) -> str | None:
+        """Why `user` may not use qbx in `channel`, or None when they may."""
+        if not self.user_allowed(user):
+            return "You are not on qbx's list of allowed users (QBX_ALLOWED_USERS). Ask an admin."
+        if not self.channel_allowed(channel):
+            return "qbx is not enabled in this channel (QBX_ALLOWED_CHANNELS). Try an allowed one."
+        return None
+
+
+@dataclass(frozen=True)
+class SlackDeps:
+    """Everything the listeners need, built once by the composition root (bot.app / bot.web)."""
+
+    tracer: Tracer
+    store: Store
+    pdfs: LogPdfSource
+    access: Access
+    throttle: UpdateThrottle
+    trace_slots: asyncio.Semaphore
+    new_reference: Callable[[], str]
+    mask_recipients: bool = True
+    max_ids: int = 5
+    report_cache_seconds: int = 300
+    traces_per_minute: int = 20
+    click_ttl_seconds: float = 120.0
+    thread_claim_seconds: float = 7 * 24 * 3600
+
+
+HealthCheck = Callable[[], Awaitable[bool]]

@@ -1,0 +1,35 @@
+"""Result buttons: acknowledge, then Log PDF / Deeper trace / Re-run / Escalation bundle."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.buttons import Click, press_button
+from bot.slack.ports import SlackDeps
+from bot.slack.poster import Poster
+from handlers.replies import via_response_url
+
+BUTTONS = re.compile(r"^qbx_(log_pdf(:\d+)?|deeper|rerun|bundle)$")
+
+
+def register(app: AsyncApp, deps: SlackDeps) -> None:
+    @app.action(BUTTONS)
+    async def button(
+        ack: AsyncAck,
+        action: dict[str, Any],
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        click = Click(
+            action_id=str(action["action_id"]),
+            key=str(action.get("value") or ""),
+            user=str(body["user"]["id"]),
+            channel=str((body.get("channel") or {}).get("id") or ""),
+        )
+        await press_button(deps, Poster(client), click, via_response_url(respond))

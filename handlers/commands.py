@@ -1,0 +1,27 @@
+"""`/qbx`: acknowledge at once (before any I/O), then run the command in the background."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.commands import SlashCommand, run_command
+from bot.slack.ports import SlackDeps
+from bot.slack.poster import Poster
+from handlers.replies import via_response_url
+
+
+def register(app: AsyncApp, deps: SlackDeps) -> None:
+    @app.command("/qbx")
+    async def qbx(
+        ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        await ack()
+        slash = SlashCommand(
+            text=str(command.get("text") or ""),
+            user=str(command["user_id"]),
+            channel=str(command["channel_id"]),
+        )
+        await run_command(deps, Poster(client), slash, via_response_url(respond))

@@ -1,0 +1,45 @@
+"""The one error handler: every listener's exception becomes words for the user (bot.slack.errors);
+unexpected ones get a reference id, logged with the traceback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.logs import get_logger
+from bot.slack.buttons import Reply
+from bot.slack.errors import CHANNEL_ERRORS, explain, slack_error_code
+from bot.slack.ports import SlackDeps
+from bot.slack.poster import Poster
+from handlers.replies import via_ephemeral, via_response_url
+
+log = get_logger("qbx.slack")
+
+
+def register(app: AsyncApp, deps: SlackDeps) -> None:
+    @app.error
+    async def on_error(
+        error: Exception, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None
+    ) -> None:
+        facing = explain(error, deps.new_reference)
+        if facing.reference is not None:
+            log.error("slack_listener_failed", reference=facing.reference, exc_info=error)
+        else:
+            log.warning("slack_request_refused", error=type(error).__name__, detail=str(error))
+        reply = _reply_for(error, body, client, respond)
+        if reply is not None:
+            await reply(facing.message)
+
+
+def _reply_for(
+    error: Exception, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None
+) -> Reply | None:
+    if respond is not None and body.get("response_url"):
+        return via_response_url(respond)
+    event = body.get("event") or {}
+    channel, user = event.get("channel"), event.get("user")
+    if channel and user and slack_error_code(error) not in CHANNEL_ERRORS:
+        return via_ephemeral(Poster(client), str(channel), str(user), event.get("thread_ts"))
+    return None

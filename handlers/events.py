@@ -1,0 +1,81 @@
+"""Events: ids pasted in watched channels (people and other bots), and `@qbx` mentions.
+
+Bolt acknowledges events before these run; Slack's retries are dropped by event_id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.logs import get_logger
+from bot.render.blocks import notice_message
+from bot.slack.pasted import message_text, thread_of, trace_ids_in
+from bot.slack.ports import SlackDeps
+from bot.slack.poster import Place, Poster
+from handlers.replies import via_ephemeral
+
+NO_IDS = "I found no new ids in this thread's first message to trace."
+log = get_logger("qbx.slack.events")
+
+
+def register(app: AsyncApp, deps: SlackDeps) -> None:
+    async def watched(event: dict[str, Any]) -> bool:
+        return event.get("channel") in deps.access.watch_channels
+
+    @app.message(matchers=[watched])
+    async def pasted(
+        event: dict[str, Any],
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        request: AsyncBoltRequest,
+    ) -> None:
+        if not await first_delivery(deps, body, request):
+            return
+        author = str(event.get("user") or event.get("bot_id") or "")
+        thread = Place(str(event["channel"]), thread_of(event))
+        await trace_ids_in(deps, Poster(client), message_text(event), thread, author)
+
+    @app.event("message")
+    async def elsewhere() -> None:
+        """Other messages (unwatched channels, edits): acknowledged and ignored."""
+
+    @app.event("app_mention")
+    async def mentioned(
+        event: dict[str, Any],
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        request: AsyncBoltRequest,
+    ) -> None:
+        if not await first_delivery(deps, body, request):
+            return
+        poster = Poster(client)
+        user, channel = str(event.get("user") or ""), str(event["channel"])
+        reply = via_ephemeral(poster, channel, user, event.get("thread_ts"))
+        refusal = deps.access.refusal(user, channel)
+        if refusal is not None:
+            await reply(notice_message(refusal))
+            return
+        root = event
+        if event.get("thread_ts"):
+            root = await poster.thread_root(channel, str(event["thread_ts"])) or event
+        thread = Place(channel, thread_of(event))
+        if not await trace_ids_in(deps, poster, message_text(root), thread, user):
+            await reply(notice_message(NO_IDS))
+
+
+async def first_delivery(deps: SlackDeps, body: dict[str, Any], request: AsyncBoltRequest) -> bool:
+    """False for a Slack retry (X-Slack-Retry-Num) or any redelivery of a claimed event_id."""
+    event_id = str(body.get("event_id") or "")
+    if not event_id or await deps.store.claim_event(event_id):
+        return True
+    log.info("slack_event_redelivered", event_id=event_id, retry=retry_number(request))
+    return False
+
+
+def retry_number(request: AsyncBoltRequest) -> str | None:
+    values = request.headers.get("x-slack-retry-num") or []
+    return values[0] if values else None
