@@ -117,9 +117,13 @@ async def _logs(ctx: FactContext, known: Known) -> MailboxLogs | None:
         ctx.api.outgoing_logs(code, email=email, day=day, per=LOG_PER),
     )
     return MailboxLogs(
-        code, email, day, tuple(access.resources), tuple(incoming.resources),
+        code,
+        email,
+        day,
+        tuple(access.resources),
+        tuple(incoming.resources),
         tuple(outgoing.resources),
-    )  # fmt: skip
+    )
 
 
 @dataclass(frozen=True)

@@ -79,10 +79,15 @@ async def _recent(ctx: FactContext, known: Known) -> Recent:
         return Recent((), ())
     today = ctx.now.date()
     queries = [
-        MailoutQuery(to=address, collection=c, start_date=history_start(today), end_date=today,
-                     per=MAILOUTS_MAX_PER)
+        MailoutQuery(
+            to=address,
+            collection=c,
+            start_date=history_start(today),
+            end_date=today,
+            per=MAILOUTS_MAX_PER,
+        )
         for c in (Collection.WORKED, Collection.QUEUED)
-    ]  # fmt: skip
+    ]
     pages = await asyncio.gather(*(ctx.api.mailouts(q) for q in queries))
     entries = sorted(
         (e for p in pages for e in p.resources), key=lambda e: e.created_at, reverse=True
@@ -130,9 +135,11 @@ async def _blast(ctx: FactContext, known: Known) -> BlastRadius | None:
     later = range(2, min(first.pagination.total_pages, BLAST_PAGES) + 1)
     rest = await asyncio.gather(*(ctx.api.mailouts(query.with_page(n)) for n in later))
     others = [
-        e for p in (first, *rest) for e in p.resources
+        e
+        for p in (first, *rest)
+        for e in p.resources
         if e.created_at >= since and _same_failure(entry, e)
-    ]  # fmt: skip
+    ]
     rdomain = domain_of(entry.to)
     return BlastRadius(
         failure=f"{entry.status} {entry.smtp_enhanced_code or entry.smtp_code or ''}".strip(),

@@ -1,0 +1,80 @@
+"""Qboxmail's guide, "Send API request rejected": its 8 steps, in its words, as data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ID = "send_rejected"
+
+_DOMAIN_REMEDY = "Assign the domain to the account, publish its DNS records, get it approved."
+
+DECLARATION: dict[str, Any] = {
+    "id": ID,
+    "title": "Send API request rejected",
+    "steps": [
+        {"id": "http_status", "title": "Check the HTTP status", "needs": ["rejection"],
+         "check": "http_status_accepted", "concludes": "the request was accepted (2xx)",
+         "remedy": "Read the error id below: it says which rule refused the request."},
+        {"id": "error_id", "title": "Check the error code and message", "needs": ["rejection"],
+         "check": "error_id_explained", "concludes": "no Send API error id",
+         "remedy": "Fix what the error id names, then send again."},
+        {"id": "account", "title": "Confirm the Delivery account exists and is the right sender",
+         "needs": ["account", "rejection"], "check": "account_is_right_sender",
+         "concludes": "the account exists and owns the sender's domain",
+         "remedy": "Use the token of the Delivery account that owns the sending domain."},
+        {"id": "token", "title": "Confirm the bearer token belongs to that account",
+         "needs": ["tokens", "options"], "after": ["account"], "check": "token_belongs_to_account",
+         "concludes": "the token's first characters match one of the account's tokens",
+         "remedy": "Use a Send API token created for this account."},
+        {"id": "sending_domain",
+         "title": "Confirm the sending domain is configured for the account",
+         "needs": ["sending_domain", "account"], "check": "domain_verified",
+         "concludes": "the domain is assigned, DNS-verified and approved",
+         "remedy": _DOMAIN_REMEDY},
+        {"id": "caller_ip", "title": "Confirm the client IP is allowed by token and account",
+         "needs": ["rejection", "account", "tokens", "options"], "check": "caller_ip_allowed",
+         "concludes": "the caller IP is inside both allow_nets (empty = any)",
+         "remedy": "Add the caller IP (or its network) to the token's and account's allow_nets."},
+        {"id": "account_status", "title": "Confirm the account is enabled and has quota",
+         "needs": ["account"], "check": "account_enabled_with_quota",
+         "concludes": "the account is enabled with messages left",
+         "remedy": "Re-enable the account or add quota."},
+        {"id": "payload", "title": "Confirm the payload respects size and batch limits",
+         "needs": ["rejection"], "check": "payload_within_limits",
+         "concludes": "the rejection is not about the body",
+         "remedy": "Keep to 500 messages or recipients and 50 MB per request, valid JSON."},
+        {"id": "dns_state", "title": "Deeper: the sending domain's DNS checks", "deep": True,
+         "needs": ["sending_domain"], "check": "dns_records_pass",
+         "concludes": "SPF and DKIM checks pass", "remedy": _DOMAIN_REMEDY},
+        {"id": "tokens_used", "title": "Deeper: the account's tokens and their last use",
+         "deep": True, "needs": ["tokens", "now"], "check": "tokens_recently_used",
+         "concludes": "a token was used recently", "remedy": "Check which token the app uses."},
+    ],
+    "rules": [
+        {"when": [{"step": "error_id", "finding": "rejected_domain"},
+                  {"step": "sending_domain", "finding": "not_verified"}],
+         "verdict": "domain_not_verified", "headline": "Rejected: {summary}",
+         "next_action": _DOMAIN_REMEDY},
+        *[{"when": [{"step": "error_id", "finding": code}], "verdict": code,
+           "headline": "Rejected: {summary}", "next_action": "{remedy}"}
+          for code in ("rejected_auth", "rejected_ip", "rejected_domain", "account_inactive",
+                       "rejected_quota", "rejected_payload")],
+        {"when": [{"step": "account_status", "finding": "inactive"}], "verdict": "account_inactive",
+         "headline": "{summary}", "next_action": "{remedy}"},
+        {"when": [{"step": "account_status", "finding": "quota"}], "verdict": "rejected_quota",
+         "headline": "{summary}", "next_action": "{remedy}"},
+        {"when": [{"step": "caller_ip"}], "verdict": "rejected_ip",
+         "headline": "{summary}", "next_action": "{remedy}"},
+        {"when": [{"step": "token"}], "verdict": "rejected_auth",
+         "headline": "{summary}", "next_action": "{remedy}"},
+        {"when": [{"step": "sending_domain", "finding": "not_verified"}],
+         "verdict": "domain_not_verified", "headline": "{summary}", "next_action": "{remedy}"},
+        {"when": [{"step": "sending_domain", "finding": "not_assigned"}],
+         "verdict": "rejected_domain", "headline": "{summary}", "next_action": "{remedy}"},
+        {"when": [{"step": "payload"}], "verdict": "rejected_payload",
+         "headline": "{summary}", "next_action": "{remedy}"},
+    ],
+    "fallback": {"verdict": "unknown",
+                 "headline": "qbx could not tell why the request was refused.",
+                 "next_action": "Paste the full Send API response (status, error, request_id)."},
+}  # fmt: skip

@@ -1,0 +1,221 @@
+"""Checks on one message's TraceMail story: found, accepted, attempted, outcome, suppression."""
+
+from __future__ import annotations
+
+from bot.diagnostics.checks.base import Outcome, check, failed, passed, unknown, warned
+from bot.diagnostics.facts.delivery import SUPPRESSION
+from bot.diagnostics.facts.inputs import LEDGER
+from bot.diagnostics.facts.tracemail import ENTRY, LOCATED, RECIPIENT
+from bot.diagnostics.factstore import Known
+from bot.diagnostics.report import Evidence
+from bot.diagnostics.sources import INPUT, source
+from bot.diagnostics.sources import LEDGER as LEDGER_SOURCE
+from bot.qboxmail.contract import TRACEMAIL_HISTORY_DAYS, Collection, MailoutStatus
+from bot.qboxmail.models import MailoutEntry
+
+TRACEMAIL = source("mailouts")
+
+
+def entry_evidence(entry: MailoutEntry) -> tuple[Evidence, ...]:
+    where = f"{TRACEMAIL} (entry {entry.id})"
+    return (
+        Evidence("collection/status", f"{entry.collection}/{entry.status or '-'}", where),
+        Evidence("accepted at", entry.created_at.isoformat(), where),
+        Evidence(
+            "account/domain", f"{entry.account_id} {entry.account or ''} / {entry.domain}", where
+        ),
+    )
+
+
+@check
+def message_found_in_tracemail(known: Known) -> Outcome:
+    located = known[LOCATED]
+    searched = Evidence("searched", "; ".join(located.searched) or "nothing", TRACEMAIL)
+    if located.beyond_retention:
+        return failed(
+            f"It is older than TraceMail's {TRACEMAIL_HISTORY_DAYS} days of history.",
+            finding="beyond_retention",
+            remedy="TraceMail cannot show it; use your own logs or ask Qboxmail support.",
+        )
+    if not located.found:
+        return failed(
+            f"Not found in {located.pages} TraceMail page(s).",
+            searched,
+            finding="not_found",
+            remedy="Give the recipient address or the day it was sent to narrow the search.",
+        )
+    return passed(f"Found {len(located.entries)} TraceMail entr(y/ies).", searched)
+
+
+def _decode(entry: MailoutEntry) -> str:
+    from bot.diagnostics.smtp import decode  # the recognition helper's SMTP decoder
+
+    diagnosis = decode(entry.smtp_code, entry.smtp_enhanced_code, entry.smtp_response)
+    return f"{diagnosis.category}: {diagnosis.explanation}"
+
+
+def _reply(entry: MailoutEntry) -> Evidence:
+    text = " ".join(
+        str(p) for p in (entry.smtp_code, entry.smtp_enhanced_code, entry.smtp_response) if p
+    )
+    return Evidence(
+        "remote reply", f"{text} (from {entry.remote_mx or '?'})", f"{TRACEMAIL} (entry {entry.id})"
+    )
+
+
+@check
+def message_accepted(known: Known) -> Outcome:
+    entry = known[ENTRY]
+    if entry is None:
+        return unknown("No TraceMail entry to read.")
+    if entry.collection == Collection.ERRORS:
+        return failed(
+            f"The Send API rejected it: {entry.error} (HTTP {entry.http_status}).",
+            *entry_evidence(entry),
+        )
+    rid = Evidence("request_id", entry.request_id or "-", TRACEMAIL)
+    return passed(
+        f"Accepted at {entry.created_at:%Y-%m-%d %H:%M} UTC.", rid, *entry_evidence(entry)
+    )
+
+
+@check
+def delivery_attempted(known: Known) -> Outcome:
+    entry = known[ENTRY]
+    if entry is None:
+        return unknown("No TraceMail entry to read.")
+    attempts = Evidence("attempts", str(entry.attempts), TRACEMAIL)
+    if entry.status == MailoutStatus.SUPPRESSED:
+        return passed("No delivery attempt: suppressed before sending.", attempts)
+    if entry.attempts == 0:
+        return warned("Not attempted yet: still queued.", attempts)
+    return passed(
+        f"{entry.attempts} attempt(s), last to {entry.remote_mx or '?'}.", attempts, _reply(entry)
+    )
+
+
+@check
+def message_delivered(known: Known) -> Outcome:
+    entry = known[ENTRY]
+    if entry is None:
+        return unknown("No TraceMail entry to read.")
+    status = entry.status
+    if status == MailoutStatus.DELIVERED:
+        return passed(
+            f"Delivered to {entry.to} ({entry.remote_mx or 'remote server'}).",
+            _reply(entry),
+            finding="delivered",
+        )
+    if status == MailoutStatus.BOUNCE:
+        return failed(
+            f"Bounced: {_decode(entry)}",
+            _reply(entry),
+            finding="bounced",
+            remedy="Fix or remove the address; a hard bounce will not succeed on retry.",
+        )
+    if status == MailoutStatus.SUPPRESSED:
+        reason = entry.suppression_reason or "unknown reason"
+        return failed(
+            f"Suppressed ({reason}): Qboxmail did not send it.",
+            Evidence("suppression_reason", reason, TRACEMAIL),
+            finding="suppressed",
+        )
+    if status == MailoutStatus.DEFERRED:
+        nxt = (
+            f"{entry.next_attempt_at:%Y-%m-%d %H:%M} UTC"
+            if entry.next_attempt_at
+            else "not scheduled"
+        )
+        return warned(
+            f"Deferred: {_decode(entry)}; next attempt {nxt}.",
+            _reply(entry),
+            finding="deferred",
+            remedy="Wait for the next attempt; Qboxmail retries temporary failures.",
+        )
+    return warned(
+        "Queued: accepted, not yet handed to the remote server.",
+        finding="queued",
+        remedy="Check again in a few minutes.",
+    )
+
+
+@check
+def recipient_not_suppressed(known: Known) -> Outcome:
+    address, entries = known[RECIPIENT], known[SUPPRESSION]
+    if address is None or entries is None:
+        return unknown("No recipient address is known.", remedy="Give the recipient address.")
+    active = [e for e in entries if e.active]
+    where = source("suppression_details")
+    if not active:
+        return passed(
+            f"{address} is on no active suppression list.",
+            Evidence("entries", str(len(entries)), where),
+        )
+    first = active[0]
+    scope = (
+        "customer-wide"
+        if first.customer_wide
+        else f"accounts {', '.join(map(str, first.accounts))}"
+    )
+    when = f"{first.created_at:%Y-%m-%d}" if first.created_at else "unknown date"
+    return failed(
+        f"{address} is suppressed ({first.reason}, {scope}) since {when}.",
+        Evidence(
+            "reason", f"{first.reason} {first.category or ''} {first.message or ''}".strip(), where
+        ),
+        finding="suppressed",
+        remedy="Remove the suppression only if the recipient really wants mail again.",
+    )
+
+
+@check
+def request_returned_202(known: Known) -> Outcome:
+    ledger, entry = known[LEDGER], known[ENTRY]
+    if entry is not None and entry.collection != Collection.ERRORS:
+        return passed("TraceMail shows the request was accepted.", *entry_evidence(entry))
+    if ledger is not None and str(ledger.status or "202").startswith("2"):
+        return passed(
+            "The application's ledger recorded 202 Accepted.",
+            Evidence("submitted_at", ledger.submitted_at.isoformat(), LEDGER_SOURCE),
+        )
+    return unknown(
+        "Nothing shows the request was accepted.",
+        remedy="Paste the 202 response (request_id and message_id) the application received.",
+    )
+
+
+@check
+def message_in_final_logs(known: Known) -> Outcome:
+    located = known[LOCATED]
+    entry = located.entry
+    if located.beyond_retention:
+        return failed("Older than TraceMail's history.", finding="beyond_retention")
+    if entry is None:
+        return failed(
+            f"Searched by request_id and message_id: not in {located.pages} page(s).",
+            Evidence("searched", "; ".join(located.searched) or "nothing", TRACEMAIL),
+            finding="not_found",
+        )
+    if entry.collection == Collection.QUEUED:
+        return warned(
+            "Still in the queue, not in the final logs.", *entry_evidence(entry), finding="queued"
+        )
+    return passed("In the final delivery logs.", *entry_evidence(entry))
+
+
+@check
+def escalation_bundle_ready(known: Known) -> Outcome:
+    entry, recipient = known[ENTRY], known[RECIPIENT]
+    have = {
+        "message_id": entry.message_id if entry else None,
+        "request_id": entry.request_id if entry else None,
+        "recipient": recipient,
+    }
+    lacking = [k for k, v in have.items() if not v]
+    summary = "Ready to escalate to Qboxmail support with the bundle below."
+    if lacking:
+        summary += f" Missing: {', '.join(lacking)}."
+    return warned(
+        summary,
+        Evidence("bundle", ", ".join(f"{k}={v}" for k, v in have.items() if v) or "-", INPUT),
+    )
