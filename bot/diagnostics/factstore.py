@@ -118,6 +118,11 @@ class FactStore:
             self._tasks[fact.name] = asyncio.create_task(coro, name=f"fact:{fact.name}")
         return self._tasks[fact.name]
 
+    @property
+    def started(self) -> frozenset[str]:
+        """The names of the facts this run asked for."""
+        return frozenset(self._tasks)
+
     async def resolve(self, name: str) -> object:
         """The fact's value, or `Missing`."""
         return await self.task(name)

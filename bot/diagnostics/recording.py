@@ -33,6 +33,7 @@ class CallLog:
     unreachable: int = 0
     depth: int = 0
     names: list[str] = field(default_factory=list)
+    first_unreachable: ApiUnreachable | None = None
 
 
 CURRENT_CHAIN: ContextVar[Chain | None] = ContextVar("qbx_current_chain", default=None)
@@ -46,8 +47,9 @@ async def recorded(log: CallLog, name: str, call: Callable[[], Awaitable[T]]) ->
     log.names.append(name)
     try:
         result = await call()
-    except ApiUnreachable:
+    except ApiUnreachable as error:
         log.unreachable += 1
+        log.first_unreachable = log.first_unreachable or error
         raise
     finally:
         if chain is not None:

@@ -138,6 +138,7 @@ class Report:
     logs: tuple[LogRef, ...] = ()
     notes: tuple[str, ...] = ()  # e.g. what was searched and what hint would narrow it
     related: tuple[Target, ...] = field(default=())  # e.g. message ids found for a request_id
+    api_depth: int = 0  # the longest chain of API calls that had to wait for one another
 
     def to_json(self) -> str:
         return _ADAPTER.dump_json(self).decode()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot.diagnostics.checks.base import Check, Outcome
 from bot.diagnostics.declarations import ChecklistDecl, StepDecl
 from bot.diagnostics.factstore import FactStore, Known, Missing, describe_failure
-from bot.diagnostics.report import ProgressCallback, StepResult, StepStatus
+from bot.diagnostics.report import LogRef, ProgressCallback, StepResult, StepStatus
 
 SATISFIED = frozenset({StepStatus.PASS, StepStatus.WARN})
 
@@ -25,6 +25,7 @@ class Ran:
 
     result: StepResult
     finding: str | None = None
+    logs: tuple[LogRef, ...] = ()
 
 
 def selected_steps(decl: ChecklistDecl, *, deep: bool) -> tuple[StepDecl, ...]:
@@ -99,7 +100,7 @@ def _decide_step(step: StepDecl, values: dict[str, object], check: Check) -> Ran
         outcome = check(Known(values))
     except Exception as error:  # a broken check is "could not find out", never a pass
         return _unknown(step, f"check {step.check} failed: {describe_failure(error)}")
-    return Ran(_result(step, outcome), outcome.finding)
+    return Ran(_result(step, outcome), outcome.finding, outcome.logs)
 
 
 def _result(step: StepDecl, outcome: Outcome) -> StepResult:

@@ -1,0 +1,98 @@
+"""The parts of a Report beyond the steps: notes on what was searched, the escalation
+bundle support asks for, the related messages of a request, the log references."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bot.diagnostics.checklists import accepted_missing
+from bot.diagnostics.facts.tracemail import LOCATED, RECIPIENT
+from bot.diagnostics.factstore import FactStore, Missing
+from bot.diagnostics.finder import Located
+from bot.diagnostics.report import EscalationBundle, LogRef, StepResult, Verdict, VerdictCode
+from bot.diagnostics.runner import Ran
+from bot.qboxmail.contract import TRACEMAIL_HISTORY_DAYS
+from bot.targets import Hints, Target, TargetKind
+
+ASK_FOR_HINTS = (
+    "Give the recipient address or the day it was sent (e.g. `... to anna@example.com on "
+    "2026-11-20`): qbx then searches only that recipient or that day."
+)
+
+
+async def located_of(store: FactStore) -> Located | None:
+    """The located message or request, if this run looked for one."""
+    if "located" not in store.started:
+        return None
+    value = await store.get(LOCATED)
+    return None if isinstance(value, Missing) else value
+
+
+def search_notes(located: Located | None, scan_budget: int) -> tuple[str, ...]:
+    if located is None or located.found:
+        return ()
+    if located.beyond_retention:
+        return (f"Every date known for it is older than TraceMail's {TRACEMAIL_HISTORY_DAYS} "
+                "days, so qbx did not search.",)  # fmt: skip
+    notes = [f"Searched TraceMail ({located.pages} page(s)): " + "; ".join(located.searched) + "."]
+    if located.exhausted:
+        oldest = f" back to {located.oldest_seen:%Y-%m-%d %H:%M} UTC" if located.oldest_seen else ""
+        notes.append(f"The scan budget ({scan_budget} calls) ran out{oldest}; older entries "
+                     "were not read.")  # fmt: skip
+    notes.append(ASK_FOR_HINTS)
+    return tuple(notes)
+
+
+def related_targets(target: Target, located: Located | None) -> tuple[Target, ...]:
+    """Every message of a request (or of a pasted 202), so each can be traced."""
+    related: dict[str, Target] = {}
+    if located is not None and target.kind != TargetKind.MESSAGE_ID:
+        for entry in located.entries:
+            if entry.message_id:
+                hints = Hints(recipients=(entry.to,) if entry.to else ())
+                related[entry.message_id] = Target(TargetKind.MESSAGE_ID, entry.message_id, hints)
+    pasted = target.pasted
+    for message_id in pasted.message_ids if pasted else ():
+        related.setdefault(message_id, Target(TargetKind.MESSAGE_ID, message_id))
+    return tuple(related.values())
+
+
+def wants_bundle(checklist: str, verdict: Verdict) -> bool:
+    return checklist == accepted_missing.ID or verdict.code in (
+        VerdictCode.NOT_FOUND, VerdictCode.UNKNOWN, VerdictCode.BEYOND_RETENTION,
+    )  # fmt: skip
+
+
+async def escalation_bundle(
+    target: Target, store: FactStore, located: Located | None, steps: tuple[StepResult, ...]
+) -> EscalationBundle:
+    entry = located.entry if located else None
+    recipient: str | Missing | None = None
+    if "recipient" in store.started:
+        recipient = await store.get(RECIPIENT)
+    message_id = entry.message_id if entry else None
+    if message_id is None and target.kind == TargetKind.MESSAGE_ID:
+        message_id = target.value
+    request_id = entry.request_id if entry else None
+    if request_id is None and target.kind == TargetKind.REQUEST_ID:
+        request_id = target.value
+    if request_id is None and target.pasted is not None:
+        request_id = target.pasted.request_id
+    return EscalationBundle(
+        request_id=request_id,
+        message_id=message_id,
+        timestamp=entry.created_at if entry else None,
+        sender=entry.from_ if entry else None,
+        recipient=None if isinstance(recipient, Missing) else recipient,
+        account_id=entry.account_id if entry else target.hints.account_id,
+        domain=entry.domain if entry else None,
+        checked=tuple(f"{s.status.value.upper()} {s.title}: {s.summary}" for s in steps),
+    )
+
+
+def log_refs(ran: Mapping[str, Ran]) -> tuple[LogRef, ...]:
+    seen: dict[tuple[str, str], LogRef] = {}
+    for step in ran.values():
+        for ref in step.logs:
+            seen.setdefault((ref.log_type, ref.log_id), ref)
+    return tuple(seen.values())
