@@ -1,0 +1,81 @@
+"""One watcher check, composed: observe, window, evaluate, reconcile, publish; and the chart data.
+
+The worker calls `IncidentWatcher.check()` every QBX_WATCH_INTERVAL_SECONDS. Each step is
+separately testable; this module only wires them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.incidents.chart import ChartData, render_chart
+from bot.incidents.history import CounterHistory, hourly
+from bot.incidents.lifecycle import ChangeKind, IncidentChange, IncidentPolicy, IncidentRecord
+from bot.incidents.observation import Scope
+from bot.incidents.ports import IncidentApi, IncidentPoster, IncidentStore
+from bot.incidents.publisher import Publisher
+from bot.incidents.render import chart_title
+from bot.incidents.rules import Rule, evaluate
+from bot.incidents.tracker import Reconciler
+from bot.incidents.watcher import DEFAULT_CONCURRENCY, observe
+
+CHART_DAYS = 7
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    observed: int  # resources observed this check
+    changes: tuple[IncidentChange, ...]  # every non-NOOP change, after publication
+
+    def of_kind(self, kind: ChangeKind) -> list[IncidentChange]:
+        return [c for c in self.changes if c.kind is kind]
+
+
+class IncidentWatcher:
+    def __init__(
+        self,
+        *,
+        api: IncidentApi,
+        store: IncidentStore,
+        poster: IncidentPoster,
+        rules: Sequence[Rule],
+        policy: IncidentPolicy,
+        clock: Callable[[], datetime],
+        concurrency: int = DEFAULT_CONCURRENCY,
+    ) -> None:
+        self._api = api
+        self._rules = tuple(rules)
+        self._clock = clock
+        self._concurrency = concurrency
+        self._history = CounterHistory(store)
+        self._reconciler = Reconciler(store, policy)
+        self._publisher = Publisher(store, poster, clock=clock, chart=self.chart)
+
+    async def check(self) -> CheckResult:
+        observations = await observe(self._api, self._clock, concurrency=self._concurrency)
+        windowed = [await self._history.record(obs) for obs in observations]
+        findings = evaluate(self._rules, windowed)
+        changes = await self._reconciler.reconcile(findings, self._clock())
+        published = [await self._publish(c) for c in changes if c.kind is not ChangeKind.NOOP]
+        return CheckResult(len(windowed), tuple(published))
+
+    async def _publish(self, change: IncidentChange) -> IncidentChange:
+        record = await self._publisher.publish(change)
+        return IncidentChange(change.kind, change.key, record or change.record)
+
+    async def chart(self, record: IncidentRecord) -> bytes:
+        """The PNG for `record`'s resource: 24 hours from the history, 7 days from the API."""
+        now = self._clock()
+        hours = hourly(await self._history.snapshots(record.resource), now)
+        start = (now - timedelta(days=CHART_DAYS - 1)).date()
+        resource = record.resource
+        days = await self._api.daily_statistics(
+            account=int(resource.id) if resource.scope is Scope.ACCOUNT else None,
+            domain=resource.id if resource.scope is Scope.DOMAIN else None,
+            start_date=start,
+            end_date=now.date(),
+        )
+        daily = [(day.date, day) for day in days]
+        return render_chart(ChartData(chart_title(record), hours, daily))
