@@ -63,6 +63,26 @@ redis.call('pexpire', KEYS[1], math.ceil(window * 1000))
 return {1, '0'}
 """
 
+# Store a batch of ledger records server-side (one round trip, no per-command client cost).
+# ARGV: ttl ms, oldest score kept, then per record: id, body, score, number of index keys.
+# KEYS: per record: its record key, then its index keys (sorted sets of ids by score).
+PUT_RECORDS_LUA = """
+local px, oldest = ARGV[1], ARGV[2]
+local a, key = 3, 1
+while a <= #ARGV do
+  local id, body, score, n = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
+  redis.call('set', KEYS[key], body, 'PX', px)
+  for i = 1, n do
+    local index = KEYS[key + i]
+    redis.call('zadd', index, score, id)
+    redis.call('zremrangebyscore', index, '-inf', oldest)
+    redis.call('pexpire', index, px)
+  end
+  a, key = a + 4, key + n + 1
+end
+return key - 1
+"""
+
 
 @contextmanager
 def redis_errors() -> Iterator[None]:
@@ -253,16 +273,14 @@ class RedisStore:
 
     # --- ledger ---------------------------------------------------------------------------
     async def put_records(self, records: Sequence[IndexedRecord], ttl_seconds: float) -> None:
-        px, oldest = _ms(ttl_seconds), self._clock() - ttl_seconds
-        async with self._r.pipeline(transaction=False) as pipe:
-            for record in records:
-                pipe.set(self.keys.ledger_record(record.record_id), record.body, px=px)
-                for index, value in record.index:
-                    key = self.keys.ledger_index(index, value)
-                    pipe.zadd(key, {record.record_id: record.score})
-                    pipe.zremrangebyscore(key, "-inf", oldest)
-                    pipe.pexpire(key, px)
-            await self._do(pipe.execute())
+        names: list[str] = []
+        args: list[object] = [_ms(ttl_seconds), self._clock() - ttl_seconds]
+        for record in records:
+            names.append(self.keys.ledger_record(record.record_id))
+            names += [self.keys.ledger_index(index, value) for index, value in record.index]
+            args += [record.record_id, record.body, record.score, len(record.index)]
+        if records:
+            await self._eval(PUT_RECORDS_LUA, names, *args)
 
     async def find_records(self, index: str, value: str, limit: int) -> list[str]:
         key = self.keys.ledger_index(index, value)

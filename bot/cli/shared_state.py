@@ -1,0 +1,33 @@
+"""How command-line tools reach the shared state: the Redis the serving processes use."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from bot.errors import ConfigError
+from bot.settings import Settings, load_settings
+from bot.store import RedisStore
+
+
+def load_or_explain() -> Settings | None:
+    """The settings, or None after printing why they are invalid."""
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return None
+
+
+def open_redis(settings: Settings, command: str) -> RedisStore | None:
+    """The shared Redis store, or None after explaining that `command` needs REDIS_URL."""
+    if settings.redis_url is None:
+        print(
+            f"qbx {command} works on the shared state in Redis: set REDIS_URL "
+            "(without it, each qbx serve process keeps its state in its own memory).",
+            file=sys.stderr,
+        )
+        return None
+    return RedisStore.from_url(
+        settings.redis_url, prefix=settings.qbx_redis_prefix, clock=time.time
+    )
