@@ -87,7 +87,7 @@ def target_for_check(kind: str, value: str) -> tuple[Target, str | None, str | N
     first = words[0].strip("<>")
     if kind == "request" and REQUEST_ID_RE.match(first.lower()):
         return Target(TargetKind.REQUEST_ID, first.lower()), None, None
-    if kind == "message" and MESSAGE_ID_RE.match(first.lower()):
+    if kind == "message" and "@" in first:  # Hosting Message-IDs need not be uuid@domain
         return Target(TargetKind.MESSAGE_ID, first.lower()), None, None
     if kind == "recipient" and ADDRESS_RE.match(first.lower()):
         return Target(TargetKind.ADDRESS, first.lower()), recipient.ID, None

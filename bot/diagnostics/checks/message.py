@@ -8,6 +8,7 @@ from bot.diagnostics.facts.inputs import LEDGER
 from bot.diagnostics.facts.tracemail import ENTRY, LOCATED, RECIPIENT
 from bot.diagnostics.factstore import Known
 from bot.diagnostics.report import Evidence
+from bot.diagnostics.smtp import decode
 from bot.diagnostics.sources import INPUT, source
 from bot.diagnostics.sources import LEDGER as LEDGER_SOURCE
 from bot.qboxmail.contract import TRACEMAIL_HISTORY_DAYS, Collection, MailoutStatus
@@ -48,10 +49,7 @@ def message_found_in_tracemail(known: Known) -> Outcome:
 
 
 def _decode(entry: MailoutEntry) -> str:
-    from bot.diagnostics.smtp import decode  # the recognition helper's SMTP decoder
-
-    diagnosis = decode(entry.smtp_code, entry.smtp_enhanced_code, entry.smtp_response)
-    return f"{diagnosis.category}: {diagnosis.explanation}"
+    return decode(entry.smtp_code, entry.smtp_enhanced_code, entry.smtp_response).summary
 
 
 def _reply(entry: MailoutEntry) -> Evidence:
@@ -173,7 +171,7 @@ def request_returned_202(known: Known) -> Outcome:
     ledger, entry = known[LEDGER], known[ENTRY]
     if entry is not None and entry.collection != Collection.ERRORS:
         return passed("TraceMail shows the request was accepted.", *entry_evidence(entry))
-    if ledger is not None and str(ledger.status or "202").startswith("2"):
+    if ledger is not None and 200 <= ledger.http_status < 300:
         return passed(
             "The application's ledger recorded 202 Accepted.",
             Evidence("submitted_at", ledger.submitted_at.isoformat(), LEDGER_SOURCE),

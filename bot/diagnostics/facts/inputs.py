@@ -17,7 +17,8 @@ class LedgerInfo:
     recipients: tuple[str, ...]
     request_id: str | None
     message_ids: tuple[str, ...]
-    status: str | None
+    http_status: int
+    error: str | None = None
 
 
 async def _target(ctx: FactContext, known: Known) -> Target:
@@ -41,17 +42,19 @@ async def _ledger(ctx: FactContext, known: Known) -> LedgerInfo | None:
     elif kind == TargetKind.REQUEST_ID:
         record = await ctx.ledger.lookup_request(value)
     elif kind == TargetKind.REFERENCE:
-        record = await ctx.ledger.lookup_reference(value)
+        records = await ctx.ledger.lookup_reference(value)
+        record = max(records, key=lambda r: r.submitted_at) if records else None
     else:
         return None
     if record is None:
         return None
     return LedgerInfo(
         submitted_at=record.submitted_at,
-        recipients=tuple(record.recipients),
+        recipients=record.all_recipients(),
         request_id=record.request_id,
-        message_ids=tuple(record.message_ids),
-        status=None if record.status is None else str(record.status),
+        message_ids=record.message_ids(),
+        http_status=record.http_status,
+        error=record.error,
     )
 
 

@@ -1,0 +1,152 @@
+"""`qbx trace`, `qbx check` and `qbx demo`: run Qboxmail's checklists from a terminal.
+
+Exit 0 when the checklist ran (whatever the verdict), 2 on bad input or settings (with a
+usage line and an example), 3 when the Qboxmail API cannot be reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any, TextIO
+
+from bot.cli import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
+from bot.compose import build_trace_service, open_qboxmail
+from bot.diagnostics.report import ProgressCallback, Report, StepResult
+from bot.diagnostics.service import TraceService
+from bot.errors import ApiUnreachable, ConfigError, InputError
+from bot.grammar import Command, parse_command
+from bot.ids import recognise
+from bot.logs import configure_logging
+from bot.render.text import STEP_MARK, render_text
+from bot.settings import Settings, load_settings
+from bot.targets import Target
+
+
+def register(subparsers: Any) -> None:
+    trace = subparsers.add_parser("trace", help="recognise ids in any text and trace them")
+    trace.add_argument("text", nargs="+", help="a message_id, request_id, address, domain, ...")
+    _common(trace)
+    trace.set_defaults(handler=handle_trace)
+    check = subparsers.add_parser("check", help="run one checklist on one value")
+    check.add_argument("kind", help="request|message|domain|mailbox|recipient|account")
+    check.add_argument("value", nargs="+", help="the value to check")
+    _common(check)
+    check.set_defaults(handler=handle_check)
+    demo = subparsers.add_parser("demo", help="trace a few simulator messages, one per verdict")
+    demo.add_argument("--json", action="store_true", help="print each report as JSON")
+    demo.set_defaults(handler=handle_demo, deep=False, token_prefix=None, client_ip=None)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--deep", action="store_true", help="blast radius, stats, DNS, tokens")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--token-prefix", help="first 8 characters of the Send token used")
+    parser.add_argument("--client-ip", help="the IP the integration sends from")
+
+
+def _flags(args: argparse.Namespace) -> str:
+    return (" --deep" if args.deep else "") + (" --json" if args.json else "")
+
+
+def handle_trace(args: argparse.Namespace) -> int:
+    text = " ".join(args.text)
+    return _run(args, f"trace {text}{_flags(args)}")
+
+
+def handle_check(args: argparse.Namespace) -> int:
+    return _run(args, f"check {args.kind} {' '.join(args.value)}{_flags(args)}")
+
+
+def handle_demo(args: argparse.Namespace) -> int:
+    from bot.cli.demo import run_demo
+
+    settings = _settings()
+    if settings is None:
+        return EXIT_USAGE
+    return asyncio.run(run_demo(settings, as_json=args.json, out=sys.stdout))
+
+
+def _settings() -> Settings | None:
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return None
+    configure_logging(
+        level=settings.log_level.value,
+        fmt=settings.log_format.value if settings.log_format else None,
+        secrets=settings.secret_values(),
+    )
+    return settings
+
+
+def _run(args: argparse.Namespace, text: str) -> int:
+    try:
+        command = parse_command(text)
+    except InputError as error:
+        print(f"qbx: {error}\nusage: {error.usage}\nexample: {error.example}", file=sys.stderr)
+        return EXIT_USAGE
+    settings = _settings()
+    if settings is None:
+        return EXIT_USAGE
+    try:
+        return asyncio.run(_execute(settings, command, args))
+    except InputError as error:
+        print(f"qbx: {error}\nusage: {error.usage}\nexample: {error.example}", file=sys.stderr)
+        return EXIT_USAGE
+    except ApiUnreachable as error:
+        print(f"qbx: the Qboxmail API cannot be reached: {error}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+
+
+async def _execute(settings: Settings, command: Command, args: argparse.Namespace) -> int:
+    out, err = sys.stdout, sys.stderr
+    async with open_qboxmail(settings) as (api, simulated):
+        service = build_trace_service(settings, api, simulated)
+        for run in _runs(service, command, settings, args, out):
+            report = await run(progress_printer(err) if err.isatty() else None)
+            print_report(report, as_json=command.json, out=out)
+    return EXIT_OK
+
+
+Run = Callable[[ProgressCallback | None], Awaitable[Report]]
+
+
+def _runs(
+    service: TraceService, command: Command, settings: Settings, args: argparse.Namespace,
+    out: TextIO,
+) -> list[Run]:  # fmt: skip
+    extra: dict[str, Any] = {"token_prefix": args.token_prefix, "client_ip": args.client_ip}
+    if command.check_kind is not None:
+        kind, value = command.check_kind, command.argument
+        return [lambda p: service.check(kind, value, deep=command.deep, progress=p, **extra)]
+    found = recognise(command.argument, limit=settings.qbx_max_ids_per_message, today=date.today())
+    if found.overflow and not command.json:
+        listed = ", ".join(t.value for t in found.overflow)
+        print(
+            f"Not traced (over the limit of {settings.qbx_max_ids_per_message}): {listed}", file=out
+        )
+    return [_trace_one(service, target, command.deep, extra) for target in found.targets]
+
+
+def _trace_one(service: TraceService, target: Target, deep: bool, extra: dict[str, Any]) -> Run:
+    return lambda progress: service.trace(target, deep=deep, progress=progress, **extra)
+
+
+def progress_printer(err: TextIO) -> ProgressCallback:
+    async def show(step: StepResult, done: int, total: int) -> None:
+        mark, _ = STEP_MARK[step.status]
+        print(f"  [{done}/{total}] {mark} {step.title}", file=err, flush=True)
+
+    return show
+
+
+def print_report(report: Report, *, as_json: bool, out: TextIO) -> None:
+    if as_json:
+        print(report.to_json(), file=out, flush=True)
+    else:
+        print(render_text(report, color=out.isatty()), file=out, flush=True)
