@@ -1,0 +1,183 @@
+"""Run the simulator: a real uvicorn server on loopback, in this event loop or in a thread.
+
+async with running_simulator(seed=7) as sim:      # port 0: the OS picks a free port
+    sim.base_url, sim.send_url, sim.management_token, sim.describe(), sim.faults
+with simulator_in_thread(seed=7) as sim: ...      # for synchronous callers
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import uvicorn
+
+from bot.simulator.app import build_app
+from bot.simulator.clock import SimClock
+from bot.simulator.describe import describe
+from bot.simulator.faults import Faults
+from bot.simulator.ledger import Ledger
+from bot.simulator.scenarios import pinned_mailouts, ramp_plan
+from bot.simulator.state import Simulation, Sleep
+from bot.simulator.world import build_world
+
+DEFAULT_TOKEN = "sim-management-token"
+DEFAULT_SEED = 7
+
+
+def create_simulation(
+    *,
+    seed: int = DEFAULT_SEED,
+    scenario: str | None = None,
+    management_token: str = DEFAULT_TOKEN,
+    latency_ms: int = 0,
+    now: datetime | SimClock | None = None,
+    sleep: Sleep = asyncio.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> Simulation:
+    """The world and its state, without a server (the app can be served any way)."""
+    clock = now if isinstance(now, SimClock) else SimClock(now)
+    anchor = clock.now().replace(microsecond=0)
+    world = build_world(seed, anchor, ramp_plan(anchor, scenario))
+    return Simulation(
+        world=world,
+        ledger=Ledger(world, list(pinned_mailouts(world))),
+        clock=clock,
+        management_token=management_token,
+        faults=Faults(seed, latency_ms),
+        sleep=sleep,
+        monotonic=monotonic,
+        scenario=scenario,
+    )
+
+
+@dataclass(frozen=True)
+class SimulatorHandle:
+    """What a caller gets: the URLs, the token, the world, and the levers (faults, clock)."""
+
+    base_url: str
+    send_url: str
+    management_token: str
+    simulation: Simulation
+    server_task: asyncio.Task[None] = field(repr=False, compare=False)
+
+    @property
+    def faults(self) -> Faults:
+        return self.simulation.faults
+
+    @property
+    def clock(self) -> SimClock:
+        return self.simulation.clock
+
+    @property
+    def port(self) -> int:
+        return int(self.base_url.rsplit(":", 1)[1])
+
+    def describe(self) -> dict[str, Any]:
+        return describe(self.simulation)
+
+    async def wait_closed(self) -> None:
+        """Until the server stops (a signal, when run from the command line)."""
+        await asyncio.shield(self.server_task)
+
+
+def _socket(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(512)
+    sock.setblocking(False)
+    return sock
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    sim: Simulation, *, host: str = "127.0.0.1", port: int = 0
+) -> AsyncIterator[SimulatorHandle]:
+    """Serve `sim` with uvicorn in the running loop until the block exits."""
+    sock = _socket(host, port)
+    config = uvicorn.Config(
+        build_app(sim),
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
+        ws="none",
+        timeout_graceful_shutdown=2,
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started and not task.done():  # noqa: ASYNC110 - uvicorn exposes a flag only
+        await asyncio.sleep(0.002)
+    if task.done():
+        task.result()
+        raise RuntimeError("the simulator did not start")
+    base = f"http://{host}:{sock.getsockname()[1]}"
+    try:
+        yield SimulatorHandle(base, f"{base}/v1", sim.management_token, sim, task)
+    finally:
+        sim.stopping.set()
+        server.should_exit = True
+        await task
+
+
+@contextlib.asynccontextmanager
+async def running_simulator(
+    seed: int = DEFAULT_SEED,
+    scenario: str | None = None,
+    management_token: str = DEFAULT_TOKEN,
+    latency_ms: int = 0,
+    now: datetime | SimClock | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    sleep: Sleep = asyncio.sleep,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> AsyncIterator[SimulatorHandle]:
+    sim = create_simulation(
+        seed=seed,
+        scenario=scenario,
+        management_token=management_token,
+        latency_ms=latency_ms,
+        now=now,
+        sleep=sleep,
+        monotonic=monotonic,
+    )
+    async with serving(sim, host=host, port=port) as handle:
+        yield handle
+
+
+@contextlib.contextmanager
+def simulator_in_thread(**options: Any) -> Iterator[SimulatorHandle]:
+    """`running_simulator` on its own event loop in a daemon thread, for synchronous callers."""
+    ready = threading.Event()
+    box: dict[str, Any] = {}
+
+    async def main() -> None:
+        box["stop"] = asyncio.Event()
+        box["loop"] = asyncio.get_running_loop()
+        try:
+            async with running_simulator(**options) as handle:
+                box["handle"] = handle
+                ready.set()
+                await box["stop"].wait()
+        except BaseException as error:
+            box["error"] = error
+            ready.set()
+
+    thread = threading.Thread(target=asyncio.run, args=(main(),), daemon=True, name="qbx-sim")
+    thread.start()
+    ready.wait()
+    if "error" in box:
+        raise RuntimeError("the simulator did not start") from box["error"]
+    try:
+        yield box["handle"]
+    finally:
+        box["loop"].call_soon_threadsafe(box["stop"].set)
+        thread.join()
