@@ -8,8 +8,10 @@ from collections.abc import Iterable
 _ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _UUID_RE = re.compile(rf"^{_UUID}$")
+# The look-behind lets a match start only where a run of address characters starts: linear.
 _ADDRESS_RE = re.compile(
-    r"(?P<local>[A-Za-z0-9._%+'-]+)@(?P<domain>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
+    r"(?<![A-Za-z0-9._%+'-])(?P<local>[A-Za-z0-9._%+'-]+)"
+    r"@(?P<domain>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
 )
 
 

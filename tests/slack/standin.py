@@ -1,0 +1,212 @@
+"""A loopback stand-in for Slack's Web API: a real HTTP server on port 0 that records every call.
+
+Special inputs: channel `C_NOT_IN` answers `not_in_channel`, `C_NOT_FOUND` `channel_not_found`,
+`C_BROKEN` `internal_error`; `C_RATE` answers its first call of each method with 429 and
+`Retry-After: 1`. Tests wait on recorded calls with `wait_for` (bounded, no fixed sleeps).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+BOT_USER = "UQBXBOT"
+BOT_ID = "BQBXBOT"
+TEAM = "T0TEAM"
+ERROR_CHANNELS = {
+    "C_NOT_IN": "not_in_channel",
+    "C_NOT_FOUND": "channel_not_found",
+    "C_BROKEN": "internal_error",
+}
+RATE_CHANNEL = "C_RATE"
+
+
+@dataclass
+class Call:
+    """One request the stand-in received: method name, full raw body, parsed arguments."""
+
+    method: str
+    http_method: str
+    body: bytes
+    args: dict[str, Any]
+    status: int = 200
+
+    @property
+    def blocks(self) -> list[dict[str, Any]]:
+        raw = self.args.get("blocks") or []
+        return json.loads(raw) if isinstance(raw, str) else list(raw)
+
+    @property
+    def text(self) -> str:
+        return str(self.args.get("text") or "")
+
+
+@dataclass
+class StandIn:
+    base_url: str = ""
+    calls: list[Call] = field(default_factory=list)
+    threads: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    _ts: int = 0
+    _rated: set[str] = field(default_factory=set)
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+    def named(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method and c.status == 200]
+
+    async def wait_for(
+        self, predicate: Callable[[list[Call]], bool], within: float = 15.0
+    ) -> list[Call]:
+        """Wait until `predicate(calls)` holds; fail after `within` s (a bound, not a delay)."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: predicate(self.calls)), within)
+        return self.calls
+
+    async def record(self, call: Call) -> None:
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    def next_ts(self) -> str:
+        self._ts += 1
+        return f"1800000000.{self._ts:06d}"
+
+
+async def _arguments(request: Request, body: bytes) -> dict[str, Any]:
+    args: dict[str, Any] = dict(request.query_params)
+    kind = request.headers.get("content-type", "")
+    if kind.startswith("application/json") and body:
+        args.update(json.loads(body))
+    elif kind.startswith("application/x-www-form-urlencoded"):
+        args.update(parse_qsl(body.decode()))
+    return args
+
+
+def _answer(stand: StandIn, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    channel = str(args.get("channel") or args.get("channel_id") or "")
+    if channel in ERROR_CHANNELS:
+        return {"ok": False, "error": ERROR_CHANNELS[channel]}
+    handler = _METHODS.get(method)
+    if handler is None:
+        return {"ok": False, "error": "unknown_method"}
+    return handler(stand, args)
+
+
+def _post(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
+    ts = stand.next_ts()
+    message = {"ts": ts, "text": args.get("text"), "thread_ts": args.get("thread_ts")}
+    return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
+
+
+def _update(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
+    return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+
+
+def _ephemeral(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
+    return {"ok": True, "message_ts": stand.next_ts()}
+
+
+def _replies(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
+    key = (str(args.get("channel")), str(args.get("ts")))
+    if key not in stand.threads:
+        return {"ok": False, "error": "thread_not_found"}
+    return {"ok": True, "messages": stand.threads[key], "has_more": False}
+
+
+def _history(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
+    key = (str(args.get("channel")), str(args.get("latest")))
+    return {"ok": True, "messages": stand.threads.get(key, [])[:1], "has_more": False}
+
+
+def _auth(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
+    return {"ok": True, "user_id": BOT_USER, "bot_id": BOT_ID, "team_id": TEAM, "user": "qbx"}
+
+
+def _upload_url(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
+    file_id = f"F{stand.next_ts().replace('.', '')}"
+    return {"ok": True, "file_id": file_id, "upload_url": f"{stand.base_url}/upload/{file_id}"}
+
+
+def _complete(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
+    files = json.loads(args.get("files") or "[]")
+    return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+
+
+_METHODS: dict[str, Callable[[StandIn, dict[str, Any]], dict[str, Any]]] = {
+    "chat.postMessage": _post,
+    "chat.update": _update,
+    "chat.postEphemeral": _ephemeral,
+    "conversations.replies": _replies,
+    "conversations.history": _history,
+    "auth.test": _auth,
+    "files.getUploadURLExternal": _upload_url,
+    "files.completeUploadExternal": _complete,
+}
+
+
+def _routes(stand: StandIn) -> list[Route]:
+    async def api(request: Request) -> Response:
+        method = request.path_params["method"]
+        body = await request.body()
+        args = await _arguments(request, body)
+        if str(args.get("channel") or "") == RATE_CHANNEL and method not in stand._rated:
+            stand._rated.add(method)
+            await stand.record(Call(method, request.method, body, args, status=429))
+            return JSONResponse({"ok": False, "error": "ratelimited"}, 429, {"Retry-After": "1"})
+        await stand.record(Call(method, request.method, body, args))
+        return JSONResponse(_answer(stand, method, args))
+
+    async def upload(request: Request) -> Response:
+        body = await request.body()
+        await stand.record(Call("upload", "POST", body, {"file_id": request.path_params["fid"]}))
+        return Response("OK - " + str(len(body)))
+
+    async def respond(request: Request) -> Response:
+        body = await request.body()
+        args = json.loads(body or b"{}")
+        await stand.record(Call("response_url", "POST", body, args))
+        return JSONResponse({"ok": True})
+
+    return [
+        Route("/api/{method}", api, methods=["GET", "POST"]),
+        Route("/upload/{fid}", upload, methods=["POST"]),
+        Route("/respond/{rid}", respond, methods=["POST"]),
+    ]
+
+
+@contextlib.asynccontextmanager
+async def running_standin() -> AsyncIterator[StandIn]:
+    """Serve a fresh stand-in on 127.0.0.1:0 for the duration of the block."""
+    stand = StandIn()
+    app = Starlette(routes=_routes(stand))
+    async with serving(app) as base:
+        stand.base_url = base
+        yield stand
+
+
+@contextlib.asynccontextmanager
+async def serving(app: Any) -> AsyncIterator[str]:
+    """Run an ASGI app under uvicorn on an ephemeral loopback port; yield its base URL."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.005)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
