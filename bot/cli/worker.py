@@ -1,0 +1,88 @@
+"""`qbx worker`: runs background jobs (deeper traces, PDF fetches, incident checks) from Redis.
+
+`--jobs MODULE:FACTORY` names the factory `(settings) -> JobRegistry` that registers the jobs
+and builds their dependencies; the default registers the built-in demo job only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import importlib
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from bot.cli import EXIT_OK, EXIT_USAGE
+from bot.cli.shared_state import load_or_explain
+from bot.jobs import JobRegistry, RetryPolicy, build_worker, close_worker
+from bot.logs import configure_logging
+from bot.settings import Settings
+from bot.store import Keys
+
+DEFAULT_JOBS = "bot.jobs:builtin_jobs"
+Factory = Callable[[Settings], JobRegistry[Any]]
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("worker", help="run background jobs from the Redis queue")
+    parser.add_argument("--jobs", default=DEFAULT_JOBS, help="MODULE:FACTORY of the job registry")
+    parser.add_argument("--burst", action="store_true", help="stop when the queue is empty")
+    parser.set_defaults(handler=run)
+
+
+def load_factory(spec: str) -> Factory:
+    module, _, name = spec.partition(":")
+    factory: Factory = getattr(importlib.import_module(module), name)
+    return factory
+
+
+def policy_from(settings: Settings) -> RetryPolicy:
+    return RetryPolicy(
+        max_tries=settings.qbx_job_max_tries,
+        first_delay=settings.qbx_job_retry_seconds,
+        timeout=settings.qbx_job_timeout_seconds,
+        lost_grace=settings.qbx_job_lost_grace_seconds,
+    )
+
+
+async def serve(registry: JobRegistry[Any], settings: Settings, *, burst: bool) -> None:
+    assert settings.redis_url is not None
+    worker = build_worker(
+        registry,
+        policy_from(settings),
+        redis_url=settings.redis_url,
+        keys=Keys(settings.qbx_redis_prefix),
+        burst=burst,
+    )
+    try:
+        with contextlib.suppress(asyncio.CancelledError):  # SIGINT/SIGTERM: arq cancels main
+            await worker.async_run()
+    finally:
+        await close_worker(worker)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_or_explain()
+    if settings is None:
+        return EXIT_USAGE
+    if settings.redis_url is None:
+        print(
+            "qbx worker takes jobs from Redis: set REDIS_URL. Without Redis, qbx serve runs "
+            "its jobs in its own process and no worker is needed.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    configure_logging(
+        level=settings.log_level.value,
+        fmt=settings.log_format.value if settings.log_format else None,
+        secrets=settings.secret_values(),
+    )
+    try:
+        registry = load_factory(args.jobs)(settings)
+    except (ImportError, AttributeError, ValueError) as exc:
+        print(f"qbx worker: cannot load --jobs {args.jobs}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    asyncio.run(serve(registry, settings, burst=args.burst))
+    return EXIT_OK

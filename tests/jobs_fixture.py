@@ -1,0 +1,27 @@
+"""Jobs for the worker-process tests: `qbx worker --jobs tests.jobs_fixture:build`."""
+
+from __future__ import annotations
+
+import asyncio
+
+import redis.asyncio as aioredis
+
+from bot.jobs import JobContext, JobRegistry, Payload
+from bot.settings import Settings
+
+
+async def block_once(ctx: JobContext[aioredis.Redis], payload: Payload) -> str:
+    """Says it started; blocks forever on its first try; says it is done on any later try."""
+    await ctx.deps.rpush(payload["started"], ctx.attempt)
+    if ctx.attempt == 1:
+        await asyncio.Event().wait()
+    await ctx.deps.rpush(payload["done"], ctx.attempt)
+    return "done"
+
+
+def build(settings: Settings) -> JobRegistry[aioredis.Redis]:
+    assert settings.redis_url is not None
+    client = aioredis.Redis.from_url(settings.redis_url, decode_responses=True)
+    registry = JobRegistry(client)
+    registry.register("block_once", block_once)
+    return registry

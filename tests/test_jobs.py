@@ -1,0 +1,215 @@
+"""Background jobs: retries with back-off and give-up, in-process and on arq; a killed worker's
+job is run by the next worker (real `qbx worker` processes against the machine's Redis)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import redis.asyncio as aioredis
+
+from bot.jobs import (
+    ArqQueue,
+    GaveUp,
+    InProcessQueue,
+    JobContext,
+    JobRegistry,
+    Payload,
+    RetryPolicy,
+    UnknownJob,
+    build_worker,
+    close_worker,
+)
+from bot.store import Keys
+from tests.redis_support import REDIS_URL, delete_matching, machine_redis, unique_prefix
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Flaky:
+    """A job that fails its first `failures` tries, recording each try."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.tries: list[int] = []
+
+    async def __call__(self, ctx: JobContext[str], payload: Payload) -> str:
+        self.tries.append(ctx.attempt)
+        assert ctx.deps == "deps"
+        if len(self.tries) <= self.failures:
+            raise RuntimeError(f"try {ctx.attempt} failed")
+        return f"done {payload['n']}"
+
+
+def registry_with(job: Flaky, gave_up: list[GaveUp]) -> JobRegistry[str]:
+    async def record(event: GaveUp) -> None:
+        gave_up.append(event)
+
+    registry = JobRegistry("deps", on_give_up=record)
+    registry.register("flaky", job)
+    return registry
+
+
+class Sleeps:
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+
+
+# --- in process -------------------------------------------------------------------------------
+async def test_a_failing_job_is_retried_with_doubling_back_off() -> None:
+    job, gave_up, sleeps = Flaky(failures=2), [], Sleeps()
+    queue = InProcessQueue(registry_with(job, gave_up), RetryPolicy(max_tries=3), sleep=sleeps)
+    await queue.enqueue("flaky", {"n": 1})
+    await queue.join()
+    assert job.tries == [1, 2, 3]
+    assert sleeps.delays == [5.0, 10.0]
+    assert gave_up == []
+
+
+async def test_a_job_that_keeps_failing_gives_up_once() -> None:
+    job, gave_up = Flaky(failures=9), []
+    queue = InProcessQueue(registry_with(job, gave_up), RetryPolicy(max_tries=2), sleep=Sleeps())
+    job_id = await queue.enqueue("flaky", {"n": 2})
+    await queue.join()
+    assert gave_up == [GaveUp(job_id, "flaky", {"n": 2}, 2, "RuntimeError: try 2 failed")]
+
+
+async def test_a_try_that_overruns_its_timeout_counts_as_failed() -> None:
+    gave_up: list[GaveUp] = []
+
+    async def hangs(ctx: JobContext[str], payload: Payload) -> None:
+        await asyncio.Event().wait()
+
+    registry = registry_with(Flaky(0), gave_up)
+    registry.register("hangs", hangs)
+    policy = RetryPolicy(max_tries=1, timeout=0.001)
+    queue = InProcessQueue(registry, policy, sleep=Sleeps())
+    await queue.enqueue("hangs", {})
+    await queue.join()
+    assert [g.error for g in gave_up] == ["TimeoutError"]
+
+
+async def test_unknown_and_duplicate_jobs_are_refused() -> None:
+    registry = registry_with(Flaky(0), [])
+    with pytest.raises(UnknownJob):
+        await InProcessQueue(registry, RetryPolicy()).enqueue("nope", {})
+    with pytest.raises(ValueError, match="registered twice"):
+        registry.register("flaky", Flaky(0))
+
+
+# --- arq, in this process ---------------------------------------------------------------------
+@pytest.fixture
+async def keys() -> AsyncIterator[Keys]:
+    prefix = unique_prefix()
+    async with machine_redis(prefix) as client:
+        yield Keys(prefix)
+        await delete_matching(client, f"arq:*{prefix}*")
+
+
+async def run_burst(registry: JobRegistry[str], policy: RetryPolicy, keys: Keys) -> None:
+    worker = build_worker(
+        registry, policy, redis_url=REDIS_URL, keys=keys, burst=True, handle_signals=False,
+        poll_delay=0.01,
+    )  # fmt: skip
+    try:
+        await worker.async_run()
+    finally:
+        await close_worker(worker)
+
+
+@pytest.mark.redis
+async def test_arq_retries_a_failing_job_then_it_succeeds(keys: Keys) -> None:
+    job, gave_up = Flaky(failures=2), []
+    registry = registry_with(job, gave_up)
+    queue = await ArqQueue.connect(REDIS_URL, keys, registry.names())
+    job_id = await queue.enqueue("flaky", {"n": 3})
+    await queue.aclose()
+    assert job_id.startswith(keys.prefix)
+    await run_burst(registry, RetryPolicy(max_tries=3, first_delay=0), keys)
+    assert job.tries == [1, 2, 3]
+    assert gave_up == []
+
+
+@pytest.mark.redis
+async def test_arq_gives_up_after_the_last_try_and_says_so(keys: Keys) -> None:
+    job, gave_up = Flaky(failures=9), []
+    registry = registry_with(job, gave_up)
+    queue = await ArqQueue.connect(REDIS_URL, keys, registry.names())
+    job_id = await queue.enqueue("flaky", {"n": 4})
+    await queue.aclose()
+    await run_burst(registry, RetryPolicy(max_tries=2, first_delay=0), keys)
+    assert job.tries == [1, 2]
+    assert gave_up == [GaveUp(job_id, "flaky", {"n": 4}, 2, "RuntimeError: try 2 failed")]
+
+
+@pytest.mark.redis
+async def test_a_job_lost_on_its_last_try_still_gives_up(keys: Keys) -> None:
+    job, gave_up = Flaky(failures=0), []
+    registry = registry_with(job, gave_up)
+    queue = await ArqQueue.connect(REDIS_URL, keys, registry.names())
+    await queue._pool.enqueue_job("flaky", {"n": 5}, _job_id=keys.job_id("lost"), _job_try=3)
+    await queue.aclose()
+    await run_burst(registry, RetryPolicy(max_tries=2, first_delay=0), keys)
+    assert job.tries == []
+    assert [(g.attempts, g.error) for g in gave_up] == [(2, "worker lost")]
+
+
+@pytest.mark.redis
+async def test_enqueueing_an_unknown_job_is_refused(keys: Keys) -> None:
+    queue = await ArqQueue.connect(REDIS_URL, keys, ["flaky"])
+    with pytest.raises(UnknownJob):
+        await queue.enqueue("nope", {})
+    await queue.aclose()
+
+
+# --- real worker processes --------------------------------------------------------------------
+def start_worker(prefix: str, log: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "REDIS_URL": REDIS_URL,
+        "QBX_REDIS_PREFIX": prefix,
+        "QBX_JOB_TIMEOUT_SECONDS": "2",
+        "QBX_JOB_LOST_GRACE_SECONDS": "1",
+        "QBX_JOB_RETRY_SECONDS": "0",
+        "LOG_FORMAT": "json",
+    }
+    command = [sys.executable, "-m", "bot", "worker", "--jobs", "tests.jobs_fixture:build"]
+    with log.open("ab") as out:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)  # noqa: S603
+
+
+@pytest.mark.redis
+@pytest.mark.slow
+@pytest.mark.timeout(60)
+async def test_a_job_whose_worker_is_killed_is_finished_by_another(
+    keys: Keys, tmp_path: Path
+) -> None:
+    client = aioredis.Redis.from_url(REDIS_URL, decode_responses=True)
+    started, done = f"{keys.prefix}started", f"{keys.prefix}done"
+    first = start_worker(keys.prefix, tmp_path / "worker.log")
+    second = None
+    try:
+        queue = await ArqQueue.connect(REDIS_URL, keys, ["block_once"])
+        await queue.enqueue("block_once", {"started": started, "done": done})
+        await queue.aclose()
+        assert await client.blpop([started], timeout=20) == (started, "1")
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        second = start_worker(keys.prefix, tmp_path / "worker.log")
+        finished = await client.blpop([done], timeout=30)
+        assert finished == (done, "2"), (tmp_path / "worker.log").read_text()[-3000:]
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                process.wait(timeout=10)
+        await client.aclose()
