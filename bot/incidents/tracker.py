@@ -22,7 +22,7 @@ from bot.incidents.lifecycle import (
 from bot.incidents.observation import Finding
 from bot.incidents.ports import IncidentStore
 
-LOCK_TTL_SECONDS: Final = 60.0  # longest one incident's decision or publication may hold it
+LOCK_TTL_SECONDS: Final = 120.0  # longest one incident's decision or publication may hold it
 RESOLVED_TTL_SECONDS: Final = 30 * 24 * 3600.0  # a resolved record is kept for reference
 
 
