@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.diagnostics.report import ProgressCallback, Report
 from bot.grammar import CheckKind
@@ -31,6 +31,7 @@ class Tracer(Protocol):
     ) -> Report: ...
 
 
+@runtime_checkable
 class LogPdfSource(Protocol):
     """The Qboxmail client's Email log analysis PDF download."""
 

@@ -158,5 +158,5 @@ async def _report(
 async def _traced(deps: SlackDeps, spec: TraceSpec, progress: ProgressCallback) -> Report:
     if spec.target is not None:
         return await deps.tracer.trace(spec.target, deep=spec.deep, progress=progress)
-    kind = CheckKind(spec.check_kind)
+    kind = CheckKind(str(spec.check_kind))
     return await deps.tracer.check(kind, spec.check_value, deep=spec.deep, progress=progress)
