@@ -15,6 +15,7 @@ from typing import Final
 
 from bot.errors import InputError
 from bot.ids import recognise
+from bot.recognition.mentions import is_domain
 from bot.recognition.text import clean
 from bot.targets import TargetKind
 
@@ -72,6 +73,14 @@ USAGE: Final = f"""Usage (Slack: /qbx ..., terminal: qbx ...):
 Options anywhere: --deep (blast radius, 7-day statistics, DNS, tokens),
                   --json (the report as JSON)"""
 
+VALUE_SHAPES: Final[dict[CheckKind, str]] = {
+    CheckKind.REQUEST: "a request_id (a UUID like f43eb659-beb4-4f8a-a737-2d403998f4cf)",
+    CheckKind.MESSAGE: "a message_id (like <uuid>@shop.example)",
+    CheckKind.DOMAIN: "a domain name or a domain code (D123456789, DD66042061)",
+    CheckKind.MAILBOX: "a mailbox address or mailbox code (EA12345678, P123456789)",
+    CheckKind.RECIPIENT: "an email address",
+    CheckKind.ACCOUNT: "a Delivery account id (a number like 4127)",
+}
 ACCEPTED: Final[dict[CheckKind, frozenset[TargetKind]]] = {
     CheckKind.REQUEST: frozenset({TargetKind.REQUEST_ID}),
     CheckKind.MESSAGE: frozenset({TargetKind.MESSAGE_ID}),
@@ -156,7 +165,7 @@ def _check_value(kind: CheckKind, value: str) -> str:
     normalised = _normalise(kind, value)
     if normalised is None:
         raise InputError(
-            f"{_quote(value)} is not a {kind.value} value qbx recognises",
+            f"{_quote(value)} is not {VALUE_SHAPES[kind]}",
             usage=usage,
             example=example,
         )
@@ -174,6 +183,9 @@ def _normalise(kind: CheckKind, value: str) -> str | None:
         return accepted[0].value
     if kind is CheckKind.MESSAGE:
         return _any_message_id(value)
+    if kind is CheckKind.DOMAIN:
+        candidate = clean(value)[0].strip().strip(".").lower()
+        return candidate if is_domain(candidate, strict=False) else None
     return None
 
 

@@ -14,7 +14,8 @@ Rules:
   address and domain near them and never targets.
 - A pasted 202 body yields its message ids as MESSAGE_ID targets (recipient and submitted_at
   date as hints, the body as `pasted`); any other Send body is one SEND_RESPONSE target; a
-  Management error body is one MANAGEMENT_ERROR target. Ids inside a body are not repeated.
+  Management error body is one MANAGEMENT_ERROR target. Ids inside a body, and a body's
+  request_id written elsewhere, are not repeated.
 - A domain is a target only when it is not a file name, a URL's host or a call, and is not
   the domain of a message_id or of an address in the same text.
 """
@@ -70,7 +71,7 @@ def recognise(text: str, *, limit: int = 5, today: date | None = None) -> Recogn
     """
     cleaned, truncated = clean(text)
     bodies = find_bodies(cleaned)
-    mentions = [m for m in find_mentions(cleaned) if not _inside_body(m, bodies)]
+    mentions = [m for m in find_mentions(cleaned) if not _told_by_body(m, bodies)]
     index = HintIndex(cleaned, mentions, find_dates(cleaned, today))
     placed = [*_from_bodies(bodies, index), *_from_ids(mentions, index)]
     placed += _from_rest(mentions, index, _covered_domains(mentions, bodies))
@@ -83,8 +84,11 @@ def recognise(text: str, *, limit: int = 5, today: date | None = None) -> Recogn
     )
 
 
-def _inside_body(mention: Mention, bodies: Sequence[PastedBody]) -> bool:
-    return any(b.start <= mention.start < b.end for b in bodies)
+def _told_by_body(mention: Mention, bodies: Sequence[PastedBody]) -> bool:
+    """Written inside a pasted body, or the request_id a pasted body already carries."""
+    return any(
+        b.start <= mention.start < b.end or mention.value == b.response.request_id for b in bodies
+    )
 
 
 def _from_bodies(bodies: Sequence[PastedBody], index: HintIndex) -> Iterator[_Placed]:

@@ -57,6 +57,30 @@ _FILE_SUFFIX_WORDS: Final = (
 )
 _FILE_SUFFIXES: Final = frozenset(_FILE_SUFFIX_WORDS.split())
 _AMBIGUOUS_SUFFIXES: Final = frozenset({"sh", "md", "rs", "zip", "mov", "go", "pl", "so"})
+# In free text a bare `word.word` is a domain only with a TLD people send mail from: any two
+# letters (country codes), these generic ones, or the special-use names. `check domain` and
+# addresses accept any syntactically valid name.
+_GENERIC_TLD_WORDS: Final = (
+    "com net org info biz name pro edu gov mil int aero asia cat coop jobs mobi museum tel "
+    "travel xxx app dev io ai co me tv cloud online site store shop tech email space website "
+    "blog news live life world company solutions services group digital network systems page "
+    "one xyz club vip top agency studio design media academy art bank bar beer berlin bio "
+    "build business cafe camp capital care cash center city clinic coach codes community "
+    "consulting dating deals delivery dental direct directory education energy engineering "
+    "enterprises estate events exchange expert express farm fashion finance financial fitness "
+    "foundation fund gallery games garden gift global gmbh gold golf graphics green guide "
+    "guru health healthcare holdings home host hosting house immo inc institute insure "
+    "international investments jetzt kitchen land law lawyer legal lgbt limited link london "
+    "love ltd luxury management market marketing mba med menu moda money nyc paris partners "
+    "party pet photo photography photos pics pizza plus press productions properties property "
+    "pub recipes red rentals repair report rest restaurant reviews rocks run sale salon school "
+    "science security shopping social software solar srl support surf swiss systems tax taxi "
+    "team technology tickets tienda tips today tools tours town toys trade training tube "
+    "university uno vacations ventures vet viajes video villas vision voyage wang watch web "
+    "wiki win wine work works yoga zone eus gal scot wales bzh swiss africa amsterdam barcelona "
+    "roma milano example test invalid localhost local internal lan corp"
+)
+_KNOWN_TLDS: Final = frozenset(_GENERIC_TLD_WORDS.split())
 
 
 @dataclass(frozen=True)
@@ -120,13 +144,16 @@ def classify_address(value: str) -> str | None:
     return None
 
 
-def is_domain(value: str) -> bool:
-    """A domain name that is not a file name (`report.pdf`) or a version (`1.2.3`)."""
+def is_domain(value: str, *, strict: bool = True) -> bool:
+    """A domain name, not a file name (`report.pdf`) or a version (`1.2.3`). `strict` (free
+    text) also wants a known TLD, so `dolor.sit` and `bot.ids.recognise` are not domains."""
     if len(value) > 253 or not _DOMAIN.fullmatch(value):
         return False
     labels = value.split(".")
     suffix = labels[-1]
-    return suffix not in _FILE_SUFFIXES and not (len(labels) == 2 and suffix in _AMBIGUOUS_SUFFIXES)
+    if suffix in _FILE_SUFFIXES or (len(labels) == 2 and suffix in _AMBIGUOUS_SUFFIXES):
+        return False
+    return not strict or len(suffix) == 2 or suffix in _KNOWN_TLDS
 
 
 def _add_date(found: list[DateMention], match: re.Match[str], y: int, m: int, d: int) -> None:
