@@ -18,6 +18,7 @@ from arq import Retry, Worker
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from arq.worker import Function, func
 
+from bot.errors import StoreUnavailable
 from bot.logs import get_logger
 from bot.store import Keys, redis_errors
 
@@ -199,6 +200,21 @@ class ArqQueue:
 
     async def aclose(self) -> None:
         await self._pool.aclose()
+
+
+class FallbackQueue:
+    """Redis's queue first; while Redis is down, jobs run in this process instead of failing."""
+
+    def __init__(self, primary: JobQueue, fallback: JobQueue) -> None:
+        self._primary = primary
+        self._fallback = fallback
+
+    async def enqueue(self, name: str, payload: Payload) -> str:
+        try:
+            return await self._primary.enqueue(name, payload)
+        except StoreUnavailable as exc:
+            log.warning("jobs.queue_unavailable", job=name, reason=str(exc), fallback="process")
+            return await self._fallback.enqueue(name, payload)
 
 
 def arq_settings(redis_url: str) -> RedisSettings:

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 import redis.asyncio as aioredis
+from arq.connections import ArqRedis
 
 from bot.jobs import (
     ArqQueue,
+    FallbackQueue,
     GaveUp,
     InProcessQueue,
     JobContext,
@@ -27,7 +29,13 @@ from bot.jobs import (
     close_worker,
 )
 from bot.store import Keys
-from tests.redis_support import REDIS_URL, delete_matching, machine_redis, unique_prefix
+from tests.redis_support import (
+    REDIS_URL,
+    delete_matching,
+    free_port,
+    machine_redis,
+    unique_prefix,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -169,6 +177,17 @@ async def test_enqueueing_an_unknown_job_is_refused(keys: Keys) -> None:
     with pytest.raises(UnknownJob):
         await queue.enqueue("nope", {})
     await queue.aclose()
+
+
+async def test_with_redis_down_jobs_run_in_this_process() -> None:
+    job, gave_up = Flaky(failures=0), []
+    registry = registry_with(job, gave_up)
+    dead = ArqQueue(ArqRedis(host="127.0.0.1", port=free_port()), Keys("qbx:"), ["flaky"])
+    local = InProcessQueue(registry, RetryPolicy(), sleep=Sleeps())
+    await FallbackQueue(dead, local).enqueue("flaky", {"n": 6})
+    await local.join()
+    assert job.tries == [1]
+    await dead.aclose()
 
 
 # --- real worker processes --------------------------------------------------------------------

@@ -268,6 +268,8 @@ class RedisStore:
         await self._do(self._r.xadd(stream, fields, maxlen=k.AUDIT_MAXLEN, approximate=True))  # type: ignore[arg-type]
 
     async def recent_audit(self, n: int) -> list[AuditEntry]:
+        if n < 1:
+            return []
         rows = await self._do(self._r.xrevrange(self.keys.audit, count=n))
         return [AuditEntry.from_fields(fields) for _id, fields in rows]
 
