@@ -47,7 +47,7 @@ def render_chart(data: ChartData) -> bytes:
     figure.suptitle(data.title, fontsize=11, fontweight="bold", y=0.98)
     figure.legend(handles=handles, loc="upper center", ncol=3, fontsize=8, frameon=False,
                   bbox_to_anchor=(0.5, 0.92))  # fmt: skip
-    figure.tight_layout(rect=(0, 0, 1, 0.89))
+    figure.subplots_adjust(left=0.06, right=0.94, bottom=0.2, top=0.78, wspace=0.45)
     out = io.BytesIO()
     figure.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
     return out.getvalue()
@@ -60,7 +60,7 @@ def _panel(
     positions = list(range(len(labels)))
     delivered = [c.delivered if c else 0 for c in counts]
     bars = axes.bar(positions, delivered, color=DELIVERED, alpha=0.55, label="delivered")
-    axes.set_ylabel("delivered", color=DELIVERED)
+    axes.set_ylabel("delivered", color=DELIVERED, fontsize=8)
     axes.set_title(title, fontsize=9)
     axes.set_xticks(positions, labels, rotation=60 if len(labels) > 12 else 0, fontsize=7)
     axes.tick_params(axis="y", labelsize=7)

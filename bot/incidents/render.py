@@ -67,7 +67,7 @@ def parent_message(record: IncidentRecord) -> Message:
         *(_field(escape(name), _number(value)) for name, value in record.counts),
     ]
     blocks: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": clip(title, MAX_HEADER)}},
+        {"type": "header", "text": {"type": "plain_text", "text": clip(escape(title), MAX_HEADER)}},
         _section(f"{emoji} {escape(record.summary)}"),
         {"type": "section", "fields": fields[:MAX_FIELDS]},
         context_block(
