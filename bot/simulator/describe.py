@@ -2,57 +2,109 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+from bot.simulator import catalog, hosting_catalog
+from bot.simulator.scenarios import cases
 from bot.simulator.state import Simulation
 
 
 def _accounts(sim: Simulation) -> list[dict[str, Any]]:
     world = sim.world
-    out = []
-    for a in world.accounts:
-        out.append(
-            {
-                "id": a.id,
-                "username": a.spec.username,
-                "description": a.spec.description,
-                "type": a.spec.type.value,
-                "status": a.spec.status.name.lower(),
-                "status_detail": a.spec.status_detail.value,
-                "allow_nets": list(a.spec.allow_nets),
-                "domains": [d.name for d in world.domains_of(a.id)],
-                "tokens": [
-                    {
-                        "id": t.spec.id,
-                        "label": t.spec.label,
-                        "token": t.value,
-                        "allow_nets": list(t.spec.allow_nets),
-                    }
-                    for t in world.tokens
-                    if t.spec.account_id == a.id
-                ],
-            }
-        )
-    return out
+    return [
+        {
+            "id": a.id,
+            "username": a.spec.username,
+            "description": a.spec.description,
+            "type": a.spec.type.value,
+            "status": a.spec.status.name.lower(),
+            "status_detail": a.spec.status_detail.value,
+            "allow_nets": list(a.spec.allow_nets),
+            "domains": [d.name for d in world.domains_of(a.id)],
+            "tokens": [
+                {
+                    "id": t.spec.id,
+                    "label": t.spec.label,
+                    "token": t.value,
+                    "allow_nets": list(t.spec.allow_nets),
+                }
+                for t in world.tokens
+                if t.spec.account_id == a.id
+            ],
+        }
+        for a in world.accounts
+    ]
+
+
+def _delivery_domains(sim: Simulation) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": d.spec.code,
+            "name": d.name,
+            "dns_verification_status": d.spec.dns.value,
+            "approval_status": d.spec.approval.value,
+            "display_status": d.spec.display_status,
+            "accounts": list(d.spec.accounts),
+        }
+        for d in sim.world.domains
+    ]
+
+
+def _hosting() -> list[dict[str, Any]]:
+    return [
+        {
+            "code": d.code,
+            "name": d.name,
+            "status": d.status.value,
+            "status_detail": d.status_detail.value,
+            "mailboxes": [
+                {"code": m.code, "email": m.email, "status": m.status.value, "profile": m.profile}
+                for m in hosting_catalog.MAILBOXES
+                if m.domain_code == d.code
+            ],
+        }
+        for d in hosting_catalog.HOSTED_DOMAINS
+    ]
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat()
 
 
 def describe(sim: Simulation) -> dict[str, Any]:
     world = sim.world
+    ramp = world.ramp
     return {
         "seed": world.seed,
         "anchor": world.anchor.isoformat(),
         "now": sim.clock.now().isoformat(),
-        "scenario": sim.scenario,
+        "focus": sim.scenario,
+        "management_token": sim.management_token,
         "accounts": _accounts(sim),
-        "delivery_domains": [
-            {
-                "code": d.spec.code,
-                "name": d.name,
-                "dns_verification_status": d.spec.dns.value,
-                "approval_status": d.spec.approval.value,
-                "display_status": d.spec.display_status,
-                "accounts": list(d.spec.accounts),
-            }
-            for d in world.domains
-        ],
+        "delivery_domains": _delivery_domains(sim),
+        "hosting_domains": _hosting(),
+        "recipients": {
+            "dead_mailboxes": list(catalog.DEAD_MAILBOXES),
+            "full_mailboxes": list(catalog.FULL_MAILBOXES),
+            "policy_rejecting_domains": list(catalog.POLICY_REJECTING_DOMAINS),
+            "greylisting_domains": list(catalog.GREYLISTING_DOMAINS),
+            "suppressed": sorted({s.email for s in world.suppressions if s.active}),
+        },
+        "ramp": {
+            "domain": catalog.RAMP_DOMAIN,
+            "account_id": next(
+                s.account_id for s in catalog.STREAMS if s.domain == catalog.RAMP_DOMAIN
+            ),
+            "starts_at": _iso(ramp.start),
+            "peak_at": _iso(ramp.peak_at),
+            "ends_at": _iso(ramp.end),
+            "base_bounce_share": ramp.base,
+            "peak_bounce_share": ramp.peak,
+        },
+        "forbidden": {
+            "delivery_account_id": catalog.FOREIGN_ACCOUNT_ID,
+            "hosting_domain_code": hosting_catalog.FOREIGN_HOSTED_DOMAIN,
+        },
+        "scenarios": cases(world, sim.scenario),
     }

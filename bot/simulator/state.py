@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.qboxmail.contract import SEND_RATE_PER_SECOND
+from bot.qboxmail.contract import SEND_MAX_PAYLOAD_BYTES, SEND_RATE_PER_SECOND
 from bot.simulator.clock import SimClock
 from bot.simulator.faults import Faults
 from bot.simulator.ledger import Ledger
@@ -77,6 +77,7 @@ class Simulation:
         self._ids = rng_for(world.seed, "live-ids")
         self._serial = 0
         self.stopping = asyncio.Event()
+        self.send_max_payload_bytes = SEND_MAX_PAYLOAD_BYTES  # tests may lower it
 
     def new_uuid(self) -> str:
         return uuid4_text(self._ids.getrandbits(128))

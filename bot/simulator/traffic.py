@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -112,15 +113,13 @@ def _volume(plan: StreamPlan, day: date, jitter: float) -> int:
     return max(1, int(plan.spec.daily_volume * factor * jitter))
 
 
-def _times(plan: StreamPlan, day: date, count: int, rng_random: object) -> list[float]:
+def _times(plan: StreamPlan, day: date, count: int, rand: Callable[[], float]) -> list[float]:
     start = day_start(day)
-    rand = rng_random  # bound method, for speed
-    assert callable(rand)
     if plan.spec.round_the_clock:
-        return sorted(start + rand() * 86400.0 for _ in range(count))
+        return sorted(round(start + rand() * 86400.0, 3) for _ in range(count))
     total = _CUM_HOURS[-1]
     out = [
-        start + bisect.bisect_right(_CUM_HOURS, rand() * total) * 3600.0 + rand() * 3600.0
+        round(start + bisect.bisect_right(_CUM_HOURS, rand() * total) * 3600.0 + rand() * 3600.0, 3)
         for _ in range(count)
     ]
     out.sort()
@@ -161,9 +160,8 @@ def _columns(
     day: date,
     times: list[float],
     stories: list[int],
-    rand: object,
+    rand: Callable[[], float],
 ) -> StreamDay:
-    assert callable(rand)
     account = plan.spec.account_id
     rcpt: list[int] = []
     proto = bytearray()
@@ -172,7 +170,8 @@ def _columns(
     for i, s in enumerate(stories):
         story = STORIES[s]
         pool = book.pool(story.pool, account) or book.pool("regular", account)
-        rcpt.append(pool[int(len(pool) * rand() ** 1.7)])
+        skew = 1.7 if story.pool == "regular" else 1.0  # a few regulars get most mail
+        rcpt.append(pool[int(len(pool) * rand() ** skew)])
         p = 0 if story.error or rand() < plan.spec.api_share else 1
         proto.append(p)
         if len(story.steps) == 1:

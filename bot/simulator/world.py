@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 
-from bot.simulator import catalog
+from bot.simulator import catalog, hosting_catalog
 from bot.simulator.entities import (
     Account,
     AddressBook,
@@ -25,6 +25,8 @@ from bot.simulator.randomness import rng_for, token_text
 API_IPS = {4127: "203.0.113.10", 4128: "198.51.100.20", 4134: "10.20.0.5"}
 DEFAULT_API_IP = "203.0.113.40"
 SMTP_IP = "203.0.113.25"
+FATE_OF_POOL = (("dead", "bounce_511"), ("full", "bounce_522"))
+HOSTED_FATES = {"disabled": "bounce_511", "full": "bounce_522"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,33 @@ class World:
     def suppressions_for(self, email: str) -> tuple[Suppression, ...]:
         email = email.lower()
         return tuple(s for s in self.suppressions if s.email == email)
+
+    @cached_property
+    def fixed_fates(self) -> dict[str, str]:
+        """Recipients whose fate is fixed (dead, full, ...), as story names."""
+        fates = {
+            self.book.addresses[i]: name
+            for pool, name in FATE_OF_POOL
+            for i in self.book.pools[pool]
+        }
+        for box in hosting_catalog.MAILBOXES:
+            if box.profile in HOSTED_FATES:
+                fates[box.email] = HOSTED_FATES[box.profile]
+        return fates
+
+    def fate(self, account: Account, address: str) -> str:
+        """The story a message from `account` to `address` will tell (see stories.STORIES)."""
+        address = address.lower()
+        if not account.spec.ignore_suppression_list:
+            for entry in self.suppressions_for(address):
+                if entry.applies_to(account.id):
+                    return f"suppressed_{entry.reason}"
+        domain = address.rsplit("@", 1)[-1]
+        if domain in catalog.POLICY_REJECTING_DOMAINS:
+            return "bounce_571"
+        if domain in catalog.GREYLISTING_DOMAINS:
+            return "deferred_greylist"
+        return self.fixed_fates.get(address, "delivered")
 
 
 def _ago(anchor: datetime, days: float = 0, minutes: float = 0) -> datetime:

@@ -1,13 +1,19 @@
-"""The Send API: POST /v1/send and /v1/send/bulk."""
+"""The Send API routes: POST /v1/send and /v1/send/bulk (bearer token, not the Management one)."""
 
 from __future__ import annotations
 
+from starlette.responses import Response
+
 from bot.simulator.call import Call, Handler
-from bot.simulator.responses import Resources, not_found
+from bot.simulator.send import handle_send
 
 
-async def _todo(call: Call) -> Resources:
-    raise not_found()
+async def send(call: Call) -> Response:
+    return await handle_send(call.sim, call.request, bulk=False)
 
 
-HANDLERS: dict[str, Handler] = {"send": _todo, "send_bulk": _todo}
+async def send_bulk(call: Call) -> Response:
+    return await handle_send(call.sim, call.request, bulk=True)
+
+
+HANDLERS: dict[str, Handler] = {"send": send, "send_bulk": send_bulk}
