@@ -31,6 +31,9 @@ def pastes() -> dict[str, str]:
         "1 MB of 'a.' (domain-ish)": ("a." * (MB // 2))[:MB],
         "1 MB of '{\"' (JSON-ish)": ('{"' * (MB // 2))[:MB],
         "1 MB of '<' and 'a'": ("<" + "a" * 50) * (MB // 51),
+        "1 MB of near-miss domains": ("ab.cde1 " * (MB // 8 + 1))[:MB],
+        "1 MB of v1 uuids": ("f43eb659-beb4-1f8a-a737-2d403998f4cf " * (MB // 37 + 1))[:MB],
+        "1 MB of near-miss addresses": ("x@y.z1 " * (MB // 7 + 1))[:MB],
     }
 
 
@@ -49,7 +52,7 @@ def main() -> None:
         result = recognise(text, today=today)
         ms = best_ms(lambda text=text: recognise(text, today=today))
         print(
-            f"{name:28s} {len(text):>9,d} chars  {ms:8.2f} ms  "
+            f"{name:30s} {len(text):>9,d} chars  {ms:8.2f} ms  "
             f"targets={len(result.targets)} overflow={len(result.overflow)} "
             f"truncated={result.truncated}"
         )

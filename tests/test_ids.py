@@ -276,6 +276,10 @@ SEND_ERRORS = [
     ("log line", f"2026-11-20T10:00:01Z ERROR send failed status=403 body={json.dumps(ERROR_403)}",
      403),
     ("slack escaped quotes untouched", json.dumps(ERROR_403).replace("&", "&amp;"), 403),
+    ("escaped json in a log line",
+     f"ERROR send failed body={json.dumps(json.dumps(ERROR_403))} to=bob@example.com", 403),
+    ("smart quotes from slack", json.dumps(ERROR_403).replace('"', "\u201c"), 403),
+    ("nested in another object", json.dumps({"response": ERROR_403, "took_ms": 120}), 403),
     ("status from HTTP line when error_code absent",
      'HTTP/1.1 429 Too Many Requests\n{"error": "rate_limited", "request_id": "' + RID + '"}', 429),
 ]  # fmt: skip

@@ -18,7 +18,11 @@ MAX_MENTIONS: Final = 400  # ids, addresses and domains kept per text, in order 
 MAX_DATES: Final = 200
 MAX_TOKEN: Final = 320  # longer runs cannot be an id or an address (64 + 1 + 253)
 
-_TOKEN: Final = re.compile(r"[A-Za-z0-9._+@'*~-]+")
+# A maximal run of id characters that holds a digit or one of `. @ -` (plain words are never
+# ids). Possessive quantifiers keep the scan linear: a run is read once, at its first character.
+_TOKEN: Final = re.compile(
+    r"(?<![A-Za-z0-9._+@'*~-])(?=[A-Za-z_'*~+]*+[0-9.@-])[A-Za-z0-9._+@'*~-]++"
+)
 _EDGE: Final = "._'*~-+"
 _DOMAIN: Final = re.compile(contract.DOMAIN_NAME)
 _LOCAL_PART: Final = re.compile(r"[a-z0-9_+'-]+(?:\.[a-z0-9_+'-]+)*")
@@ -109,7 +113,7 @@ def find_mentions(text: str) -> list[Mention]:
     for token in _TOKEN.finditer(text):
         if len(found) >= MAX_MENTIONS:
             break
-        if not _inside(token.start(), blocked):
+        if not blocked or not _inside(token.start(), blocked):
             found.extend(_classify(text, token))
     return sorted(found[:MAX_MENTIONS], key=lambda m: m.start)
 
@@ -194,7 +198,7 @@ def _classify(text: str, token: re.Match[str]) -> list[Mention]:
     stripped = raw.strip(_EDGE)
     if len(stripped) < 4 or len(stripped) > MAX_TOKEN:
         return []
-    start = token.start() + raw.index(stripped)
+    start = token.start() + len(raw) - len(raw.lstrip(_EDGE))
     end = start + len(stripped)
     kind, value = _kind_of(stripped)
     if kind is None or (kind is TargetKind.DOMAIN and not _domain_in_context(text, start, end)):

@@ -17,12 +17,14 @@ from bot.recognition.fields import explain
 from bot.recognition.mentions import classify_address
 from bot.targets import FieldProblem, PastedResponse, TargetKind
 
-MAX_ATTEMPTS: Final = 16  # JSON objects tried per text
+MAX_ATTEMPTS: Final = 64  # JSON objects tried per text
+ESCAPED_WINDOW: Final = 65_536  # how much of a `{\"...` (JSON inside a JSON string) is read
 MAX_BODIES: Final = 8
 MAX_ITEMS: Final = 100  # messages or field errors read from one body
 _STATUS_BEFORE: Final = 300
 _STATUS_AFTER: Final = 120
-_OBJECT_START: Final = re.compile(r"\{\s{0,40}\"")
+_OBJECT_START: Final = re.compile(r"\{\s{0,40}\\?\"")
+_ESCAPE: Final = re.compile(r"\\([\"\\/])")
 _STATUS: Final = re.compile(
     r"(?:\bHTTP(?:/\d(?:\.\d)?)?[ \t]{1,3}|\bstatus(?:_?code)?[\"']?[ \t]{0,3}[:=]?[ \t]{0,3})"
     r"([1-5]\d\d)\b",
@@ -59,11 +61,12 @@ def find_bodies(text: str) -> list[PastedBody]:
         if match is None:
             break
         attempts += 1
-        obj, end = _decode(text, match.start())
+        escaped = match.group(0).endswith('\\"')
+        obj, end = (_decode_escaped if escaped else _decode)(text, match.start())
         body = _interpret(text, obj, match.start(), end) if isinstance(obj, dict) else None
         if body is not None:
             bodies.append(body)
-        position = end if isinstance(obj, dict) else match.start() + 1
+        position = end if body is not None else match.start() + 1  # look inside other JSON
     return bodies
 
 
@@ -72,6 +75,21 @@ def _decode(text: str, start: int) -> tuple[object, int]:
         return _DECODER.raw_decode(text, start)
     except (ValueError, RecursionError):
         return None, start + 1
+
+
+def _decode_escaped(text: str, start: int) -> tuple[object, int]:
+    """A body logged as a JSON string (`body="{\\"error_code\\":403}"`): unescape, then map
+    the decoded end back to the original text."""
+    segment = text[start : start + ESCAPED_WINDOW]
+    obj, end = _decode(_ESCAPE.sub(r"\1", segment), 0)
+    if obj is None:
+        return None, start + 1
+    dropped = 0
+    for count, escape in enumerate(_ESCAPE.finditer(segment)):
+        if escape.start() - count >= end:
+            break
+        dropped += 1
+    return obj, start + end + dropped
 
 
 def _interpret(text: str, obj: dict[str, object], start: int, end: int) -> PastedBody | None:

@@ -19,6 +19,8 @@ _INVISIBLE: Final[dict[int, str | None]] = {
     ord("\u00a0"): " ",
     ord("\u2028"): "\n",
     ord("\u2029"): "\n",
+    **dict.fromkeys(map(ord, "\u201c\u201d\u201e\u00ab\u00bb"), '"'),  # smart quotes
+    **dict.fromkeys(map(ord, "\u2018\u2019"), "'"),
     **{ord(c): None for c in "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"},
 }
 _SLACK_TOKEN: Final = re.compile(r"<([^<>\n]{1,2000})>")
