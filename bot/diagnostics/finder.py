@@ -45,6 +45,7 @@ class Located:
     searched: tuple[str, ...] = ()
     pages: int = 0
     beyond_retention: bool = False
+    known_dates: tuple[date, ...] = ()  # the dates the hints and the ledger gave
     exhausted: bool = False  # more pages existed than the budget allowed
     oldest_seen: datetime | None = None
 

@@ -31,8 +31,8 @@ from bot.targets import Hints, Target, TargetKind
 
 CHECK_USAGE = "qbx check request|message|domain|mailbox|recipient|account VALUE [--deep] [--json]"
 ADDRESS_RE = re.compile(r"^[^@\s<>]+@[a-z0-9.-]+\.[a-z]{2,}$")
+EARLY_FACTS = ("sending_domain", "suppression", "account", "tokens")
 FIXED = {
-    TargetKind.ADDRESS: recipient.ID,
     TargetKind.DELIVERY_DOMAIN_CODE: health.DOMAIN_ID,
     TargetKind.HOSTING_DOMAIN_CODE: hosting_inactive.ID,
     TargetKind.MAILBOX_CODE: hosting_inactive.ID,
@@ -48,9 +48,13 @@ async def choose_checklist(target: Target, store: FactStore) -> str:
         return FIXED[target.kind]
     if target.kind == TargetKind.DOMAIN:
         return await _domain_checklist(store)
+    if target.kind == TargetKind.ADDRESS:
+        return await _address_checklist(store)
     pasted = target.pasted
     if target.kind == TargetKind.SEND_RESPONSE and pasted and (pasted.http_status or 0) >= 300:
         return send_rejected.ID
+    for name in EARLY_FACTS:  # they do not wait for the message: start them beside its search
+        store.task(name)
     located = await store.get(LOCATED)
     if isinstance(located, Missing):
         return message_trace.ID
@@ -69,7 +73,19 @@ async def _was_accepted(target: Target, store: FactStore) -> bool:
     return not isinstance(ledger, Missing) and ledger is not None
 
 
+async def _address_checklist(store: FactStore) -> str:
+    """A hosted mailbox gets the mailbox checklist; any other address is a recipient. The
+    recipient's facts start while the hosting lookup runs, so neither waits for the other."""
+    for name in ("suppression", "recent"):
+        store.task(name)
+    hosted = await store.get(HOSTING_DOMAIN)
+    if not isinstance(hosted, Missing) and hosted is not None and hosted.item is not None:
+        return mailbox.ID
+    return recipient.ID
+
+
 async def _domain_checklist(store: FactStore) -> str:
+    store.task("hosting_domain")  # looked up beside the Delivery domain, not after it
     delivery = await store.get(SENDING_DOMAIN)
     if not isinstance(delivery, Missing) and delivery is not None:
         return health.DOMAIN_ID

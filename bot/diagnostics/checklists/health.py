@@ -27,13 +27,36 @@ _RATES = [
     {
         "id": "alerts",
         "title": "Delivery dashboard alerts",
-        "needs": ["dashboard"],
+        "needs": ["dashboard", "target"],
         "check": "no_dashboard_alerts",
         "concludes": "no warning on the dashboard",
         "remedy": "Read the dashboard's alerts.",
     },
 ]
+_RATES.insert(
+    1,
+    {
+        "id": "bounce_now",
+        "title": "Bounces among the newest messages (a spike hides in 7 days)",
+        "needs": ["recent_sample"],
+        "check": "no_bounce_spike_now",
+        "concludes": "no bounce spike right now",
+        "remedy": "Find what changed: a list import, a campaign, a remote outage (try --deep).",
+    },
+)
 _RULES_TAIL = [
+    {
+        "when": [{"step": "bounce_now"}],
+        "verdict": "degraded",
+        "headline": "{summary}",
+        "next_action": "{remedy}",
+    },
+    {
+        "when": [{"step": "bounce_now", "status": ["warn"]}],
+        "verdict": "degraded",
+        "headline": "{summary}",
+        "next_action": "{remedy}",
+    },
     {
         "when": [{"step": "bounce_rate"}],
         "verdict": "degraded",
@@ -54,6 +77,12 @@ _RULES_TAIL = [
     },
     {
         "when": [{"step": "suppressed_rate", "status": ["warn"]}],
+        "verdict": "degraded",
+        "headline": "{summary}",
+        "next_action": "{remedy}",
+    },
+    {
+        "when": [{"step": "alerts", "status": ["warn"]}],
         "verdict": "degraded",
         "headline": "{summary}",
         "next_action": "{remedy}",

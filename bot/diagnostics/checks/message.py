@@ -35,6 +35,7 @@ def message_found_in_tracemail(known: Known) -> Outcome:
     if located.beyond_retention:
         return failed(
             f"It is older than TraceMail's {TRACEMAIL_HISTORY_DAYS} days of history.",
+            Evidence("dates known for it", ", ".join(map(str, located.known_dates)), INPUT),
             finding="beyond_retention",
             remedy="TraceMail cannot show it; use your own logs or ask Qboxmail support.",
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.diagnostics.facts.tracemail import ENTRY, RECIPIENT, domain_of
@@ -13,6 +13,7 @@ from bot.diagnostics.sources import INPUT, mailouts_source
 from bot.qboxmail.contract import MAILOUTS_MAX_PER, Collection, MailoutStatus
 from bot.qboxmail.models import MailoutEntry
 from bot.qboxmail.query import MailoutQuery
+from bot.targets import TargetKind
 
 BLAST_PAGES = 3
 
@@ -155,3 +156,30 @@ async def _blast(ctx: FactContext, known: Known) -> BlastRadius | None:
 REJECTION: Fact[Rejection] = Fact("rejection", _rejection, needs=(ENTRY,))
 RECENT: Fact[Recent] = Fact("recent", _recent, needs=(RECIPIENT,))
 BLAST_RADIUS: Fact[BlastRadius | None] = Fact("blast_radius", _blast, needs=(ENTRY,))
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The newest processed messages of an account or a sending domain (a spike shows here
+    hours before it moves a 7-day rate)."""
+
+    scope: str
+    entries: tuple[MailoutEntry, ...]
+    source: str
+
+
+async def _sample(ctx: FactContext, known: Known) -> Sample | None:
+    target, today = ctx.target, ctx.now.date()
+    base = MailoutQuery(collection=Collection.WORKED, start_date=today - timedelta(days=1),
+                        end_date=today, per=MAILOUTS_MAX_PER)  # fmt: skip
+    if target.kind == TargetKind.ACCOUNT_ID:
+        query, scope = replace(base, account=int(target.value)), f"account {target.value}"
+    elif target.kind == TargetKind.DOMAIN:
+        query, scope = replace(base, domain=target.value.lower()), f"domain {target.value}"
+    else:
+        return None
+    page = await ctx.api.mailouts(query)
+    return Sample(scope, tuple(page.resources), mailouts_source(query))
+
+
+SAMPLE: Fact[Sample | None] = Fact("recent_sample", _sample)

@@ -84,7 +84,7 @@ async def _located(ctx: FactContext, known: Known) -> Located:
     clues = clues_for(ctx.target, wanted, ledger)
     today = ctx.now.date()
     if beyond_history(clues, today):
-        return Located(beyond_retention=True)
+        return Located(beyond_retention=True, known_dates=clues.dates)
     collections = REQUEST_COLLECTIONS if wanted.is_request else MESSAGE_COLLECTIONS
     searches = plan_searches(clues, collections, today)
     matcher = request_matcher if wanted.is_request else message_matcher
