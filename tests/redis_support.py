@@ -36,8 +36,14 @@ def unique_prefix() -> str:
 
 
 async def delete_matching(client: aioredis.Redis, pattern: str) -> None:
-    async for key in client.scan_iter(match=pattern, count=500):
-        await client.delete(key)
+    batch: list[str] = []
+    async for key in client.scan_iter(match=pattern, count=1000):
+        batch.append(key)
+        if len(batch) == 1000:
+            await client.delete(*batch)
+            batch.clear()
+    if batch:
+        await client.delete(*batch)
 
 
 @asynccontextmanager

@@ -1,6 +1,7 @@
 """Shared state: the Store protocol, its memory and Redis versions, and Redis-with-fallback.
 
-The only package that imports redis. Key names and TTLs: bot.store.keys.
+The only package that imports redis. The interface: bot.store.base.Store; key names and TTLs:
+bot.store.keys. FallbackStore.degraded says when Redis is down (for /healthz).
 
     store = open_store(redis_url=None, prefix="qbx:", clock=time.time)   # MemoryStore
     store = open_store(redis_url="redis://...", prefix="qbx:", clock=time.time)  # FallbackStore
