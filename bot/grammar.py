@@ -91,7 +91,6 @@ ACCEPTED: Final[dict[CheckKind, frozenset[TargetKind]]] = {
     CheckKind.RECIPIENT: frozenset({TargetKind.ADDRESS}),
     CheckKind.ACCOUNT: frozenset({TargetKind.ACCOUNT_ID}),
 }
-MAX_COMMAND_CHARS: Final = 200_000
 _FLAG: Final = re.compile(r"(?<!\S)(?:--|\u2014|\u2013)(deep|json)(?!\S)", re.IGNORECASE)
 _OPTION_LIKE: Final = re.compile(r"(?<!\S)(?:--|\u2014|\u2013)[a-z][\w-]*", re.IGNORECASE)
 _FIRST_WORD: Final = re.compile(r"\s*(\S+)\s*")
@@ -100,8 +99,8 @@ _VERBS: Final = frozenset(v.value for v in Verb)
 
 def parse_command(text: str) -> Command:
     """The command in `text`; raises InputError (with usage and example) when there is none."""
-    flags = {m.group(1).lower() for m in _FLAG.finditer(text[:MAX_COMMAND_CHARS])}
-    rest = _FLAG.sub(" ", text[:MAX_COMMAND_CHARS]).strip()
+    flags = {m.group(1).lower() for m in _FLAG.finditer(text)}
+    rest = _FLAG.sub(" ", text).strip()  # the whole text: recognise() bounds what it reads
     deep, as_json = "deep" in flags, "json" in flags
     verb, argument = _split_verb(rest)
     if verb is Verb.HELP:

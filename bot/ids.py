@@ -93,24 +93,25 @@ def _told_by_body(mention: Mention, bodies: Sequence[PastedBody]) -> bool:
 
 def _from_bodies(bodies: Sequence[PastedBody], index: HintIndex) -> Iterator[_Placed]:
     for body in bodies:
-        around = index.hints(body.kind, body.start, body.end)
         if body.kind is TargetKind.MANAGEMENT_ERROR:
             yield _Placed(body.start, Target(body.kind, _body_value(body), pasted=body.response))
         elif body.messages:
-            for offset, sent in enumerate(body.messages):
-                own = Hints(
-                    recipients=(sent.to,) if sent.to else (),
-                    dates=(sent.submitted,) if sent.submitted else (),
-                )
-                target = Target(
-                    TargetKind.MESSAGE_ID, sent.message_id, merge(own, around), body.response
-                )
-                yield _Placed(body.start + offset, target)
+            yield from _accepted_messages(body, index.hints(body.kind, body.start, body.end))
         else:
-            own = Hints(recipients=body.response.recipients)
-            yield _Placed(
-                body.start, Target(body.kind, _body_value(body), merge(own, around), body.response)
-            )
+            around = index.hints(body.kind, body.start, body.end)
+            hints = merge(Hints(recipients=body.response.recipients), around)
+            yield _Placed(body.start, Target(body.kind, _body_value(body), hints, body.response))
+
+
+def _accepted_messages(body: PastedBody, around: Hints) -> Iterator[_Placed]:
+    """A 202 body: each message id with its own recipient and submission date as hints."""
+    for offset, sent in enumerate(body.messages):
+        own = Hints(
+            recipients=(sent.to,) if sent.to else (),
+            dates=(sent.submitted,) if sent.submitted else (),
+        )
+        target = Target(TargetKind.MESSAGE_ID, sent.message_id, merge(own, around), body.response)
+        yield _Placed(body.start + offset, target)
 
 
 def _body_value(body: PastedBody) -> str:

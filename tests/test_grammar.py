@@ -126,3 +126,11 @@ def test_only_input_error_escapes_on_command_shaped_text(words: list[str]) -> No
     if isinstance(result, Command) and result.verb is Verb.CHECK:
         assert result.check_kind is not None
         assert result.argument
+
+
+def test_a_megabyte_trace_keeps_its_text_for_recognition_to_bound() -> None:
+    paste = f"trace {MID}\n" + "noise 1.2.3\n" * 100_000 + " --json"
+    command = parse_command(paste)
+    assert (command.verb, command.json) == (Verb.TRACE, True)
+    assert command.argument.startswith(MID)
+    assert len(command.argument) > 1_000_000
