@@ -115,6 +115,9 @@ FULL_OVERRIDES: Final[dict[str, Meaning]] = {
                      specific=False),
     "4.4.7": Meaning("delivery kept failing until the retry period ran out", C.DEFERRAL),
     "5.4.7": Meaning("delivery kept failing until the retry period ran out", C.INFRASTRUCTURE),
+    # Microsoft answers 5.4.1 for recipients its directory does not know ("Access denied").
+    "5.4.1": Meaning("the recipient's server refused the address (it is often unknown there)",
+                     C.HARD_BOUNCE, specific=False),
     "4.2.1": Meaning("the recipient's mailbox is not accepting mail right now", C.DEFERRAL),
 }  # fmt: skip
 BASIC: Final[dict[int, Meaning]] = {
