@@ -171,7 +171,8 @@ def decode_page(model: type[M], response: httpx.Response, call: CallInfo) -> Pag
         except ValidationError as exc:
             reason = f"resources[{index}]: {_first_problem(exc)}"
             raise _decode_error(call, status, reason) from None
-    return Page[M](resources=items, pagination=envelope.pagination or Pagination())
+    page_type: type[Page[M]] = Page[model]  # type: ignore[valid-type]
+    return page_type(resources=items, pagination=envelope.pagination or Pagination())
 
 
 def decode_one(model: type[M], response: httpx.Response, call: CallInfo) -> M:
