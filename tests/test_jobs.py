@@ -15,6 +15,7 @@ import pytest
 import redis.asyncio as aioredis
 from arq.connections import ArqRedis
 
+from bot.cli import main as qbx
 from bot.jobs import (
     ArqQueue,
     FallbackQueue,
@@ -28,6 +29,7 @@ from bot.jobs import (
     build_worker,
     close_worker,
 )
+from bot.jobs.builtin import builtin_jobs
 from bot.store import Keys
 from tests.redis_support import (
     REDIS_URL,
@@ -232,3 +234,17 @@ async def test_a_job_whose_worker_is_killed_is_finished_by_another(
                 process.terminate()
                 process.wait(timeout=10)
         await client.aclose()
+
+
+async def test_the_builtin_ping_job_answers_with_its_try() -> None:
+    registry = builtin_jobs(object())
+    ctx = JobContext("j1", "ping", 2, 3, None)
+    assert await registry.function("ping")(ctx, {"token": "t"}) == {"pong": "t", "attempt": 2}
+
+
+def test_qbx_worker_without_redis_explains_itself(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    assert qbx(["worker"]) == 2
+    assert "set REDIS_URL" in capsys.readouterr().err

@@ -21,7 +21,7 @@ from bot.logs import configure_logging
 from bot.settings import Settings
 from bot.store import Keys
 
-DEFAULT_JOBS = "bot.jobs:builtin_jobs"
+DEFAULT_JOBS = "bot.jobs.builtin:builtin_jobs"
 Factory = Callable[[Settings], JobRegistry[Any]]
 
 

@@ -1,0 +1,134 @@
+"""The Redis job queue on arq: enqueueing, the job wrapper (retry, give-up), the worker."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable, Collection
+from typing import Any
+
+from arq import Retry, Worker
+from arq.connections import ArqRedis, RedisSettings, create_pool
+from arq.worker import Function, func
+
+from bot.jobs.registry import (
+    D,
+    GaveUp,
+    JobContext,
+    JobRegistry,
+    Payload,
+    RetryPolicy,
+    UnknownJob,
+    log,
+    reason,
+    run_try,
+)
+from bot.store import Keys, redis_errors
+
+KEEP_RESULT_SECONDS = 3600  # arq keeps a finished job's result (and refuses its id again) this long
+TIMEOUT_MARGIN_SECONDS = 1.0  # arq's own timeout sits behind ours, so ours retries first
+
+
+class ArqQueue:
+    """Queues jobs in Redis for `qbx worker` processes (arq); ids carry the key prefix."""
+
+    def __init__(
+        self,
+        pool: ArqRedis,
+        keys: Keys,
+        known: Collection[str],
+        *,
+        new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+    ) -> None:
+        self._pool = pool
+        self._keys = keys
+        self._known = frozenset(known)
+        self._new_id = new_id
+
+    @classmethod
+    async def connect(cls, redis_url: str, keys: Keys, known: Collection[str]) -> ArqQueue:
+        with redis_errors():
+            pool = await create_pool(arq_settings(redis_url), default_queue_name=keys.job_queue)
+        return cls(pool, keys, known)
+
+    async def enqueue(self, name: str, payload: Payload) -> str:
+        if name not in self._known:
+            raise UnknownJob(name)
+        job_id = self._keys.job_id(self._new_id())
+        with redis_errors():
+            await self._pool.enqueue_job(name, payload, _job_id=job_id)
+        return job_id
+
+    async def aclose(self) -> None:
+        await self._pool.aclose()
+
+
+def arq_settings(redis_url: str) -> RedisSettings:
+    settings = RedisSettings.from_dsn(redis_url)
+    settings.conn_retries = 1  # fail fast: callers fall back or report Redis down
+    return settings
+
+
+def arq_function(registry: JobRegistry[D], name: str, policy: RetryPolicy) -> Function:
+    """The arq coroutine for job `name`: our timeout, Retry with back-off, give-up on the last."""
+
+    async def run(ctx: dict[str, Any], payload: Payload) -> object:
+        attempt = int(ctx["job_try"])
+        job = JobContext(str(ctx["job_id"]), name, attempt, policy.max_tries, registry.deps)
+        if attempt > policy.max_tries:  # its worker died during the last try
+            await registry.give_up(GaveUp(job.job_id, name, payload, attempt - 1, "worker lost"))
+            return None
+        try:
+            return await run_try(registry, job, payload, policy.timeout)
+        except Exception as exc:  # retried by arq, or reported to the thread on the last try
+            log.info("job.failed", job=name, job_id=job.job_id, attempt=attempt, error=reason(exc))
+            if attempt < policy.max_tries:
+                raise Retry(defer=policy.delay(attempt)) from exc
+            await registry.give_up(GaveUp(job.job_id, name, payload, attempt, reason(exc)))
+            raise
+
+    # One extra arq try lets a job lost on its last try reach give_up above.
+    limit = policy.timeout + TIMEOUT_MARGIN_SECONDS
+    return func(run, name=name, max_tries=policy.max_tries + 1, timeout=limit)
+
+
+def build_worker(
+    registry: JobRegistry[D],
+    policy: RetryPolicy,
+    *,
+    redis_url: str,
+    keys: Keys,
+    burst: bool = False,
+    handle_signals: bool = True,
+    poll_delay: float = 0.5,
+) -> Worker:
+    """An arq Worker for every registered job. Construct it inside a running event loop."""
+    functions = [arq_function(registry, name, policy) for name in registry.names()]
+    worker = Worker(
+        functions=functions,
+        queue_name=keys.job_queue,
+        redis_settings=RedisSettings.from_dsn(redis_url),
+        burst=burst,
+        handle_signals=handle_signals,
+        poll_delay=poll_delay,
+        keep_result=KEEP_RESULT_SECONDS,
+        max_tries=policy.max_tries + 1,
+        job_timeout=policy.timeout + TIMEOUT_MARGIN_SECONDS,
+        health_check_interval=60,
+    )
+    # arq re-runs a job whose worker died once its in-progress key expires: by default the
+    # longest timeout + 10 s; QBX_JOB_LOST_GRACE_SECONDS sets that margin.
+    worker.in_progress_timeout_s = policy.timeout + TIMEOUT_MARGIN_SECONDS + policy.lost_grace
+    return worker
+
+
+async def close_worker(worker: Worker) -> None:
+    """Worker.close() without its deprecated redis close(): finish tasks, drop health, close."""
+    if worker.tasks:
+        await asyncio.gather(*worker.tasks.values(), return_exceptions=True)
+    pool = worker._pool  # arq keeps its pool private; None when it never connected
+    if pool is not None:
+        with redis_errors():
+            await pool.delete(worker.health_check_key)
+        await pool.aclose()
+        worker._pool = None
