@@ -15,6 +15,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import Settings
+from bot.slack.background import Background
 from bot.slack.ports import Access, LogPdfSource, SlackDeps, Tracer
 from bot.slack.progress import UpdateThrottle
 from bot.store.base import Store
@@ -73,6 +74,7 @@ def slack_deps(
         throttle=UpdateThrottle(clock=clock),
         trace_slots=asyncio.Semaphore(trace_slots),
         new_reference=reference,
+        background=Background(),
         mask_recipients=settings.qbx_mask_recipients,
         max_ids=settings.qbx_max_ids_per_message,
         report_cache_seconds=settings.qbx_report_cache_seconds,

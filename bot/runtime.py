@@ -25,6 +25,8 @@ from bot.slack.ports import LogPdfSource, SlackDeps
 from bot.store import Store, open_store
 from bot.web import HealthChecks, build_asgi
 
+SHUTDOWN_GRACE = 20.0  # seconds running traces get to finish when the server stops
+
 
 @dataclass(frozen=True)
 class Runtime:
@@ -91,6 +93,9 @@ async def open_runtime(
             )  # fmt: skip
             app = build_app(AppDeps(slack=deps, client=client, signing_secret=secret))
             health = health_checks(client, api, store)
-            yield Runtime(app=app, asgi=build_asgi(app, health), health=health, deps=deps)
+            try:
+                yield Runtime(app=app, asgi=build_asgi(app, health), health=health, deps=deps)
+            finally:
+                await deps.background.drain(SHUTDOWN_GRACE)
     finally:
         await store.aclose()

@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack.buttons import Click, press_button
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
+from handlers.errors import failure_handler
 from handlers.replies import via_response_url
 
 BUTTONS = re.compile(r"^qbx_(log_pdf(:\d+)?|deeper|rerun|bundle)$")
@@ -32,4 +33,5 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             user=str(body["user"]["id"]),
             channel=str((body.get("channel") or {}).get("id") or ""),
         )
-        await press_button(deps, Poster(client), click, via_response_url(respond))
+        work = press_button(deps, Poster(client), click, via_response_url(respond))
+        deps.background.start(work, failure_handler(deps, body, client, respond))

@@ -10,13 +10,18 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack.commands import SlashCommand, run_command
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
+from handlers.errors import failure_handler
 from handlers.replies import via_response_url
 
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
     @app.command("/qbx")
     async def qbx(
-        ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+        ack: AsyncAck,
+        command: dict[str, Any],
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
     ) -> None:
         await ack()
         slash = SlashCommand(
@@ -24,4 +29,5 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             user=str(command["user_id"]),
             channel=str(command["channel_id"]),
         )
-        await run_command(deps, Poster(client), slash, via_response_url(respond))
+        work = run_command(deps, Poster(client), slash, via_response_url(respond))
+        deps.background.start(work, failure_handler(deps, body, client, respond))

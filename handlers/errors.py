@@ -1,5 +1,6 @@
-"""The one error handler: every listener's exception becomes words for the user (bot.slack.errors);
-unexpected ones get a reference id, logged with the traceback."""
+"""The one error handler: every listener's exception (raised in Bolt, or in work started after the
+ack) becomes words for the user (bot.slack.errors); unexpected ones get a reference id, logged
+with the traceback."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from slack_bolt.async_app import AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.logs import get_logger
+from bot.slack.background import OnError
 from bot.slack.buttons import Reply
 from bot.slack.errors import CHANNEL_ERRORS, explain, slack_error_code
 from bot.slack.ports import SlackDeps
@@ -23,14 +25,35 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def on_error(
         error: Exception, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None
     ) -> None:
-        facing = explain(error, deps.new_reference)
-        if facing.reference is not None:
-            log.error("slack_listener_failed", reference=facing.reference, exc_info=error)
-        else:
-            log.warning("slack_request_refused", error=type(error).__name__, detail=str(error))
-        reply = _reply_for(error, body, client, respond)
-        if reply is not None:
-            await reply(facing.message)
+        await report_failure(deps, error, body, client, respond)
+
+
+def failure_handler(
+    deps: SlackDeps, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None
+) -> OnError:
+    """The error handler, bound to one request, for work that runs after the ack."""
+
+    async def on_error(error: Exception) -> None:
+        await report_failure(deps, error, body, client, respond)
+
+    return on_error
+
+
+async def report_failure(
+    deps: SlackDeps,
+    error: Exception,
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    respond: AsyncRespond | None,
+) -> None:
+    facing = explain(error, deps.new_reference)
+    if facing.reference is not None:
+        log.error("slack_listener_failed", reference=facing.reference, exc_info=error)
+    else:
+        log.warning("slack_request_refused", error=type(error).__name__, detail=str(error))
+    reply = _reply_for(error, body, client, respond)
+    if reply is not None:
+        await reply(facing.message)
 
 
 def _reply_for(

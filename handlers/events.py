@@ -16,6 +16,7 @@ from bot.render.blocks import notice_message
 from bot.slack.pasted import message_text, thread_of, trace_ids_in
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
+from handlers.errors import failure_handler
 from handlers.replies import via_ephemeral
 
 NO_IDS = "I found no new ids in this thread's first message to trace."
@@ -33,11 +34,8 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         client: AsyncWebClient,
         request: AsyncBoltRequest,
     ) -> None:
-        if not await first_delivery(deps, body, request):
-            return
-        author = str(event.get("user") or event.get("bot_id") or "")
-        thread = Place(str(event["channel"]), thread_of(event))
-        await trace_ids_in(deps, Poster(client), message_text(event), thread, author)
+        work = trace_pasted(deps, Poster(client), event, body, retry_number(request))
+        deps.background.start(work, failure_handler(deps, body, client, None))
 
     @app.event("message")
     async def elsewhere() -> None:
@@ -50,29 +48,47 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         client: AsyncWebClient,
         request: AsyncBoltRequest,
     ) -> None:
-        if not await first_delivery(deps, body, request):
-            return
-        poster = Poster(client)
-        user, channel = str(event.get("user") or ""), str(event["channel"])
-        reply = via_ephemeral(poster, channel, user, event.get("thread_ts"))
-        refusal = deps.access.refusal(user, channel)
-        if refusal is not None:
-            await reply(notice_message(refusal))
-            return
-        root = event
-        if event.get("thread_ts"):
-            root = await poster.thread_root(channel, str(event["thread_ts"])) or event
-        thread = Place(channel, thread_of(event))
-        if not await trace_ids_in(deps, poster, message_text(root), thread, user):
-            await reply(notice_message(NO_IDS))
+        work = trace_mentioned_thread(deps, Poster(client), event, body, retry_number(request))
+        deps.background.start(work, failure_handler(deps, body, client, None))
 
 
-async def first_delivery(deps: SlackDeps, body: dict[str, Any], request: AsyncBoltRequest) -> bool:
+async def trace_pasted(
+    deps: SlackDeps, poster: Poster, event: dict[str, Any], body: dict[str, Any], retry: str | None
+) -> None:
+    """Ids in a watched channel's message (a person's or another bot's) -> its thread."""
+    if not await first_delivery(deps, body, retry):
+        return
+    author = str(event.get("user") or event.get("bot_id") or "")
+    thread = Place(str(event["channel"]), thread_of(event))
+    await trace_ids_in(deps, poster, message_text(event), thread, author)
+
+
+async def trace_mentioned_thread(
+    deps: SlackDeps, poster: Poster, event: dict[str, Any], body: dict[str, Any], retry: str | None
+) -> None:
+    """`@qbx` in a thread traces the ids of the thread's first message."""
+    if not await first_delivery(deps, body, retry):
+        return
+    user, channel = str(event.get("user") or ""), str(event["channel"])
+    reply = via_ephemeral(poster, channel, user, event.get("thread_ts"))
+    refusal = deps.access.refusal(user, channel)
+    if refusal is not None:
+        await reply(notice_message(refusal))
+        return
+    root = event
+    if event.get("thread_ts"):
+        root = await poster.thread_root(channel, str(event["thread_ts"])) or event
+    thread = Place(channel, thread_of(event))
+    if not await trace_ids_in(deps, poster, message_text(root), thread, user):
+        await reply(notice_message(NO_IDS))
+
+
+async def first_delivery(deps: SlackDeps, body: dict[str, Any], retry: str | None) -> bool:
     """False for a Slack retry (X-Slack-Retry-Num) or any redelivery of a claimed event_id."""
     event_id = str(body.get("event_id") or "")
     if not event_id or await deps.store.claim_event(event_id):
         return True
-    log.info("slack_event_redelivered", event_id=event_id, retry=retry_number(request))
+    log.info("slack_event_redelivered", event_id=event_id, retry=retry)
     return False
 
 

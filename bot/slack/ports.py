@@ -9,6 +9,7 @@ from typing import Protocol, runtime_checkable
 
 from bot.diagnostics.report import ProgressCallback, Report
 from bot.grammar import CheckKind
+from bot.slack.background import Background
 from bot.slack.progress import UpdateThrottle
 from bot.store.base import Store
 from bot.targets import Target
@@ -72,6 +73,7 @@ class SlackDeps:
     throttle: UpdateThrottle
     trace_slots: asyncio.Semaphore
     new_reference: Callable[[], str]
+    background: Background
     mask_recipients: bool = True
     max_ids: int = 5
     report_cache_seconds: int = 300

@@ -45,7 +45,9 @@ class Harness:
         headers = signing.signed_headers(body, content_type=content_type, **signing_kw)
         return await self.http.post("/slack/events", content=body, headers=headers)
 
-    async def command(self, text: str, *, channel: str = CHANNEL, user: str = USER) -> httpx.Response:
+    async def command(
+        self, text: str, *, channel: str = CHANNEL, user: str = USER
+    ) -> httpx.Response:
         url = f"{self.slack.base_url}/respond/cmd{self._next()}"
         body = signing.slash_body(text, user=user, channel=channel, response_url=url, team=TEAM)
         return await self.post(body, signing.FORM)
@@ -57,7 +59,9 @@ class Harness:
         body = signing.event_body(event, event_id=event_id, team=TEAM)
         return await self.post(body, signing.JSON, retry_num=retry_num)
 
-    async def click(self, button: dict[str, Any], *, channel: str = CHANNEL, user: str = USER) -> httpx.Response:
+    async def click(
+        self, button: dict[str, Any], *, channel: str = CHANNEL, user: str = USER
+    ) -> httpx.Response:
         payload = {
             "type": "block_actions",
             "team": {"id": TEAM},
@@ -79,7 +83,9 @@ class Harness:
         }
         return await self.post(signing.interactive_body(payload), signing.FORM)
 
-    async def shortcut(self, message: dict[str, Any], *, channel: str, user: str = USER) -> httpx.Response:
+    async def shortcut(
+        self, message: dict[str, Any], *, channel: str, user: str = USER
+    ) -> httpx.Response:
         payload = {
             "type": "message_action",
             "callback_id": "trace_message",
@@ -170,7 +176,9 @@ def parents(calls: list[Call], channel: str = CHANNEL) -> list[Call]:
 
 
 def in_thread(calls: list[Call], thread_ts: str) -> list[Call]:
-    return [c for c in calls if c.method == "chat.postMessage" and c.args.get("thread_ts") == thread_ts]
+    return [
+        c for c in calls if c.method == "chat.postMessage" and c.args.get("thread_ts") == thread_ts
+    ]
 
 
 def updates_of(calls: list[Call], ts: str) -> list[Call]:
