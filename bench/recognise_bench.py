@@ -31,6 +31,7 @@ def pastes() -> dict[str, str]:
         "1 MB of 'a.' (domain-ish)": ("a." * (MB // 2))[:MB],
         "1 MB of '{\"' (JSON-ish)": ('{"' * (MB // 2))[:MB],
         "1 MB of '<' and 'a'": ("<" + "a" * 50) * (MB // 51),
+        "1 MB of \"{'a': \" (dict-ish)": ("{'a': " * (MB // 6 + 1))[:MB],
         "1 MB of near-miss domains": ("ab.cde1 " * (MB // 8 + 1))[:MB],
         "1 MB of v1 uuids": ("f43eb659-beb4-1f8a-a737-2d403998f4cf " * (MB // 37 + 1))[:MB],
         "1 MB of near-miss addresses": ("x@y.z1 " * (MB // 7 + 1))[:MB],

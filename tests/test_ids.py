@@ -94,6 +94,8 @@ HOSTILE = [
     ("nested objects", '{"a":' * 20_000 + " " + MID),
     ("broken json", '{"error_code": 403, "error": ' + MID),
     ("huge number in json", '{"error_code": ' + "9" * 10_000 + "} " + MID),
+    ("unclosed python literals", "{'a': " * 10_000 + MID),
+    ("escaped json never closing", '{\\"a\\": ' * 10_000 + MID),
 ]
 
 
@@ -278,6 +280,7 @@ SEND_ERRORS = [
     ("slack escaped quotes untouched", json.dumps(ERROR_403).replace("&", "&amp;"), 403),
     ("escaped json in a log line",
      f"ERROR send failed body={json.dumps(json.dumps(ERROR_403))} to=bob@example.com", 403),
+    ("python dict repr in a log line", f"send failed: {ERROR_403!r} ok=False", 403),
     ("smart quotes from slack", json.dumps(ERROR_403).replace('"', "\u201c"), 403),
     ("nested in another object", json.dumps({"response": ERROR_403, "took_ms": 120}), 403),
     ("status from HTTP line when error_code absent",
@@ -307,6 +310,11 @@ def test_pasted_send_error_takes_the_log_lines_recipient_and_date() -> None:
 def test_request_id_inside_a_pasted_body_is_not_repeated() -> None:
     result = recognise(f"{json.dumps(ERROR_403)}\nrequest_id {RID}")
     assert [t.kind for t in result.targets] == [K.SEND_RESPONSE]
+
+
+def test_python_literal_with_a_call_is_never_evaluated() -> None:
+    text = "{'error_code': 403, 'error': __import__('os').getcwd(), 'request_id': '" + RID + "'}"
+    assert found(recognise(text)) == [("request_id", RID)]
 
 
 def test_unrelated_json_is_not_a_pasted_body() -> None:

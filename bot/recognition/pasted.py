@@ -1,12 +1,12 @@
 """Pasted API bodies: a Send API 202 or error body, a Management API error body.
 
-Found as JSON objects anywhere in the text (a ``` block, a log line's `body={...}`); the HTTP
-status comes from `error_code` or a nearby `HTTP 403` / `status=403`.
+Found as objects anywhere in the text (a ``` block, a log line's `body={...}`, JSON logged as
+a string, a Python dict repr); the HTTP status comes from `error_code` or a nearby `HTTP 403`
+/ `status=403`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,23 +15,20 @@ from typing import Final
 from bot.qboxmail import contract
 from bot.recognition.fields import explain
 from bot.recognition.mentions import classify_address
+from bot.recognition.objects import OBJECT_START, ObjectReader
 from bot.targets import FieldProblem, PastedResponse, TargetKind
 
-MAX_ATTEMPTS: Final = 64  # JSON objects tried per text
-ESCAPED_WINDOW: Final = 65_536  # how much of a `{\"...` (JSON inside a JSON string) is read
+MAX_ATTEMPTS: Final = 64  # objects tried per text
 MAX_BODIES: Final = 8
 MAX_ITEMS: Final = 100  # messages or field errors read from one body
 _STATUS_BEFORE: Final = 300
 _STATUS_AFTER: Final = 120
-_OBJECT_START: Final = re.compile(r"\{\s{0,40}\\?\"")
-_ESCAPE: Final = re.compile(r"\\([\"\\/])")
 _STATUS: Final = re.compile(
     r"(?:\bHTTP(?:/\d(?:\.\d)?)?[ \t]{1,3}|\bstatus(?:_?code)?[\"']?[ \t]{0,3}[:=]?[ \t]{0,3})"
     r"([1-5]\d\d)\b",
     re.IGNORECASE,
 )
 _ERROR_ID: Final = re.compile(r"[a-z][a-z0-9_]{0,63}")
-_DECODER: Final = json.JSONDecoder()
 
 
 @dataclass(frozen=True)
@@ -55,41 +52,18 @@ class PastedBody:
 def find_bodies(text: str) -> list[PastedBody]:
     """Every Send or Management body pasted in `text`, in order."""
     bodies: list[PastedBody] = []
-    position, attempts = 0, 0
+    position, attempts, reader = 0, 0, ObjectReader()
     while attempts < MAX_ATTEMPTS and len(bodies) < MAX_BODIES:
-        match = _OBJECT_START.search(text, position)
+        match = OBJECT_START.search(text, position)
         if match is None:
             break
         attempts += 1
-        escaped = match.group(0).endswith('\\"')
-        obj, end = (_decode_escaped if escaped else _decode)(text, match.start())
+        obj, end = reader.read(text, match)
         body = _interpret(text, obj, match.start(), end) if isinstance(obj, dict) else None
         if body is not None:
             bodies.append(body)
         position = end if body is not None else match.start() + 1  # look inside other JSON
     return bodies
-
-
-def _decode(text: str, start: int) -> tuple[object, int]:
-    try:
-        return _DECODER.raw_decode(text, start)
-    except (ValueError, RecursionError):
-        return None, start + 1
-
-
-def _decode_escaped(text: str, start: int) -> tuple[object, int]:
-    """A body logged as a JSON string (`body="{\\"error_code\\":403}"`): unescape, then map
-    the decoded end back to the original text."""
-    segment = text[start : start + ESCAPED_WINDOW]
-    obj, end = _decode(_ESCAPE.sub(r"\1", segment), 0)
-    if obj is None:
-        return None, start + 1
-    dropped = 0
-    for count, escape in enumerate(_ESCAPE.finditer(segment)):
-        if escape.start() - count >= end:
-            break
-        dropped += 1
-    return obj, start + end + dropped
 
 
 def _interpret(text: str, obj: dict[str, object], start: int, end: int) -> PastedBody | None:
