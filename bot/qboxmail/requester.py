@@ -7,6 +7,7 @@ status, attempt and elapsed time, never headers, query values or bodies.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +15,14 @@ from typing import Any
 
 import httpx
 
-from bot.errors import ApiDecodeError, ApiTimeout, ApiUnreachable, PathNotAllowed, QboxmailError
+from bot.errors import (
+    ApiAuthError,
+    ApiDecodeError,
+    ApiTimeout,
+    ApiUnreachable,
+    PathNotAllowed,
+    QboxmailError,
+)
 from bot.logs import get_logger
 from bot.qboxmail.contract import (
     MANAGEMENT_TOKEN_HEADER,
@@ -31,6 +39,11 @@ log = get_logger("bot.qboxmail")
 JSON_TYPE = "application/json"
 USER_AGENT = "qbx/0.1 (+https://github.com/qbx)"
 MIN_ATTEMPT_TIMEOUT = 0.1  # a retry with almost no budget left still gets this long
+_HEADER_SAFE = re.compile(r"^[\x21-\x7e]+$")  # visible ASCII: never echoed back by h11 errors
+
+
+def header_safe(token: str) -> bool:
+    return bool(_HEADER_SAFE.match(token))
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,10 @@ class Requester:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._bases = {api: base_url(base) for api, base in bases.items()}
+        if not header_safe(management_token):
+            raise ValueError(
+                "the Management API token is empty or has characters a header cannot carry"
+            )
         self._token = management_token
         self._timeouts = timeouts
         self._policy = policy
@@ -94,13 +111,15 @@ class Requester:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    @property
-    def closed(self) -> bool:
-        return self._http.is_closed
-
     async def send(self, call: Call) -> httpx.Response:
         """The 2xx response to `call`, or a bot.errors.QboxmailError."""
         endpoint = allowed(call)
+        if call.token and not header_safe(call.token):
+            raise ApiAuthError(
+                "the Send API token has characters an HTTP header cannot carry",
+                method=call.method,
+                path=call.path,
+            )
         if not endpoint.idempotent:
             return await self._attempt(call, endpoint, 0, None)
 
@@ -113,8 +132,8 @@ class Requester:
         headers = {"Accept": call.accept, "User-Agent": USER_AGENT}
         if call.api is Api.MANAGEMENT:
             headers[MANAGEMENT_TOKEN_HEADER] = self._token
-        else:
-            headers[SEND_AUTH_HEADER] = f"Bearer {call.token or ''}"
+        elif call.token:  # no token: send none (the API answers 401 missing_token)
+            headers[SEND_AUTH_HEADER] = f"Bearer {call.token}"
         if call.client_ip:
             headers["X-Forwarded-For"] = call.client_ip
         return headers

@@ -8,7 +8,7 @@ from datetime import date
 import httpx
 import pytest
 
-from bot.errors import ApiDecodeError, ApiNotFound
+from bot.errors import ApiAuthError, ApiDecodeError, ApiNotFound
 from bot.qboxmail.query import MailoutQuery
 
 from .conftest import SEND_TOKEN, TOKEN, ClientFactory, Script, envelope, reply
@@ -276,3 +276,15 @@ async def test_closing_the_client_closes_its_connection_pool(make_client: Client
         await client.hosting_domains()
     with pytest.raises(RuntimeError):
         await client.hosting_domains()
+
+
+async def test_an_empty_send_token_sends_no_authorization_header(
+    make_client: ClientFactory,
+) -> None:
+    body = {"error_code": 401, "error": "missing_token", "request_id": "r", "message": "no token"}
+    script = Script([reply(401, body)])
+    async with make_client(script) as client:
+        with pytest.raises(ApiAuthError) as caught:
+            await client.send({"messages": []}, token="")
+    assert "Authorization" not in script.requests[0].headers
+    assert caught.value.error_id == "missing_token"

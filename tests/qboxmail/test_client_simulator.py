@@ -299,6 +299,13 @@ async def test_a_rejected_send_carries_ids_and_lands_in_errors(
     ]
 
 
+async def test_a_send_without_a_token_is_missing_token(connect: Factory) -> None:
+    async with connect() as client:
+        with pytest.raises(ApiAuthError) as caught:
+            await client.send(message("no.token@example.org"), token="")
+    assert (caught.value.status, caught.value.error_id) == (401, "missing_token")
+
+
 async def test_client_ip_is_checked_against_the_tokens_allow_nets(
     connect: Factory, world: dict[str, Any]
 ) -> None:

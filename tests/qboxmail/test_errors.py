@@ -18,7 +18,7 @@ from bot.errors import (
 )
 from bot.qboxmail.client import QboxmailClient
 
-from .conftest import SEND_TOKEN, TOKEN, ClientFactory, Script, envelope, reply
+from .conftest import SEND_TOKEN, SEND_URL, TOKEN, ClientFactory, Script, envelope, reply
 
 REQUEST_ID = "f43eb659-beb4-4f8a-a737-2d403998f4cf"
 MESSAGE = {"messages": [{"from": "a@shop.example", "to": "b@example.org", "subject": "hi"}]}
@@ -243,3 +243,21 @@ async def test_a_body_that_cannot_be_content_decoded_is_a_decode_error(
 def test_a_base_url_that_is_not_http_is_refused_at_construction(url: str) -> None:
     with pytest.raises(ValueError, match="base URL"):
         QboxmailClient(api_url=url, api_token=TOKEN, send_url="https://api.qboxmail.test/v1")
+
+
+@pytest.mark.parametrize("bad", ["", "tok\nsecretvalue", "tok secretvalue", "tøk-secretvalue"])
+def test_a_management_token_no_header_can_carry_is_refused_without_echo(bad: str) -> None:
+    with pytest.raises(ValueError, match="Management API token") as caught:
+        QboxmailClient(api_url="https://api.qboxmail.test", api_token=bad, send_url=SEND_URL)
+    assert "secretvalue" not in str(caught.value)
+
+
+async def test_a_send_token_no_header_can_carry_is_refused_before_the_network(
+    make_client: ClientFactory,
+) -> None:
+    script = Script([reply(202, {"request_id": REQUEST_ID})])
+    async with make_client(script) as client:
+        with pytest.raises(ApiAuthError) as caught:
+            await client.send(MESSAGE, token="abc\r\nX-Evil: secretvalue")
+    assert script.requests == []
+    assert "secretvalue" not in f"{caught.value!s} {caught.value!r}"
