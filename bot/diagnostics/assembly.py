@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.diagnostics.checklists import accepted_missing
+from bot.diagnostics.facts.inputs import LEDGER, LedgerInfo
 from bot.diagnostics.facts.tracemail import LOCATED, RECIPIENT
 from bot.diagnostics.factstore import FactStore, Missing
 from bot.diagnostics.finder import Located
@@ -73,15 +74,23 @@ async def escalation_bundle(
     message_id = entry.message_id if entry else None
     if message_id is None and target.kind == TargetKind.MESSAGE_ID:
         message_id = target.value
+    record: LedgerInfo | None = None
+    if "ledger" in store.started:
+        ledger = await store.get(LEDGER)
+        record = None if isinstance(ledger, Missing) else ledger
     request_id = entry.request_id if entry else None
     if request_id is None and target.kind == TargetKind.REQUEST_ID:
         request_id = target.value
     if request_id is None and target.pasted is not None:
         request_id = target.pasted.request_id
+    if record is not None:
+        request_id = request_id or record.request_id
+        message_id = message_id or next(iter(record.message_ids), None)
+    timestamp = entry.created_at if entry else (record.submitted_at if record else None)
     return EscalationBundle(
         request_id=request_id,
         message_id=message_id,
-        timestamp=entry.created_at if entry else None,
+        timestamp=timestamp,
         sender=entry.from_ if entry else None,
         recipient=None if isinstance(recipient, Missing) else recipient,
         account_id=entry.account_id if entry else target.hints.account_id,

@@ -114,9 +114,9 @@ async def test_a_hintless_trace_of_a_busy_domain_stays_within_budget(service: Tr
 
 async def test_ramp_is_degraded_while_bounces_spike() -> None:
     scenario = next(s for s in SCENARIOS if s["name"] == "ramp")
-    clock = SimClock(_now())
+    clock = SimClock(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))  # a fixed anchor: same traffic
     async with running_simulator(scenario="ramp", now=clock) as sim:
-        clock.advance(timedelta(minutes=30))  # inside the ramp (5 to 40 minutes after start)
+        clock.advance(timedelta(minutes=35))  # the ramp runs 5 to 40 minutes after the anchor
         client = QboxmailClient(
             api_url=sim.base_url, api_token=sim.management_token, send_url=sim.send_url
         )
@@ -124,4 +124,6 @@ async def test_ramp_is_degraded_while_bounces_spike() -> None:
             service = TraceService(client, simulated=True, scan_budget=12, clock=clock.now)
             report = await service.check(scenario["check"]["kind"], scenario["check"]["value"])
     assert report.verdict.code.value == "degraded", report.verdict.headline
+    spike = next(step for step in report.steps if step.id == "bounce_now")
+    assert spike.status == StepStatus.FAIL, spike.summary
     assert "spike" in report.verdict.headline

@@ -27,7 +27,7 @@ DECLARATION: dict[str, Any] = {
          "needs": ["account"], "check": "account_enabled_with_quota",
          "concludes": "enabled with quota", "remedy": "Re-enable the account or add quota."},
         {"id": "escalate", "title": "If the issue persists, contact support",
-         "needs": ["entry", "recipient"], "check": "escalation_bundle_ready",
+         "needs": ["entry", "recipient", "ledger", "target"], "check": "escalation_bundle_ready",
          "concludes": "the bundle support asks for is complete",
          "remedy": "Send Qboxmail support the bundle below."},
     ],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.diagnostics.checks.base import Outcome, check, failed, passed, unknown, warned
 from bot.diagnostics.facts.delivery import SUPPRESSION
-from bot.diagnostics.facts.inputs import LEDGER
+from bot.diagnostics.facts.inputs import LEDGER, TARGET
 from bot.diagnostics.facts.tracemail import ENTRY, LOCATED, RECIPIENT
 from bot.diagnostics.factstore import Known
 from bot.diagnostics.report import Evidence
@@ -13,6 +13,7 @@ from bot.diagnostics.sources import INPUT, source
 from bot.diagnostics.sources import LEDGER as LEDGER_SOURCE
 from bot.qboxmail.contract import TRACEMAIL_HISTORY_DAYS, Collection, MailoutStatus
 from bot.qboxmail.models import MailoutEntry
+from bot.targets import TargetKind
 
 TRACEMAIL = source("mailouts")
 
@@ -204,10 +205,13 @@ def message_in_final_logs(known: Known) -> Outcome:
 
 @check
 def escalation_bundle_ready(known: Known) -> Outcome:
-    entry, recipient = known[ENTRY], known[RECIPIENT]
+    entry, recipient, ledger, target = known[ENTRY], known[RECIPIENT], known[LEDGER], known[TARGET]
+    message_ids = (entry.message_id if entry else None, *(ledger.message_ids if ledger else ()))
+    own = target.value if target.kind == TargetKind.MESSAGE_ID else None
     have = {
-        "message_id": entry.message_id if entry else None,
-        "request_id": entry.request_id if entry else None,
+        "message_id": next((m for m in (*message_ids, own) if m), None),
+        "request_id": (entry.request_id if entry else None)
+        or (ledger.request_id if ledger else None),
         "recipient": recipient,
     }
     lacking = [k for k, v in have.items() if not v]

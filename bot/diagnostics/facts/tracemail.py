@@ -107,6 +107,9 @@ async def _recipient(ctx: FactContext, known: Known) -> str | None:
     pasted = target.pasted.recipients if target.pasted else ()
     for candidate in (*target.hints.recipients, *pasted):
         return candidate.lower()
+    ledger = await _ledger_info(known)
+    if ledger is not None and ledger.recipients:
+        return ledger.recipients[0].lower()
     entry = await _located_entry(known)
     return entry.to.lower() if entry and entry.to else None
 
