@@ -37,6 +37,11 @@ _SENDER_BEFORE: Final = re.compile(
     r"[ \t]{0,3}[\"'<]?[ \t]{0,3}$",
     re.IGNORECASE,
 )
+_HOST_BEFORE: Final = re.compile(
+    r"(?:mx|remote_mx|host|hostname|relay|helo|ehlo|server|client|via)[\"']?[ \t]{0,3}[:=]"
+    r"[ \t]{0,3}[\"']?$",
+    re.IGNORECASE,
+)
 _HEADER_ID: Final = re.compile(
     r"message[-_ ]?id[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?[ \t]{0,3}"
     r"<([^<>\s\"]{1,250}@[^<>\s\"]{1,255})>",
@@ -227,8 +232,11 @@ def _kind_of(token: str) -> tuple[TargetKind | None, str]:
 
 
 def _domain_in_context(text: str, start: int, end: int) -> bool:
-    """A URL's host (`https://host/...`) or a call (`obj.method(`) is not a domain target."""
-    return text[max(0, start - 2) : start] != "//" and text[end : end + 1] != "("
+    """A URL's host (`https://host/...`), a call (`obj.method(`) or a mail server named in a
+    log (`remote_mx=mx.example.net`, `relay=...`) is not a domain target."""
+    if text[max(0, start - 2) : start] == "//" or text[end : end + 1] == "(":
+        return False
+    return _HOST_BEFORE.search(text, max(0, start - 24), start) is None
 
 
 def _is_sender(text: str, start: int) -> bool:
