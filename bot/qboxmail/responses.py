@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -51,10 +51,12 @@ class CallInfo:
         return Redactor(self.secrets).scrub_text(text)[:MAX_MESSAGE]
 
 
-class _Envelope(BaseModel):
+class _Envelope(BaseModel, Generic[M]):
+    """The Management envelope as it arrives; `pagination` may be missing, `{}` or null."""
+
     model_config = ConfigDict(extra="ignore")
 
-    resources: list[Any]
+    resources: list[M]
     pagination: Pagination | None = None
 
 
@@ -161,18 +163,16 @@ def decode_json(response: httpx.Response, call: CallInfo) -> Any:
 
 
 def decode_page(model: type[M], response: httpx.Response, call: CallInfo) -> Page[M]:
-    """A Management list envelope: `resources` validated one by one as `model`."""
-    status = response.status_code
-    envelope = parse_model(_Envelope, decode_json(response, call), call, status)
-    items = []
-    for index, raw in enumerate(envelope.resources):
-        try:
-            items.append(model.model_validate(raw))
-        except ValidationError as exc:
-            reason = f"resources[{index}]: {_first_problem(exc)}"
-            raise _decode_error(call, status, reason) from None
+    """A Management list envelope, parsed and validated in one pass (pydantic-core's JSON)."""
+    envelope_type: type[_Envelope[M]] = _Envelope[model]  # type: ignore[valid-type]
+    try:
+        envelope = envelope_type.model_validate_json(response.content)
+    except ValidationError as exc:
+        raise _decode_error(call, response.status_code, _first_problem(exc)) from None
     page_type: type[Page[M]] = Page[model]  # type: ignore[valid-type]
-    return page_type(resources=items, pagination=envelope.pagination or Pagination())
+    return page_type.model_construct(  # already validated: no second pass
+        resources=envelope.resources, pagination=envelope.pagination or Pagination()
+    )
 
 
 def decode_one(model: type[M], response: httpx.Response, call: CallInfo) -> M:
