@@ -16,6 +16,7 @@ Rules:
   date as hints, the body as `pasted`); any other Send body is one SEND_RESPONSE target; a
   Management error body is one MANAGEMENT_ERROR target. Ids inside a body, and a body's
   request_id written elsewhere, are not repeated.
+- A text that is only a number (`4127`) is an account id; elsewhere a number needs `account`.
 - A domain is a target only when it is not a file name, a URL's host or a call, and is not
   the domain of a message_id or of an address in the same text.
 """

@@ -28,6 +28,7 @@ PARSES = [
     ("slack em-dash flag", f"trace {MID} \u2014deep", Command(V.TRACE, MID, deep=True)),
     ("bare id means trace", MID, Command(V.TRACE, MID)),
     ("bare slack-escaped id means trace", f"&lt;{MID}&gt;", Command(V.TRACE, f"&lt;{MID}&gt;")),
+    ("bare number means trace of an account", "4127", Command(V.TRACE, "4127")),
     ("bare request id means trace", f"{RID} --json", Command(V.TRACE, RID, json=True)),
     ("check request", f"check request {RID}", Command(V.CHECK, RID, C.REQUEST)),
     ("check message in brackets", f"check message <{MID}>", Command(V.CHECK, MID, C.MESSAGE)),

@@ -52,6 +52,7 @@ _ACCOUNT: Final = re.compile(
     r"(\d{1,12})(?![\d_a-z]|[.,/-]\d)",
     re.IGNORECASE,
 )
+_ONLY_NUMBER: Final = re.compile(r"\s*#?(\d{1,12})\s*")
 _ISO_DATE: Final = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _DMY_DATE: Final = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
 _RELATIVE_DATE: Final = re.compile(r"\b(today|yesterday)\b", re.IGNORECASE)
@@ -111,7 +112,11 @@ class DateMention:
 
 
 def find_mentions(text: str) -> list[Mention]:
-    """Ids, addresses and domains (tokens), header Message-IDs and account ids, by position."""
+    """Ids, addresses and domains (tokens), header Message-IDs and account ids, by position.
+    A text that is only a number (`4127`, `#4127`) is an account id."""
+    only = _ONLY_NUMBER.fullmatch(text)
+    if only:
+        return [Mention(TargetKind.ACCOUNT_ID, str(int(only[1])), only.start(1), only.end(1))]
     headers = _header_ids(text)
     blocked = [(m.start, m.end) for m in headers]
     found = [*headers, *_accounts(text)]
