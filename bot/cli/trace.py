@@ -21,6 +21,7 @@ from bot.errors import ApiUnreachable, ConfigError, InputError
 from bot.grammar import Command, parse_command
 from bot.ids import recognise
 from bot.logs import configure_logging
+from bot.qboxmail.client import QboxmailClient
 from bot.render.text import STEP_MARK, render_text
 from bot.settings import Settings, load_settings
 from bot.targets import Target
@@ -61,13 +62,42 @@ def handle_check(args: argparse.Namespace) -> int:
     return _run(args, f"check {args.kind} {' '.join(args.value)}{_flags(args)}")
 
 
-def handle_demo(args: argparse.Namespace) -> int:
-    from bot.cli.demo import run_demo
+DEMO_SCENARIOS = ("delivered", "bounced", "deferred", "suppressed", "rejected_ip", "not_found")
 
+
+def handle_demo(args: argparse.Namespace) -> int:
+    """Trace a few of the simulator's scenarios, each ending in a different verdict."""
     settings = _settings()
     if settings is None:
         return EXIT_USAGE
     return asyncio.run(run_demo(settings, as_json=args.json, out=sys.stdout))
+
+
+async def run_demo(settings: Settings, *, as_json: bool, out: TextIO) -> int:
+    from bot.simulator import running_simulator  # the demo always runs on the simulator
+
+    async with running_simulator() as sim:
+        scenarios = {s["name"]: s for s in sim.describe()["scenarios"]}
+        client = QboxmailClient(
+            api_url=sim.base_url, api_token=sim.management_token, send_url=sim.send_url
+        )
+        async with client:
+            service = build_trace_service(settings, client, True)
+            for name in DEMO_SCENARIOS:
+                text = demo_text(scenarios[name])
+                if not as_json:
+                    print(f"$ qbx trace {text}", file=out)
+                target = recognise(text, today=date.today()).targets[0]
+                print_report(await service.trace(target), as_json=as_json, out=out)
+    return EXIT_OK
+
+
+def demo_text(scenario: dict[str, Any]) -> str:
+    """What a support engineer would paste: the id, and recipient and day when known."""
+    ids = scenario["ids"]
+    if ids.get("to") and ids.get("date"):
+        return f"{scenario['trace']} to {ids['to']} on {ids['date']}"
+    return str(scenario["trace"])
 
 
 def _settings() -> Settings | None:

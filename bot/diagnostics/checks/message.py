@@ -47,7 +47,8 @@ def message_found_in_tracemail(known: Known) -> Outcome:
             finding="not_found",
             remedy="Give the recipient address or the day it was sent to narrow the search.",
         )
-    return passed(f"Found {len(located.entries)} TraceMail entr(y/ies).", searched)
+    count = len(located.entries)
+    return passed(f"Found {count} TraceMail {'entry' if count == 1 else 'entries'}.", searched)
 
 
 def _decode(entry: MailoutEntry) -> str:
@@ -55,9 +56,9 @@ def _decode(entry: MailoutEntry) -> str:
 
 
 def _reply(entry: MailoutEntry) -> Evidence:
-    text = " ".join(
-        str(p) for p in (entry.smtp_code, entry.smtp_enhanced_code, entry.smtp_response) if p
-    )
+    codes = " ".join(str(p) for p in (entry.smtp_code, entry.smtp_enhanced_code) if p)
+    said = entry.smtp_response or ""
+    text = said if codes and said.startswith(codes) else f"{codes} {said}".strip()
     return Evidence(
         "remote reply", f"{text} (from {entry.remote_mx or '?'})", f"{TRACEMAIL} (entry {entry.id})"
     )
