@@ -17,8 +17,9 @@ Rules:
   Management error body is one MANAGEMENT_ERROR target. Ids inside a body, and a body's
   request_id written elsewhere, are not repeated.
 - A text that is only a number (`4127`) is an account id; elsewhere a number needs `account`.
-- A domain is a target only when it is not a file name, a URL's host or a call, and is not
-  the domain of a message_id or of an address in the same text.
+- A free-text domain needs a known TLD (any two letters, common generic ones, .example/.test)
+  and must not be a file name, a URL's host, a call, a mail server in a log (`remote_mx=`), or
+  the domain of a message_id or address in the same text. `check domain` accepts any name.
 """
 
 from __future__ import annotations
