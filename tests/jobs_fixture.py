@@ -19,9 +19,15 @@ async def block_once(ctx: JobContext[aioredis.Redis], payload: Payload) -> str:
     return "done"
 
 
+async def note(ctx: JobContext[aioredis.Redis], payload: Payload) -> None:
+    """Says it ran."""
+    await ctx.deps.rpush(payload["done"], payload["label"])
+
+
 def build(settings: Settings) -> JobRegistry[aioredis.Redis]:
     assert settings.redis_url is not None
     client = aioredis.Redis.from_url(settings.redis_url, decode_responses=True)
     registry = JobRegistry(client)
     registry.register("block_once", block_once)
+    registry.register("note", note)
     return registry

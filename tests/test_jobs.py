@@ -33,6 +33,7 @@ from bot.jobs.builtin import builtin_jobs
 from bot.store import Keys
 from tests.redis_support import (
     REDIS_URL,
+    ThrowawayRedis,
     delete_matching,
     free_port,
     machine_redis,
@@ -193,10 +194,10 @@ async def test_with_redis_down_jobs_run_in_this_process() -> None:
 
 
 # --- real worker processes --------------------------------------------------------------------
-def start_worker(prefix: str, log: Path) -> subprocess.Popen[bytes]:
+def start_worker(prefix: str, log: Path, redis_url: str = REDIS_URL) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": redis_url,
         "QBX_REDIS_PREFIX": prefix,
         "QBX_JOB_TIMEOUT_SECONDS": "2",
         "QBX_JOB_LOST_GRACE_SECONDS": "1",
@@ -248,3 +249,53 @@ def test_qbx_worker_without_redis_explains_itself(
     monkeypatch.delenv("REDIS_URL", raising=False)
     assert qbx(["worker"]) == 2
     assert "set REDIS_URL" in capsys.readouterr().err
+
+
+async def note_done(redis_url: str, keys: Keys, label: str) -> tuple[str, str] | None:
+    """Queue a `note` job and wait (bounded) for a worker to run it."""
+    done = f"{keys.prefix}done"
+    queue = await ArqQueue.connect(redis_url, keys, ["note"])
+    await queue.enqueue("note", {"done": done, "label": label})
+    await queue.aclose()
+    client = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    try:
+        found: tuple[str, str] | None = await client.blpop([done], timeout=30)
+        return found
+    finally:
+        await client.aclose()
+
+
+async def read_until(process: asyncio.subprocess.Process, text: str) -> str:
+    """The worker's output up to the first line containing `text` (bounded wait)."""
+    assert process.stdout is not None
+    seen = []
+    async with asyncio.timeout(30):
+        while text not in (line := (await process.stdout.readline()).decode()):
+            assert line, "the worker exited:\n" + "".join(seen)
+            seen.append(line)
+    return "".join(seen) + line
+
+
+@pytest.mark.redis
+@pytest.mark.slow
+@pytest.mark.timeout(90)
+async def test_a_worker_keeps_working_after_redis_restarts() -> None:
+    server, keys = ThrowawayRedis(), Keys(unique_prefix())
+    server.start()
+    env = {**os.environ, "REDIS_URL": server.url, "QBX_REDIS_PREFIX": keys.prefix,
+           "LOG_FORMAT": "json"}  # fmt: skip
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "worker", "--jobs", "tests.jobs_fixture:build",
+        cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        assert await note_done(server.url, keys, "before") == (f"{keys.prefix}done", "before")
+        server.stop()
+        await read_until(worker, "worker.redis_unavailable")
+        server.start()
+        assert await note_done(server.url, keys, "after") == (f"{keys.prefix}done", "after")
+        assert worker.returncode is None
+    finally:
+        worker.terminate()
+        await worker.wait()
+        server.stop()

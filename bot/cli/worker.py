@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import importlib
 import sys
 from collections.abc import Callable
@@ -16,7 +15,7 @@ from typing import Any
 
 from bot.cli import EXIT_OK, EXIT_USAGE
 from bot.cli.shared_state import load_or_explain
-from bot.jobs import JobRegistry, RetryPolicy, build_worker, close_worker
+from bot.jobs import JobRegistry, RetryPolicy, build_worker, work_until_stopped
 from bot.logs import configure_logging
 from bot.settings import Settings
 from bot.store import Keys
@@ -49,18 +48,14 @@ def policy_from(settings: Settings) -> RetryPolicy:
 
 async def serve(registry: JobRegistry[Any], settings: Settings, *, burst: bool) -> None:
     assert settings.redis_url is not None
-    worker = build_worker(
-        registry,
+    redis_url, policy, keys = (
+        settings.redis_url,
         policy_from(settings),
-        redis_url=settings.redis_url,
-        keys=Keys(settings.qbx_redis_prefix),
-        burst=burst,
+        Keys(settings.qbx_redis_prefix),
     )
-    try:
-        with contextlib.suppress(asyncio.CancelledError):  # SIGINT/SIGTERM: arq cancels main
-            await worker.async_run()
-    finally:
-        await close_worker(worker)
+    await work_until_stopped(
+        lambda: build_worker(registry, policy, redis_url=redis_url, keys=keys, burst=burst)
+    )
 
 
 def run(args: argparse.Namespace) -> int:

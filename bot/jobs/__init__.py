@@ -6,7 +6,13 @@ retried with back-off, then reported to `on_give_up`; on arq with Redis, else in
 
 from __future__ import annotations
 
-from bot.jobs.arq_queue import ArqQueue, arq_function, build_worker, close_worker
+from bot.jobs.arq_queue import (
+    ArqQueue,
+    arq_function,
+    build_worker,
+    close_worker,
+    work_until_stopped,
+)
 from bot.jobs.local import FallbackQueue, InProcessQueue
 from bot.jobs.registry import (
     GaveUp,
@@ -36,4 +42,5 @@ __all__ = [
     "arq_function",
     "build_worker",
     "close_worker",
+    "work_until_stopped",
 ]

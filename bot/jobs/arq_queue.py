@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
-from collections.abc import Callable, Collection
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
 from arq import Retry, Worker
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from arq.worker import Function, func
 
+from bot.errors import StoreUnavailable
 from bot.jobs.registry import (
     D,
     GaveUp,
@@ -27,6 +29,7 @@ from bot.store import Keys, redis_errors
 
 KEEP_RESULT_SECONDS = 3600  # arq keeps a finished job's result (and refuses its id again) this long
 TIMEOUT_MARGIN_SECONDS = 1.0  # arq's own timeout sits behind ours, so ours retries first
+WORKER_RESTART_SECONDS = 2.0  # pause before a worker reconnects after Redis went away
 
 
 class ArqQueue:
@@ -128,7 +131,31 @@ async def close_worker(worker: Worker) -> None:
         await asyncio.gather(*worker.tasks.values(), return_exceptions=True)
     pool = worker._pool  # arq keeps its pool private; None when it never connected
     if pool is not None:
-        with redis_errors():
+        with contextlib.suppress(StoreUnavailable), redis_errors():
             await pool.delete(worker.health_check_key)
         await pool.aclose()
         worker._pool = None
+
+
+async def work_until_stopped(
+    make_worker: Callable[[], Worker],
+    *,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    pause_seconds: float = WORKER_RESTART_SECONDS,
+) -> None:
+    """Run arq workers until a signal stops them; Redis going away only pauses the work."""
+    while True:
+        worker = make_worker()
+        try:
+            with redis_errors():
+                await worker.async_run()
+            return  # a burst worker emptied the queue
+        except asyncio.CancelledError:  # SIGINT/SIGTERM: arq cancelled its main task
+            return
+        except StoreUnavailable as exc:
+            if worker.burst:
+                raise
+            log.warning("worker.redis_unavailable", reason=str(exc), retry_in=pause_seconds)
+        finally:
+            await close_worker(worker)
+        await sleep(pause_seconds)
