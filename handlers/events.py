@@ -5,6 +5,8 @@ Bolt acknowledges events before these run; Slack's retries are dropped by event_
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from re import Pattern
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -19,6 +21,11 @@ from bot.slack.poster import Place, Poster
 from handlers.errors import failure_handler
 from handlers.replies import via_ephemeral
 
+SUBTYPES: tuple[str | None, ...] = (None, "bot_message", "thread_broadcast", "file_share")
+MESSAGES: dict[str, str | Sequence[str | Pattern[str] | None] | None] = {
+    "type": "message",
+    "subtype": SUBTYPES,
+}
 NO_IDS = "I found no new ids in this thread's first message to trace."
 log = get_logger("qbx.slack.events")
 
@@ -27,7 +34,8 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def watched(event: dict[str, Any]) -> bool:
         return event.get("channel") in deps.access.watch_channels
 
-    @app.message(matchers=[watched])
+    # Not app.message(): it skips messages without text, such as attachment-only incident posts.
+    @app.event(MESSAGES, matchers=[watched])
     async def pasted(
         event: dict[str, Any],
         body: dict[str, Any],
