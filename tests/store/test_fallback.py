@@ -10,7 +10,7 @@ from structlog.testing import capture_logs
 
 from bot.errors import StoreUnavailable
 from bot.store import keys as k
-from bot.store.base import IndexedRecord
+from bot.store.base import AuditEntry, IndexedRecord
 from bot.store.fallback import FIRST_RETRY_SECONDS, MAX_RETRY_SECONDS, FallbackStore
 from bot.store.memory import MemoryStore
 from bot.store.redis_store import RedisStore, connect
@@ -102,3 +102,21 @@ async def test_redis_stopped_and_restarted_is_survived(server: ThrowawayRedis) -
     assert await store.get_context(context) == {"made": "during the outage"}
     await check.aclose()
     await store.aclose()
+
+
+async def test_locks_flights_state_and_audit_work_while_redis_is_down(
+    down: tuple[FallbackStore, FakeClock],
+) -> None:
+    store, _clock = down
+
+    async def work() -> str:
+        return "traced"
+
+    async with store.lock("watch", 30) as held, store.lock("watch", 30) as again:
+        assert (held, again) == (True, False)
+    assert await store.single_flight("t", work, ttl_seconds=30) == "traced"
+    await store.put_json("incident", {"open": True}, None)
+    assert await store.get_json("incident") == {"open": True}
+    await store.audit(AuditEntry("U1", "trace", "x"))
+    assert [e.target for e in await store.recent_audit(5)] == ["x"]
+    assert store.degraded is True
