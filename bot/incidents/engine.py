@@ -6,6 +6,7 @@ separately testable; this module only wires them.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -77,5 +78,5 @@ class IncidentWatcher:
             start_date=start,
             end_date=now.date(),
         )
-        daily = [(day.date, day) for day in days]
-        return render_chart(ChartData(chart_title(record), hours, daily))
+        data = ChartData(chart_title(record), hours, [(day.date, day) for day in days])
+        return await asyncio.to_thread(render_chart, data)  # CPU-bound: keep the loop free

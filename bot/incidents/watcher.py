@@ -1,16 +1,19 @@
 """The watcher's read step: every Delivery account and sending domain the token can see, observed.
 
-`observe` lists accounts and domains, then reads today's TraceMail counters for each with
-bounded concurrency. One resource failing (a 404, a timeout) costs only that resource: it is
-logged and left out, so its rules give no verdict this time (never a false "clear").
+`observe` lists accounts and domains with the dashboard, then takes today's TraceMail counters
+from the TraceMail accounts/domains listings (a few paged calls, not one call per resource).
+A resource missing from a listing, or every resource when a listing fails, is read with its
+own `counters` call, with bounded concurrency. One resource failing (a 404, a timeout) costs
+only that resource: it is logged and left out, so its rules give no verdict this time (never
+a false "clear").
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from datetime import datetime
-from typing import Final, TypeVar
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import date, datetime
+from typing import Any, Final, TypeVar
 
 from bot.errors import QboxmailError
 from bot.incidents.observation import Observation, ResourceRef, Scope
@@ -31,14 +34,24 @@ async def observe(
     api: IncidentApi, clock: Clock, *, concurrency: int = DEFAULT_CONCURRENCY
 ) -> list[Observation]:
     """One Observation per account and domain whose counters could be read."""
-    accounts = await _all_pages(api.delivery_accounts)
-    domains = await _all_pages(api.delivery_domains)
-    dashboard = await _dashboard(api)
-    limit = asyncio.Semaphore(concurrency)
     now = clock()
-    jobs = [_observe_account(api, limit, now, a, dashboard) for a in accounts]
-    jobs += [_observe_domain(api, limit, now, d, dashboard) for d in domains]
-    return [obs for obs in await asyncio.gather(*jobs) if obs is not None]
+    today = now.date()
+    accounts, domains, dashboard, listed = await asyncio.gather(
+        _all_pages(api.delivery_accounts),
+        _all_pages(api.delivery_domains),
+        _dashboard(api),
+        listed_counters(api, today),
+    )
+    resources: list[tuple[ResourceRef, dict[str, Any]]] = [
+        (account_ref(a), {"account": a}) for a in accounts
+    ] + [(domain_ref(d), {"domain": d}) for d in domains]
+    limit = asyncio.Semaphore(concurrency)
+
+    async def one(ref: ResourceRef, extra: dict[str, Any]) -> Observation | None:
+        day = listed.get(ref.key) or await _own_counters(api, limit, ref, today)
+        return None if day is None else Observation(ref, now, day, dashboard=dashboard, **extra)
+
+    return [obs for obs in await asyncio.gather(*(one(r, e) for r, e in resources)) if obs]
 
 
 def account_ref(account: DeliveryAccount) -> ResourceRef:
@@ -49,46 +62,39 @@ def domain_ref(domain: DeliveryDomain) -> ResourceRef:
     return ResourceRef(Scope.DOMAIN, domain.name.lower(), domain.name.lower())
 
 
-async def _observe_account(
-    api: IncidentApi,
-    limit: asyncio.Semaphore,
-    now: datetime,
-    account: DeliveryAccount,
-    dashboard: Dashboard | None,
-) -> Observation | None:
-    ref = account_ref(account)
-    day = await _counters(
-        limit,
-        ref,
-        lambda: api.counters(account=account.id, start_date=now.date(), end_date=now.date()),
+async def listed_counters(api: IncidentApi, day: date) -> Mapping[str, Counters]:
+    """Today's counters by resource key, from the TraceMail listings ({} where one fails)."""
+    accounts, domains = await asyncio.gather(
+        _listing(lambda **page: api.tracemail_accounts(start_date=day, end_date=day, **page)),
+        _listing(lambda **page: api.tracemail_domains(start_date=day, end_date=day, **page)),
     )
-    if day is None:
-        return None
-    return Observation(ref, now, day, account=account, dashboard=dashboard)
+    by_key: dict[str, Counters] = {}
+    by_key.update((f"{Scope.ACCOUNT}:{a.id}", _plain(a)) for a in accounts)
+    by_key.update((f"{Scope.DOMAIN}:{d.name.lower()}", _plain(d)) for d in domains)
+    return by_key
 
 
-async def _observe_domain(
-    api: IncidentApi,
-    limit: asyncio.Semaphore,
-    now: datetime,
-    domain: DeliveryDomain,
-    dashboard: Dashboard | None,
-) -> Observation | None:
-    ref = domain_ref(domain)
-    day = await _counters(
-        limit, ref, lambda: api.counters(domain=ref.id, start_date=now.date(), end_date=now.date())
-    )
-    if day is None:
-        return None
-    return Observation(ref, now, day, domain=domain, dashboard=dashboard)
+def _plain(item: Counters) -> Counters:
+    """Only the counter fields of a listing item."""
+    return Counters.model_validate({name: getattr(item, name) for name in Counters.model_fields})
 
 
-async def _counters(
-    limit: asyncio.Semaphore, ref: ResourceRef, read: Callable[[], Awaitable[Counters]]
+async def _listing(list_page: Callable[..., Awaitable[Page[T]]]) -> list[T]:
+    try:
+        return await _all_pages(list_page)
+    except QboxmailError as exc:
+        _log.warning("incident_listing_failed", error=str(exc))
+        return []
+
+
+async def _own_counters(
+    api: IncidentApi, limit: asyncio.Semaphore, ref: ResourceRef, day: date
 ) -> Counters | None:
+    account = int(ref.id) if ref.scope is Scope.ACCOUNT else None
+    domain = ref.id if ref.scope is Scope.DOMAIN else None
     async with limit:
         try:
-            return await read()
+            return await api.counters(account=account, domain=domain, start_date=day, end_date=day)
         except QboxmailError as exc:
             _log.warning("incident_observe_failed", resource=ref.key, error=str(exc))
             return None
