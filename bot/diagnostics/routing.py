@@ -55,6 +55,9 @@ async def choose_checklist(target: Target, store: FactStore) -> str:
         return send_rejected.ID
     for name in EARLY_FACTS:  # they do not wait for the message: start them beside its search
         store.task(name)
+    ledger = await store.get(LEDGER)  # no API call: the application's own record
+    if not isinstance(ledger, Missing) and ledger is not None and ledger.http_status >= 300:
+        return send_rejected.ID
     located = await store.get(LOCATED)
     if isinstance(located, Missing):
         return message_trace.ID

@@ -162,3 +162,13 @@ async def test_a_request_trace_searches_rejected_requests_and_reports_all_its_me
     report = await service(api).trace(Target(TargetKind.REQUEST_ID, RID))
     assert [q.collection for q in api.queries][:3] == ["errors", "worked", "queued"]
     assert {t.value for t in report.related} == {MID, second}
+
+
+async def test_a_ledger_error_record_runs_the_rejected_request_checklist() -> None:
+    record = Record(NOW - timedelta(hours=1), RID, 403, error="ip_not_allowed")
+    svc = TraceService(FakeApi(), simulated=False, scan_budget=12, clock=lambda: NOW,
+                       ledger=OneRecordLedger(record))  # fmt: skip
+    report = await svc.trace(Target(TargetKind.REQUEST_ID, RID))
+    assert report.checklist == "send_rejected"
+    assert report.verdict.code == VerdictCode.REJECTED_IP
+    assert report.steps[0].evidence[0].source == "ledger"

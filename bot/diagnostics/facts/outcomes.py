@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot.diagnostics.facts.inputs import LEDGER, LedgerInfo
 from bot.diagnostics.facts.tracemail import ENTRY, RECIPIENT, domain_of
 from bot.diagnostics.factstore import Fact, FactContext, Known
 from bot.diagnostics.finder import history_start
@@ -51,6 +52,18 @@ async def _rejection(ctx: FactContext, known: Known) -> Rejection:
         if errors
         else Rejection()
     )
+    ledger = await known.need(LEDGER)
+    if (pasted is None or pasted.http_status is None) and isinstance(ledger, LedgerInfo):
+        return Rejection(
+            http_status=ledger.http_status,
+            error=ledger.error or from_entry.error,
+            request_id=ledger.request_id or from_entry.request_id,
+            client_ip=ctx.options.client_ip or from_entry.client_ip,
+            sender=from_entry.sender,
+            account_id=from_entry.account_id or ctx.target.hints.account_id,
+            at=ledger.submitted_at,
+            source="ledger",
+        )
     if pasted is None or pasted.http_status is None:
         return from_entry
     return Rejection(
