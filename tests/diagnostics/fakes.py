@@ -40,24 +40,40 @@ def page_of(items: list[Any], page: int, per: int) -> Page[Any]:
 
 def entry(**fields: Any) -> MailoutEntry:
     base: dict[str, Any] = {
-        "id": "m1", "created_at": NOW, "account_id": 4127, "domain": "shop.example",
-        "from": "news@shop.example", "to": "anna@example.com", "collection": "worked",
-        "status": "delivered", "attempts": 1, "request_id": "f43eb659-beb4-4f8a-a737-2d403998f4cf",
+        "id": "m1",
+        "created_at": NOW,
+        "account_id": 4127,
+        "domain": "shop.example",
+        "from": "news@shop.example",
+        "to": "anna@example.com",
+        "collection": "worked",
+        "status": "delivered",
+        "attempts": 1,
+        "request_id": "f43eb659-beb4-4f8a-a737-2d403998f4cf",
         "message_id": "8a16f3df-7f5f-4e53-a7e7-3e665ef57c51@shop.example",
-    }  # fmt: skip
+    }
     return MailoutEntry.model_validate({**base, **fields})
 
 
 def account(**fields: Any) -> DeliveryAccount:
-    base: dict[str, Any] = {"id": 4127, "username": "acme", "status": 0,
-                            "remaining_messages": 100, "domains": ["shop.example"]}  # fmt: skip
+    base: dict[str, Any] = {
+        "id": 4127,
+        "username": "acme",
+        "status": 0,
+        "remaining_messages": 100,
+        "domains": ["shop.example"],
+    }
     return DeliveryAccount.model_validate({**base, **fields})
 
 
 def domain(**fields: Any) -> DeliveryDomain:
-    base: dict[str, Any] = {"code": "DD00000001", "name": "shop.example",
-                            "accounts": [4127],
-                            "dns_verification_status": "verified", "approval_status": "approved"}  # fmt: skip
+    base: dict[str, Any] = {
+        "code": "DD00000001",
+        "name": "shop.example",
+        "accounts": [4127],
+        "dns_verification_status": "verified",
+        "approval_status": "approved",
+    }
     return DeliveryDomain.model_validate({**base, **fields})
 
 
@@ -110,9 +126,13 @@ class FakeApi:
         return page_of(found, query.page, query.per)
 
     async def daily_statistics(
-        self, *, account: int | None = None, domain: str | None = None,
-        start_date: date | None = None, end_date: date | None = None,
-    ) -> list[DailyStatistics]:  # fmt: skip
+        self,
+        *,
+        account: int | None = None,
+        domain: str | None = None,
+        start_date: date | None = None,
+        end_date: date | None = None,
+    ) -> list[DailyStatistics]:
         self._call("daily_statistics")
         return self.stats
 

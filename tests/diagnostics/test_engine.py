@@ -20,8 +20,9 @@ from tests.diagnostics.fakes import NOW, FakeApi, account
 
 
 def _ctx(api: Any) -> FactContext:
-    return FactContext(api=api, target=Target(TargetKind.ACCOUNT_ID, "4127"), now=NOW,
-                       scan_budget=5)  # fmt: skip
+    return FactContext(
+        api=api, target=Target(TargetKind.ACCOUNT_ID, "4127"), now=NOW, scan_budget=5
+    )
 
 
 async def _account(ctx: FactContext, known: Known) -> Any:
@@ -63,13 +64,25 @@ CHECKS = {"ok": ok, "explode": explode}
 def step(
     step_id: str, needs: list[str], check: str = "ok", after: tuple[str, ...] = ()
 ) -> dict[str, Any]:
-    return {"id": step_id, "title": step_id, "needs": needs, "check": check, "after": list(after),
-            "concludes": "x", "remedy": "do y"}  # fmt: skip
+    return {
+        "id": step_id,
+        "title": step_id,
+        "needs": needs,
+        "check": check,
+        "after": list(after),
+        "concludes": "x",
+        "remedy": "do y",
+    }
 
 
 def declaration(*steps: dict[str, Any], rules: list[Any] | None = None) -> dict[str, Any]:
-    return {"id": "t", "title": "T", "steps": list(steps), "rules": rules or [],
-            "fallback": {"verdict": "unknown", "headline": "h", "next_action": "n"}}  # fmt: skip
+    return {
+        "id": "t",
+        "title": "T",
+        "steps": list(steps),
+        "rules": rules or [],
+        "fallback": {"verdict": "unknown", "headline": "h", "next_action": "n"},
+    }
 
 
 async def _run(api: Any, *steps: dict[str, Any]) -> dict[str, Any]:
@@ -125,7 +138,9 @@ async def test_a_failing_fetch_is_unknown_and_other_steps_still_run() -> None:
     out = await _run(api, step("a", ["boom"]), step("b", ["account"]))
     a, b = out["ran"]["a"].result, out["ran"]["b"].result
     assert a.status == StepStatus.UNKNOWN
-    assert a.error is not None and "Internal error" in a.error and "500" in a.error
+    assert a.error is not None
+    assert "Internal error" in a.error
+    assert "500" in a.error
     assert b.status == StepStatus.PASS
 
 
@@ -146,7 +161,8 @@ async def test_a_step_whose_prerequisite_did_not_pass_is_skipped() -> None:
 async def test_missing_dependency_makes_the_dependent_fact_missing() -> None:
     store = FactStore(_ctx(FakeApi()), FACTS)
     value = await store.get(DERIVED)
-    assert isinstance(value, Missing) and value.reason.startswith("needs account:")
+    assert isinstance(value, Missing)
+    assert value.reason.startswith("needs account:")
     await store.aclose()
 
 
@@ -158,16 +174,60 @@ async def test_missing_dependency_makes_the_dependent_fact_missing() -> None:
         (declaration(step("a", [], after=("zz",))), "unknown prerequisite 'zz'"),
         (declaration(step("a", [], after=("b",)), step("b", [], after=("a",))), "cycle"),
         (declaration(step("a", []), step("a", [])), "declared twice"),
-        (declaration(step("a", []), rules=[{"when": [{"step": "q"}], "verdict": "bounced",
-                                            "headline": "h", "next_action": "n"}]), "unknown step 'q'"),
-        (declaration(step("a", []), rules=[{"when": [{"step": "a"}], "verdict": "bounced",
-                                            "headline": "{oops}", "next_action": "n"}]), "{oops}"),
-        (declaration(step("a", []), rules=[{"when": [{"step": "a"}], "verdict": "exploded",
-                                            "headline": "h", "next_action": "n"}]), "invalid declaration"),
+        (
+            declaration(
+                step("a", []),
+                rules=[
+                    {
+                        "when": [{"step": "q"}],
+                        "verdict": "bounced",
+                        "headline": "h",
+                        "next_action": "n",
+                    }
+                ],
+            ),
+            "unknown step 'q'",
+        ),
+        (
+            declaration(
+                step("a", []),
+                rules=[
+                    {
+                        "when": [{"step": "a"}],
+                        "verdict": "bounced",
+                        "headline": "{oops}",
+                        "next_action": "n",
+                    }
+                ],
+            ),
+            "{oops}",
+        ),
+        (
+            declaration(
+                step("a", []),
+                rules=[
+                    {
+                        "when": [{"step": "a"}],
+                        "verdict": "exploded",
+                        "headline": "h",
+                        "next_action": "n",
+                    }
+                ],
+            ),
+            "invalid declaration",
+        ),
     ],
-    ids=["unknown-fact", "unknown-check", "dangling-prerequisite", "cycle", "duplicate-step",
-         "rule-unknown-step", "rule-unknown-template-field", "unknown-verdict-code"],
-)  # fmt: skip
+    ids=[
+        "unknown-fact",
+        "unknown-check",
+        "dangling-prerequisite",
+        "cycle",
+        "duplicate-step",
+        "rule-unknown-step",
+        "rule-unknown-template-field",
+        "unknown-verdict-code",
+    ],
+)
 def test_invalid_checklists_are_refused_at_load(decl: dict[str, Any], message: str) -> None:
     with pytest.raises(ChecklistError, match=message.replace("{", r"\{").replace("}", r"\}")):
         load_checklist(decl, facts=FACTS, checks=CHECKS)

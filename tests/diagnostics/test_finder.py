@@ -22,8 +22,14 @@ def busy_domain(days: int = 30, per_day: int = 1000, wanted_day: int = 3) -> lis
     for day in range(days):
         for n in range(per_day):
             at = NOW - timedelta(days=day, minutes=n)
-            entries.append(entry(id=f"e{day}-{n}", created_at=at, to=f"user{n}@example.net",
-                                 message_id=f"{day:08d}-0000-4000-8000-{n:012d}@shop.example"))  # fmt: skip
+            entries.append(
+                entry(
+                    id=f"e{day}-{n}",
+                    created_at=at,
+                    to=f"user{n}@example.net",
+                    message_id=f"{day:08d}-0000-4000-8000-{n:012d}@shop.example",
+                )
+            )
     wanted = NOW - timedelta(days=wanted_day, minutes=7)
     entries.append(entry(id="wanted", created_at=wanted, to="anna@example.com", message_id=MID))
     return entries
@@ -72,7 +78,8 @@ async def test_without_hints_the_budget_ends_the_scan_with_a_request_for_hints(
     assert any("budget (4 calls) ran out" in n for n in report.notes)
     assert any("recipient address or the day" in n for n in report.notes)
     assert "give the recipient" in report.verdict.next_action.lower()
-    assert report.bundle is not None and report.bundle.message_id == MID
+    assert report.bundle is not None
+    assert report.bundle.message_id == MID
 
 
 @pytest.mark.parametrize("days_ago", [31, 45, 400], ids=["31-days", "45-days", "a-year"])
@@ -157,8 +164,11 @@ async def test_accepted_by_the_ledger_but_missing_ends_in_the_escalation_bundle(
 
 async def test_a_request_trace_searches_rejected_requests_and_reports_all_its_messages() -> None:
     second = "9b16f3df-7f5f-4e53-a7e7-3e665ef57c52@shop.example"
-    api = FakeApi(mailouts_data=[entry(id="a"), entry(id="b", to="bob@example.com", message_id=second)],
-                  accounts={4127: account()}, domains=[domain()])  # fmt: skip
+    api = FakeApi(
+        mailouts_data=[entry(id="a"), entry(id="b", to="bob@example.com", message_id=second)],
+        accounts={4127: account()},
+        domains=[domain()],
+    )
     report = await service(api).trace(Target(TargetKind.REQUEST_ID, RID))
     assert [q.collection for q in api.queries][:3] == ["errors", "worked", "queued"]
     assert {t.value for t in report.related} == {MID, second}
@@ -166,8 +176,13 @@ async def test_a_request_trace_searches_rejected_requests_and_reports_all_its_me
 
 async def test_a_ledger_error_record_runs_the_rejected_request_checklist() -> None:
     record = Record(NOW - timedelta(hours=1), RID, 403, error="ip_not_allowed")
-    svc = TraceService(FakeApi(), simulated=False, scan_budget=12, clock=lambda: NOW,
-                       ledger=OneRecordLedger(record))  # fmt: skip
+    svc = TraceService(
+        FakeApi(),
+        simulated=False,
+        scan_budget=12,
+        clock=lambda: NOW,
+        ledger=OneRecordLedger(record),
+    )
     report = await svc.trace(Target(TargetKind.REQUEST_ID, RID))
     assert report.checklist == "send_rejected"
     assert report.verdict.code == VerdictCode.REJECTED_IP

@@ -107,7 +107,10 @@ async def test_a_hintless_trace_of_a_busy_domain_stays_within_budget(service: Tr
     if report.verdict.code.value == "not_found":
         assert any("recipient address or the day" in n for n in report.notes)
         assert (
-            report.bundle is not None and report.bundle.message_id == scenario["ids"]["message_id"]
+            report.bundle is not None
+        )
+        assert (
+            report.bundle.message_id == scenario["ids"]["message_id"]
         )
     assert report.api_calls <= 12 + 6  # the scan budget plus the account/domain facts
 

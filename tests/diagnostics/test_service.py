@@ -15,12 +15,17 @@ RID = "f43eb659-beb4-4f8a-a737-2d403998f4cf"
 MID = "8a16f3df-7f5f-4e53-a7e7-3e665ef57c51@shop.example"
 V = VerdictCode
 EXPECTED = {
-    "missing_token": V.REJECTED_AUTH, "invalid_token": V.REJECTED_AUTH,
-    "ip_not_allowed": V.REJECTED_IP, "sender_domain_not_allowed": V.REJECTED_DOMAIN,
-    "sender_domain_not_verified": V.REJECTED_DOMAIN, "account_disabled": V.ACCOUNT_INACTIVE,
-    "account_blocked": V.ACCOUNT_INACTIVE, "account_wait_pay": V.ACCOUNT_INACTIVE,
-    "quota_exceeded": V.REJECTED_QUOTA, "rate_limited": V.REJECTED_QUOTA,
-}  # fmt: skip
+    "missing_token": V.REJECTED_AUTH,
+    "invalid_token": V.REJECTED_AUTH,
+    "ip_not_allowed": V.REJECTED_IP,
+    "sender_domain_not_allowed": V.REJECTED_DOMAIN,
+    "sender_domain_not_verified": V.REJECTED_DOMAIN,
+    "account_disabled": V.ACCOUNT_INACTIVE,
+    "account_blocked": V.ACCOUNT_INACTIVE,
+    "account_wait_pay": V.ACCOUNT_INACTIVE,
+    "quota_exceeded": V.REJECTED_QUOTA,
+    "rate_limited": V.REJECTED_QUOTA,
+}
 
 
 def service(api: FakeApi) -> TraceService:
@@ -44,10 +49,19 @@ async def test_a_pasted_send_error_maps_to_its_verdict(kind: object) -> None:
 
 
 async def test_sender_domain_not_verified_on_an_assigned_domain_is_domain_not_verified() -> None:
-    rejected = entry(collection="errors", status=None, error="sender_domain_not_verified",
-                     http_status=403, message_id=None, request_id=RID)  # fmt: skip
-    api = FakeApi(mailouts_data=[rejected], accounts={4127: account()},
-                  domains=[domain(dns_verification_status="not_verified")])  # fmt: skip
+    rejected = entry(
+        collection="errors",
+        status=None,
+        error="sender_domain_not_verified",
+        http_status=403,
+        message_id=None,
+        request_id=RID,
+    )
+    api = FakeApi(
+        mailouts_data=[rejected],
+        accounts={4127: account()},
+        domains=[domain(dns_verification_status="not_verified")],
+    )
     report = await service(api).trace(Target(TargetKind.REQUEST_ID, RID))
     assert report.checklist == "send_rejected"
     assert report.verdict.code == V.DOMAIN_NOT_VERIFIED
@@ -64,8 +78,11 @@ async def test_a_pasted_202_traces_its_messages() -> None:
 
 async def test_a_pasted_management_422_is_explained_field_by_field() -> None:
     problems = (FieldProblem("name", "is not valid", "a domain name"),)
-    target = Target(TargetKind.MANAGEMENT_ERROR, "Validation failed",
-                    pasted=PastedResponse(http_status=422, field_problems=problems))  # fmt: skip
+    target = Target(
+        TargetKind.MANAGEMENT_ERROR,
+        "Validation failed",
+        pasted=PastedResponse(http_status=422, field_problems=problems),
+    )
     report = await service(FakeApi()).trace(target)
     assert report.verdict.code == V.REJECTED_PAYLOAD
     assert report.steps[0].evidence[0].label == "name"
@@ -85,11 +102,15 @@ async def test_progress_is_reported_as_each_step_finishes() -> None:
 
 
 async def test_reports_round_trip_through_json() -> None:
-    api = FakeApi(mailouts_data=[entry(status="bounce", smtp_code=550)], accounts={4127: account()},
-                  domains=[domain()])  # fmt: skip
+    api = FakeApi(
+        mailouts_data=[entry(status="bounce", smtp_code=550)],
+        accounts={4127: account()},
+        domains=[domain()],
+    )
     target = Target(TargetKind.MESSAGE_ID, MID, Hints(recipients=("anna@example.com",)))
     report = await service(api).trace(target, deep=True)
-    assert report.deep and any(s.id == "blast_radius" for s in report.steps)
+    assert report.deep
+    assert any(s.id == "blast_radius" for s in report.steps)
     assert Report.from_json(report.to_json()) == report
 
 
@@ -102,13 +123,17 @@ async def test_one_unreachable_fact_is_unknown_not_a_failure_of_the_trace() -> N
     api = FakeApi(accounts={4127: account()}, broken={"dashboard"})
     report = await service(api).check("account", "4127")
     alerts = next(s for s in report.steps if s.id == "alerts")
-    assert alerts.status == StepStatus.UNKNOWN and "connection refused" in (alerts.error or "")
+    assert alerts.status == StepStatus.UNKNOWN
+    assert "connection refused" in (alerts.error or "")
     assert report.steps[0].status == StepStatus.PASS
 
 
-@pytest.mark.parametrize(("kind", "value"), [("account", "abc"), ("domain", "nodot"),
-                                             ("mailbox", "EA12345678"), ("request", "nope")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [("account", "abc"), ("domain", "nodot"), ("mailbox", "EA12345678"), ("request", "nope")],
+)
 async def test_check_refuses_a_value_of_the_wrong_kind(kind: str, value: str) -> None:
     with pytest.raises(InputError) as raised:
         await service(FakeApi()).check(kind, value)
-    assert raised.value.usage and raised.value.example.startswith("qbx check")
+    assert raised.value.usage
+    assert raised.value.example.startswith("qbx check")

@@ -40,10 +40,22 @@ DECODES = [
     ("4.4.2 connection dropped", 421, "4.4.2", None, S.DEFERRAL, False),
     ("4.4.7 expired", 451, "4.4.7", None, S.DEFERRAL, False),
     ("5.4.4 unroutable", 550, "5.4.4", None, S.HARD_BOUNCE, True),
-    ("5.4.1 microsoft access denied", 550, "5.4.1",
-     "Recipient address rejected: Access denied", S.HARD_BOUNCE, True),
-    ("5.7.606 microsoft banned ip falls back to policy", 550, "5.7.606",
-     "Access denied, banned sending IP", S.POLICY, True),
+    (
+        "5.4.1 microsoft access denied",
+        550,
+        "5.4.1",
+        "Recipient address rejected: Access denied",
+        S.HARD_BOUNCE,
+        True,
+    ),
+    (
+        "5.7.606 microsoft banned ip falls back to policy",
+        550,
+        "5.7.606",
+        "Access denied, banned sending IP",
+        S.POLICY,
+        True,
+    ),
     ("4.7.0 greylisting", 450, "4.7.0", None, S.DEFERRAL, False),
     ("5.7.1 policy", 550, "5.7.1", None, S.POLICY, True),
     ("5.7.23 SPF", 550, "5.7.23", None, S.POLICY, True),
@@ -70,12 +82,17 @@ DECODES = [
     ("550 dmarc text", 550, None, "rejected due to DMARC policy", S.POLICY, True),
     ("550 spf text", 550, None, "SPF check failed", S.POLICY, True),
     ("451 timeout text", 451, None, "Connection timed out", S.INFRASTRUCTURE, False),
-    ("550 does not exist text", 550, None, "The email account does not exist", S.HARD_BOUNCE,
-     True),
+    ("550 does not exist text", 550, None, "The email account does not exist", S.HARD_BOUNCE, True),
     ("specific code beats text", 550, "5.1.1", "mailbox full", S.HARD_BOUNCE, True),
     # codes read from the text when not given
-    ("codes from text only", None, None, "550 5.1.1 <bob@x>: Recipient address rejected",
-     S.HARD_BOUNCE, True),
+    (
+        "codes from text only",
+        None,
+        None,
+        "550 5.1.1 <bob@x>: Recipient address rejected",
+        S.HARD_BOUNCE,
+        True,
+    ),
     ("text cue without codes", None, None, "try again later", S.DEFERRAL, False),
     ("virus without codes", None, None, "message contains a virus", S.CONTENT, True),
     # malformed and missing
@@ -87,7 +104,7 @@ DECODES = [
     ("malformed enhanced ignored", 550, "5.1", None, S.HARD_BOUNCE, True),
     ("enhanced with bad class ignored", None, "7.1.1", None, S.UNKNOWN, False),
     ("enhanced with spaces", 550, " 5.1.1 ", None, S.HARD_BOUNCE, True),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(
