@@ -6,6 +6,7 @@ from bot.diagnostics.checks.base import Outcome, check, failed, passed, unknown,
 from bot.diagnostics.facts.hosting import FOLDER, HOSTING_DOMAIN, LOGS, MAILBOX, Lookup, MailboxLogs
 from bot.diagnostics.factstore import Known
 from bot.diagnostics.report import Evidence, LogRef
+from bot.diagnostics.sources import source
 from bot.qboxmail.contract import HostingDomainStatus, HostingStatusDetail, LogType, MailboxStatus
 from bot.qboxmail.models import HostingDomain, Mailbox
 
@@ -135,13 +136,15 @@ def mailbox_logs_clean(known: Known) -> Outcome:
         return unknown(
             "No mailbox to inspect.", remedy="Give the mailbox address to read its logs."
         )
-    where = f"Email log analysis {logs.day}"
+    query = {"email": logs.email, "date": logs.day.isoformat()}
+    access = source("log_access", query, domain_code=logs.domain_code)
+    incoming = source("log_incoming", query, domain_code=logs.domain_code)
     failed_logins = sum(1 for a in logs.access if a.result == "failed")
     refused = [i for i in logs.incoming if i.result in ("rejected", "quota_exceeded")]
     full = box is not None and box.item is not None and box.item.usage_percent >= FULL_PERCENT
     evidence = (
-        Evidence("failed logins", str(failed_logins), where),
-        Evidence("refused incoming", str(len(refused)), where),
+        Evidence("failed logins", str(failed_logins), access),
+        Evidence("refused incoming", str(len(refused)), incoming),
     )
     outcome = _logs_outcome(
         failed_logins,
