@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.errors import ConfigError
 from bot.incidents.chart import ChartData, render_chart
 from bot.incidents.history import CounterHistory, hourly
 from bot.incidents.lifecycle import ChangeKind, IncidentChange, IncidentPolicy, IncidentRecord
@@ -21,17 +22,33 @@ from bot.incidents.render import chart_title
 from bot.incidents.rules import Rule, evaluate
 from bot.incidents.tracker import Reconciler
 from bot.incidents.watcher import DEFAULT_CONCURRENCY, observe
+from bot.logs import get_logger
+from bot.settings import Settings
 
 CHART_DAYS = 7
+_log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
 class CheckResult:
     observed: int  # resources observed this check
     changes: tuple[IncidentChange, ...]  # every non-NOOP change, after publication
+    failed: tuple[tuple[str, str], ...] = ()  # (incident key, why) not published; retried next
 
     def of_kind(self, kind: ChangeKind) -> list[IncidentChange]:
         return [c for c in self.changes if c.kind is kind]
+
+
+def policy_from_settings(settings: Settings) -> IncidentPolicy:
+    """The incident policy the composition root builds (needs QBX_INCIDENT_CHANNEL)."""
+    if not settings.qbx_incident_channel:
+        raise ConfigError("incident posts need QBX_INCIDENT_CHANNEL (a Slack channel id)")
+    return IncidentPolicy(
+        channel=settings.qbx_incident_channel,
+        clear_checks=settings.qbx_incident_clear_checks,
+        # two workers checking in the same interval must not count one clear spell twice
+        min_clear_gap_seconds=settings.qbx_watch_interval_seconds / 2,
+    )
 
 
 class IncidentWatcher:
@@ -59,8 +76,16 @@ class IncidentWatcher:
         windowed = [await self._history.record(obs) for obs in observations]
         findings = evaluate(self._rules, windowed)
         changes = await self._reconciler.reconcile(findings, self._clock())
-        published = [await self._publish(c) for c in changes if c.kind is not ChangeKind.NOOP]
-        return CheckResult(len(windowed), tuple(published))
+        published: list[IncidentChange] = []
+        failed: list[tuple[str, str]] = []
+        for change in (c for c in changes if c.kind is not ChangeKind.NOOP):
+            try:
+                published.append(await self._publish(change))
+            except Exception as exc:  # one incident's Slack failure must not stop the others;
+                # its record still says what is left to show, so the next check retries it
+                _log.warning("incident_publish_failed", incident=change.key, error=repr(exc))
+                failed.append((change.key, repr(exc)))
+        return CheckResult(len(windowed), tuple(published), tuple(failed))
 
     async def _publish(self, change: IncidentChange) -> IncidentChange:
         record = await self._publisher.publish(change)

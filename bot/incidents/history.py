@@ -20,6 +20,7 @@ from bot.qboxmail.models import Counters
 
 HOUR: Final = 3600.0
 KEEP_SECONDS: Final = 25 * HOUR  # 24 hourly buckets plus the baseline before the first
+KEEP_ALL_SECONDS: Final = HOUR + 600  # every snapshot this recent; older: the last of each hour
 HISTORY_TTL: Final = 2 * 24 * HOUR
 FIELDS: Final = tuple(Counters.model_fields)
 
@@ -73,10 +74,21 @@ def window(snapshots: Sequence[Snapshot], start: float, end: float) -> Counters 
     return total
 
 
+def thin(snapshots: Sequence[Snapshot], now: float) -> list[Snapshot]:
+    """What is worth keeping: the last 25 hours, all of the last one, one per clock hour before."""
+    kept: dict[object, Snapshot] = {}
+    for s in sorted(snapshots, key=lambda s: s.at):
+        if now - KEEP_SECONDS <= s.at <= now:
+            recent = now - s.at <= KEEP_ALL_SECONDS
+            kept[s.at if recent else int(s.at // HOUR)] = s  # later in the hour replaces earlier
+    return sorted(kept.values(), key=lambda s: s.at)
+
+
 def hourly(
-    snapshots: Sequence[Snapshot], end: datetime, hours: int = 24
+    snapshots: Sequence[Snapshot], now: datetime, hours: int = 24
 ) -> list[tuple[datetime, Counters | None]]:
-    """`hours` one-hour buckets ending at `end` (start time, counts or None when unknown)."""
+    """`hours` clock-hour buckets up to the current one (start, counts or None when unknown)."""
+    end = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     starts = [end - timedelta(hours=hours - i) for i in range(hours)]
     return [
         (start, window(snapshots, start.timestamp(), start.timestamp() + HOUR)) for start in starts
@@ -97,8 +109,8 @@ class CounterHistory:
         """Keep this observation's day counters; return it with its last hour (when known)."""
         now = obs.observed_at.timestamp()
         current = Snapshot(now, obs.observed_at.date(), obs.day)
-        kept = [s for s in await self.snapshots(obs.resource) if now - KEEP_SECONDS <= s.at < now]
-        kept.append(current)
+        earlier = [s for s in await self.snapshots(obs.resource) if s.at < now]
+        kept = thin([*earlier, current], now)
         value = [s.to_json() for s in kept]
         await self._store.put_json(history_key(obs.resource), value, HISTORY_TTL)
         return replace(obs, last_hour=window(kept, now - HOUR, now))

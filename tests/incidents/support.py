@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.errors import ApiServerError
 from bot.incidents.history import counters_of
 from bot.incidents.observation import (
     Finding,
@@ -17,7 +18,17 @@ from bot.incidents.observation import (
     Scope,
 )
 from bot.incidents.ports import Message
-from bot.qboxmail.models import Counters, DeliveryAccount, DeliveryDomain
+from bot.qboxmail.models import (
+    Counters,
+    DailyStatistics,
+    Dashboard,
+    DeliveryAccount,
+    DeliveryDomain,
+    Page,
+    Pagination,
+    TraceMailAccount,
+    TraceMailDomain,
+)
 
 START = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 DOMAIN = ResourceRef(Scope.DOMAIN, "shop.example", "shop.example")
@@ -126,3 +137,89 @@ def firing(summary: str = "bounce rate 5 %", severity: str = "critical", **count
 
 def finding(fire: Firing | None, *, rule: str = "bounce_rate", at: datetime = START) -> Finding:
     return Finding(rule, DOMAIN, at, fire)
+
+
+def paged(items: list[Any], page: int, per: int) -> Page[Any]:
+    total_pages = max(1, -(-len(items) // per))
+    chunk = items[(page - 1) * per : page * per]
+    return Page(resources=chunk, pagination=Pagination(per=per, page=page, total_pages=total_pages))
+
+
+class FakeApi:
+    """An in-process IncidentApi (one layer under test): 30 accounts, 3 domains, one broken."""
+
+    def __init__(
+        self,
+        broken_domain: str | None = None,
+        dashboard_down: bool = False,
+        listings_down: bool = False,
+        unlisted: frozenset[str] = frozenset(),
+    ) -> None:
+        self.accounts = [DeliveryAccount(id=1000 + i, username=f"a{i}") for i in range(30)]
+        self.domains = [
+            DeliveryDomain(code=f"DD0000000{i}", name=f"D{i}.Example") for i in range(3)
+        ]
+        self.broken_domain = broken_domain
+        self.dashboard_down = dashboard_down
+        self.listings_down = listings_down
+        self.unlisted = unlisted  # resource keys the TraceMail listings leave out
+        self.counter_calls: list[dict[str, Any]] = []
+        self.listing_calls: list[dict[str, Any]] = []
+        self.in_flight = 0
+        self.most_in_flight = 0
+
+    async def delivery_accounts(self, *, query: str | None = None, status: str | None = None,
+                                page: int = 1, per: int = 25) -> Page[DeliveryAccount]:  # fmt: skip
+        return paged(self.accounts, page, per)
+
+    async def delivery_domains(self, *, query: str | None = None, status: str | None = None,
+                               page: int = 1, per: int = 25) -> Page[DeliveryDomain]:  # fmt: skip
+        return paged(self.domains, page, per)
+
+    async def counters(self, *, account: int | None = None, domain: str | None = None,
+                       start_date: date | None = None, end_date: date | None = None,
+                       to: str | None = None, from_: str | None = None) -> Counters:  # fmt: skip
+        self.counter_calls.append({"account": account, "domain": domain, "start": start_date,
+                                   "end": end_date})  # fmt: skip
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        await asyncio.sleep(0)
+        self.in_flight -= 1
+        if domain is not None and domain == self.broken_domain:
+            raise ApiServerError("boom", method="GET", path="/api/delivery/tracemail/counters")
+        return counters(all=account or 7)
+
+    async def tracemail_accounts(self, *, start_date: date | None = None,
+                                 end_date: date | None = None, page: int = 1,
+                                 per: int = 25) -> Page[TraceMailAccount]:  # fmt: skip
+        self._listing("accounts", start_date, end_date)
+        items = [TraceMailAccount(id=a.id, all=a.id) for a in self.accounts
+                 if f"account:{a.id}" not in self.unlisted]  # fmt: skip
+        return paged(items, page, per)
+
+    async def tracemail_domains(self, *, account: int | None = None,
+                                start_date: date | None = None, end_date: date | None = None,
+                                page: int = 1, per: int = 25) -> Page[TraceMailDomain]:  # fmt: skip
+        self._listing("domains", start_date, end_date)
+        items = [TraceMailDomain(name=d.name, all=11) for d in self.domains
+                 if f"domain:{d.name.lower()}" not in self.unlisted]  # fmt: skip
+        return paged(items, page, per)
+
+    def _listing(self, name: str, start: date | None, end: date | None) -> None:
+        self.listing_calls.append({"name": name, "start": start, "end": end})
+        if self.listings_down:
+            raise ApiServerError("down", method="GET", path=f"/api/delivery/tracemail/{name}")
+
+    async def daily_statistics(self, *, account: int | None = None, domain: str | None = None,
+                               start_date: date | None = None,
+                               end_date: date | None = None) -> list[DailyStatistics]:  # fmt: skip
+        assert start_date is not None
+        assert end_date is not None
+        days = (end_date - start_date).days + 1
+        return [DailyStatistics(date=start_date + timedelta(days=d), delivered=900, bounce=9)
+                for d in range(days)]  # fmt: skip
+
+    async def dashboard(self) -> Dashboard:
+        if self.dashboard_down:
+            raise ApiServerError("down", method="GET", path="/api/delivery/dashboard")
+        return Dashboard(bounce_rate=0.4)

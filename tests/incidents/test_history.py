@@ -6,7 +6,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.incidents.history import CounterHistory, Snapshot, hourly, window
+from bot.incidents.history import (
+    KEEP_ALL_SECONDS,
+    KEEP_SECONDS,
+    CounterHistory,
+    Snapshot,
+    hourly,
+    thin,
+    window,
+)
 from bot.store.memory import MemoryStore
 from tests.incidents.support import Clock, counters, observation
 
@@ -46,10 +54,23 @@ def test_counters_that_go_down_never_make_negative_counts() -> None:
 
 def test_hourly_buckets_are_unknown_until_observed() -> None:
     snaps = [snap(m, all=m * 10) for m in range(0, 181, 10)]  # 12:00 .. 15:00
-    buckets = hourly(snaps, datetime(2026, 11, 23, 15, 0, tzinfo=UTC), hours=4)
+    buckets = hourly(snaps, datetime(2026, 11, 23, 14, 30, tzinfo=UTC), hours=4)
     assert [start.hour for start, _ in buckets] == [11, 12, 13, 14]
     assert buckets[0][1] is None
     assert [c.all if c else None for _, c in buckets[1:]] == [600, 600, 600]
+
+
+def test_thinning_keeps_the_last_hour_whole_and_one_snapshot_per_older_hour() -> None:
+    snaps = [snap(m, all=m) for m in range(0, 26 * 60, 5)]  # 26 hours every 5 minutes
+    now = snaps[-1].at
+    kept = thin(snaps, now)
+    recent = [s for s in kept if now - s.at <= KEEP_ALL_SECONDS]
+    assert len(recent) == 15  # 70 minutes at 5-minute steps, both ends included
+    assert len(kept) < 45
+    assert all(now - s.at <= KEEP_SECONDS for s in kept)
+    assert window(kept, now - 3600, now) == window(snaps, now - 3600, now)
+    end = datetime.fromtimestamp(now, UTC)
+    assert [c for _, c in hourly(kept, end)][:-2] == [c for _, c in hourly(snaps, end)][:-2]
 
 
 async def test_record_keeps_snapshots_and_fills_the_last_hour() -> None:
