@@ -112,7 +112,7 @@ ACCOUNT: dict[str, Any] = {
          "remedy": "Re-enable the account or add quota."},
         *_RATES,
         {"id": "tokens_used", "title": "Deeper: tokens and their last use", "deep": True,
-         "needs": ["tokens", "now"], "check": "tokens_recently_used",
+         "needs": ["tokens", "now", "account_id"], "check": "tokens_recently_used",
          "concludes": "a token was used recently", "remedy": "Check which token the app uses."},
     ],
     "rules": [

@@ -43,7 +43,7 @@ DECLARATION: dict[str, Any] = {
          "needs": ["sending_domain"], "check": "dns_records_pass",
          "concludes": "SPF and DKIM checks pass", "remedy": "Fix SPF/DKIM."},
         {"id": "tokens_used", "title": "Deeper: the account's tokens", "deep": True,
-         "needs": ["tokens", "now"], "check": "tokens_recently_used",
+         "needs": ["tokens", "now", "account_id"], "check": "tokens_recently_used",
          "concludes": "a token was used recently", "remedy": "Check which token the app uses."},
     ],
     "rules": [

@@ -47,7 +47,7 @@ DECLARATION: dict[str, Any] = {
          "needs": ["sending_domain"], "check": "dns_records_pass",
          "concludes": "SPF and DKIM checks pass", "remedy": _DOMAIN_REMEDY},
         {"id": "tokens_used", "title": "Deeper: the account's tokens and their last use",
-         "deep": True, "needs": ["tokens", "now"], "check": "tokens_recently_used",
+         "deep": True, "needs": ["tokens", "now", "account_id"], "check": "tokens_recently_used",
          "concludes": "a token was used recently", "remedy": "Check which token the app uses."},
     ],
     "rules": [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.diagnostics.checks.base import Outcome, check, failed, passed, unknown, warned
 from bot.diagnostics.checks.health import bounce_rate_good
-from bot.diagnostics.facts.delivery import SENDING_DOMAIN, TOKENS
+from bot.diagnostics.facts.delivery import ACCOUNT_ID, SENDING_DOMAIN, TOKENS
 from bot.diagnostics.facts.inputs import NOW
 from bot.diagnostics.facts.outcomes import BLAST_RADIUS
 from bot.diagnostics.factstore import Known
@@ -71,7 +71,7 @@ def dns_records_pass(known: Known) -> Outcome:
 
 @check
 def tokens_recently_used(known: Known) -> Outcome:
-    tokens, now = known[TOKENS], known[NOW]
+    tokens, now, account_id = known[TOKENS], known[NOW], known[ACCOUNT_ID]
     if tokens is None:
         return unknown("The account is not known.")
     if not tokens:
@@ -82,7 +82,7 @@ def tokens_recently_used(known: Known) -> Outcome:
         Evidence(
             f"token {t.label or t.id} ({t.token_preview}…)",
             f"last used {t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never used",
-            "GET /api/delivery/accounts/{id}/api_tokens",
+            source("api_tokens", id=account_id),
         )
         for t in tokens
     )
