@@ -31,7 +31,7 @@ def _client(settings: Settings, *, api_url: str, token: str, send_url: str) -> Q
 
 
 @asynccontextmanager
-async def open_qboxmail(settings: Settings) -> AsyncIterator[tuple[QboxmailApi, bool]]:
+async def open_qboxmail(settings: Settings) -> AsyncIterator[tuple[QboxmailClient, bool]]:
     """Yield (client, simulated). Without QBOXMAIL_API_TOKEN the embedded simulator starts
     in-process (default seed) on a loopback port and the client talks to it."""
     token = settings.qboxmail_api_token
