@@ -206,7 +206,7 @@ STREAMS: tuple[StreamSpec, ...] = (
     StreamSpec(4133, "billing.acme-shop.example", 170, HEALTHY, ("billing",),
                ("Invoice #{n} is available", "Payment received #{n}"),
                after_status=(("error_quota_exceeded", 1),)),
-    StreamSpec(4134, RAMP_DOMAIN, 2400, HEALTHY, ("alerts",),
+    StreamSpec(4134, RAMP_DOMAIN, 1440, HEALTHY, ("alerts",),
                ("[ALERT] host web-{n} is down", "[RESOLVED] host web-{n}"),
                round_the_clock=True),
 )  # fmt: skip

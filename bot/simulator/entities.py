@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from bot.simulator.catalog import AccountSpec, DomainSpec, StreamSpec, TokenSpec
 
@@ -100,3 +101,8 @@ class StreamPlan:
     api_ip: str
     smtp_ip: str
     ramp: RampPlan | None = None
+
+    @cached_property
+    def key(self) -> str:
+        """Identifies the traffic this plan generates (a cheap cache key)."""
+        return f"{self.no}:{self.spec.domain}:{self.status_since}:{self.ramp}"

@@ -42,22 +42,34 @@ class Selection:
 
 
 class _DaySlice:
-    """One stream-day's matching entries: a bisected stable range plus checked extras."""
+    """One stream-day's matching entries at `now`.
+
+    Without exact-match fields: a bisected range of entries whose final state matches, less
+    the few still-pending ones not matching yet (`hidden`), plus pending ones matching now
+    (`extra`). With them: the candidates (one recipient's entries, say) checked one by one.
+    """
 
     def __init__(self, sd: StreamDay, sel: Selection, now: float, rcpt: int | None) -> None:
         self.sd = sd
         self.positions: list[int] = []
         self.lo_i = self.hi_i = 0
-        if not sel.exact:
-            self.positions, times = sd.stable(sel.keys)
-            self.lo_i = bisect.bisect_left(times, sel.lo)
-            self.hi_i = bisect.bisect_right(times, sel.hi)
-            candidates: list[int] | range = sd.evolving
-        elif sel.to is not None:
-            candidates = sd.for_recipient(rcpt) if rcpt is not None else []
-        else:
-            candidates = range(len(sd.times))
-        self.extra = [i for i in candidates if self._matches(i, sel, now)]
+        self.hidden: set[int] = set()
+        self.pending: list[int] = []
+        self.lo, self.hi, self.exact = sel.lo, sel.hi, sel.exact
+        if sel.exact:
+            candidates: list[int] | range = range(len(sd.times))
+            if sel.to is not None:
+                candidates = sd.for_recipient(rcpt) if rcpt is not None else []
+            self.extra = [i for i in candidates if self._matches(i, sel, now)]
+            return
+        self.positions, times = sd.matching(sel.keys)
+        self.lo_i = bisect.bisect_left(times, sel.lo)
+        self.hi_i = bisect.bisect_right(times, sel.hi)
+        self.pending = pending = [i for i in sd.pending(now) if sel.lo <= sd.times[i] <= sel.hi]
+        self.hidden = {i for i in pending if sd.final_key(i) in sel.keys}
+        self.extra = sorted(i for i in pending if sd.key_at(i, now) in sel.keys)
+        self.hidden -= set(self.extra)
+        self.extra = [i for i in self.extra if sd.final_key(i) not in sel.keys]
 
     def _matches(self, i: int, sel: Selection, now: float) -> bool:
         sd = self.sd
@@ -68,16 +80,31 @@ class _DaySlice:
         return sel.subject is None or sel.subject in sd.subject(i).lower()
 
     def count(self) -> int:
-        return self.hi_i - self.lo_i + len(self.extra)
+        return self.hi_i - self.lo_i - len(self.hidden) + len(self.extra)
 
     def newest_first(self) -> Iterator[tuple[float, Ref]]:
-        times, sd = self.sd.times, self.sd
+        times, sd, positions, hidden = self.sd.times, self.sd, self.positions, self.hidden
         stable = (
-            (times[self.positions[j]], (sd, self.positions[j]))
+            (times[positions[j]], (sd, positions[j]))
             for j in range(self.hi_i - 1, self.lo_i - 1, -1)
+            if positions[j] not in hidden
         )
         extra = ((times[i], (sd, i)) for i in reversed(self.extra))
         return heapq.merge(stable, extra, key=lambda item: item[0], reverse=True)
+
+    def add_counts(self, totals: list[int], keys: frozenset[int], now: float) -> None:
+        """Add this slice's entries to per-key totals, each under its key at `now`."""
+        sd = self.sd
+        if self.exact:
+            for i in self.extra:
+                totals[sd.key_at(i, now)] += 1
+            return
+        for key in keys:
+            totals[key] += _between(sd.matching(frozenset((key,)))[1], self.lo, self.hi)
+        for i in self.pending:
+            final, current = sd.final_key(i), sd.key_at(i, now)
+            totals[final] -= final in keys
+            totals[current] += current in keys
 
 
 class Ledger:
@@ -97,9 +124,10 @@ class Ledger:
     def overlay(self) -> tuple[Mailout, ...]:
         return tuple(self._overlay)
 
-    def _overlay_matches(self, sel: Selection, lo: float, hi: float, now: float) -> list[Mailout]:
-        a, b = bisect.bisect_left(self._created, lo), bisect.bisect_right(self._created, hi)
-        out = []
+    def _overlay_matches(self, sel: Selection, now: float) -> dict[date, list[Mailout]]:
+        """Matching overlay entries in the window, by UTC day, oldest first within a day."""
+        a, b = bisect.bisect_left(self._created, sel.lo), bisect.bisect_right(self._created, sel.hi)
+        out: dict[date, list[Mailout]] = {}
         for m in self._overlay[a:b]:
             if sel.accounts is not None and m.account_id not in sel.accounts:
                 continue
@@ -107,60 +135,72 @@ class Ledger:
                 continue
             if m.key(m.phase_at(now)) not in sel.keys or not _fields_match(m, sel):
                 continue
-            out.append(m)
+            out.setdefault(_date(m.created), []).append(m)
         return out
 
-    def _days(self, sel: Selection, now: float) -> list[tuple[list[_DaySlice], list[Mailout]]]:
-        if sel.lo > sel.hi:
-            return []
+    def _stream_days(self, sel: Selection, day: date) -> list[StreamDay]:
+        return [stream_day(self.world.seed, plan, self.world.book, day) for plan in sel.streams]
+
+    def _days(self, sel: Selection) -> list[date]:
+        return days_between(_date(sel.lo), _date(sel.hi)) if sel.lo <= sel.hi else []
+
+    def _slices(self, sel: Selection, now: float, day: date) -> list[_DaySlice]:
         rcpt = self.world.book.index.get(sel.to) if sel.to is not None else None
-        first, last = _date(sel.lo), _date(sel.hi)
-        out = []
-        for day in days_between(first, last):
-            start = datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
-            lo, hi = max(sel.lo, start), min(sel.hi, start + 86399.999999)
-            slices = [
-                _DaySlice(stream_day(self.world.seed, plan, self.world.book, day), sel, now, rcpt)
-                for plan in sel.streams
-            ]
-            out.append((slices, self._overlay_matches(sel, lo, hi, now)))
-        return out
+        return [_DaySlice(sd, sel, now, rcpt) for sd in self._stream_days(sel, day)]
+
+    def _count(self, sel: Selection, now: float, day: date) -> int:
+        """The day's matching bulk entries; a settled day inside the window costs a lookup."""
+        total = 0
+        for sd in self._stream_days(sel, day):
+            if not sel.exact and sd.closed_within(sel.lo, sel.hi, now):
+                total += len(sd.matching(sel.keys)[0])
+            else:
+                total += _DaySlice(sd, sel, now, None if sel.to is None else
+                                   self.world.book.index.get(sel.to)).count()  # fmt: skip
+        return total
 
     def count(self, sel: Selection, now: float) -> int:
-        return sum(sum(s.count() for s in sl) + len(ov) for sl, ov in self._days(sel, now))
+        overlay = self._overlay_matches(sel, now)
+        return sum(self._count(sel, now, day) for day in self._days(sel)) + sum(
+            len(v) for v in overlay.values()
+        )
 
     def page(self, sel: Selection, now: float, offset: int, limit: int) -> tuple[int, list[Ref]]:
         """(total matching, the refs of entries offset..offset+limit, newest first)."""
-        days = self._days(sel, now)
-        counts = [sum(s.count() for s in sl) + len(ov) for sl, ov in days]
+        overlay = self._overlay_matches(sel, now)
+        days = self._days(sel)
+        counts = [self._count(sel, now, day) + len(overlay.get(day, ())) for day in days]
         picked: list[Ref] = []
-        for (slices, overlay), count in zip(days, counts, strict=True):
+        for day, count in zip(days, counts, strict=True):
             if len(picked) >= limit:
                 break
             if offset >= count:
                 offset -= count
                 continue
-            ov = ((m.created, m) for m in reversed(overlay))
+            ov = ((m.created, m) for m in reversed(overlay.get(day, [])))
             merged = heapq.merge(
-                *(s.newest_first() for s in slices), ov, key=lambda item: item[0], reverse=True
-            )
-            for _, ref in itertools.islice(merged, offset, offset + limit - len(picked)):
-                picked.append(ref)
+                *(s.newest_first() for s in self._slices(sel, now, day)), ov,
+                key=lambda item: item[0], reverse=True,
+            )  # fmt: skip
+            picked += [
+                ref for _, ref in itertools.islice(merged, offset, offset + limit - len(picked))
+            ]
             offset = 0
         return sum(counts), picked
 
     def key_counts(self, sel: Selection, now: float) -> list[int]:
         """How many matching entries are in each state key (for counters)."""
         totals = [0] * len(KEYS)
-        for slices, overlay in self._days(sel, now):
-            for s in slices:
-                for i in s.extra:
-                    totals[s.sd.key_at(i, now)] += 1
-                if s.hi_i > s.lo_i:
-                    for key in sel.keys:
-                        _, times = s.sd.stable(frozenset((key,)))
-                        totals[key] += _between(times, sel.lo, sel.hi)
-            for m in overlay:
+        for day in self._days(sel):
+            for sd in self._stream_days(sel, day):
+                if not sel.exact and sd.closed_within(sel.lo, sel.hi, now):
+                    for key, n in enumerate(sd.final_totals()):
+                        totals[key] += n if key in sel.keys else 0
+                else:
+                    rcpt = self.world.book.index.get(sel.to) if sel.to is not None else None
+                    _DaySlice(sd, sel, now, rcpt).add_counts(totals, sel.keys, now)
+        for entries in self._overlay_matches(sel, now).values():
+            for m in entries:
                 totals[m.key(m.phase_at(now))] += 1
         return totals
 
