@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.errors import ConfigError
+from bot.incidents.blast import BlastRadius, blast_radius
 from bot.incidents.chart import ChartData, render_chart
 from bot.incidents.history import CounterHistory, hourly
 from bot.incidents.lifecycle import ChangeKind, IncidentChange, IncidentPolicy, IncidentRecord
@@ -69,7 +70,7 @@ class IncidentWatcher:
         self._concurrency = concurrency
         self._history = CounterHistory(store)
         self._reconciler = Reconciler(store, policy)
-        self._publisher = Publisher(store, poster, clock=clock, chart=self.chart)
+        self._publisher = Publisher(store, poster, clock=clock, chart=self.chart, blast=self.blast)
 
     async def check(self) -> CheckResult:
         observations = await observe(self._api, self._clock, concurrency=self._concurrency)
@@ -105,3 +106,9 @@ class IncidentWatcher:
         )
         data = ChartData(chart_title(record), hours, [(day.date, day) for day in days])
         return await asyncio.to_thread(render_chart, data)  # CPU-bound: keep the loop free
+
+    async def blast(self, record: IncidentRecord) -> BlastRadius:
+        """Today's top replies and recipient domains for what `record`'s rule watches."""
+        counters = {rule.id: rule.spec.counter for rule in self._rules}
+        day = self._clock().date()
+        return await blast_radius(self._api, record.resource, counters.get(record.rule_id), day)

@@ -16,10 +16,12 @@ from bot.qboxmail.models import (
     Dashboard,
     DeliveryAccount,
     DeliveryDomain,
+    MailoutEntry,
     Page,
     TraceMailAccount,
     TraceMailDomain,
 )
+from bot.qboxmail.query import MailoutQuery
 
 JsonValue = Any
 Message = dict[str, Any]
@@ -27,7 +29,7 @@ Message = dict[str, Any]
 
 
 class IncidentApi(Protocol):
-    """The QboxmailClient calls the watcher and the chart use (signatures as the client's)."""
+    """The QboxmailClient calls the incident engine uses (same signatures as the client's)."""
 
     async def delivery_accounts(
         self, *, query: str | None = ..., status: str | None = ..., page: int = ..., per: int = ...
@@ -36,6 +38,8 @@ class IncidentApi(Protocol):
     async def delivery_domains(
         self, *, query: str | None = ..., status: str | None = ..., page: int = ..., per: int = ...
     ) -> Page[DeliveryDomain]: ...
+
+    async def mailouts(self, query: MailoutQuery) -> Page[MailoutEntry]: ...
 
     async def counters(
         self,

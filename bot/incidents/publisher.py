@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Final
+from typing import Final, TypeVar
 
 from bot.errors import QboxmailError
 from bot.incidents import render
+from bot.incidents.blast import BlastRadius
 from bot.incidents.lifecycle import ChangeKind, IncidentChange, IncidentRecord
 from bot.incidents.ports import IncidentPoster, IncidentStore
 from bot.incidents.tracker import LOCK_TTL_SECONDS, load_record, lock_name, save_record
@@ -25,7 +26,9 @@ from bot.logs import get_logger
 POST_GRACE_SECONDS: Final = 2 * LOCK_TTL_SECONDS  # an intent younger than this may be in flight
 
 ChartSource = Callable[[IncidentRecord], Awaitable[bytes]]
+BlastSource = Callable[[IncidentRecord], Awaitable[BlastRadius]]
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 _log = get_logger(__name__)
 
 
@@ -37,11 +40,13 @@ class Publisher:
         *,
         clock: Clock,
         chart: ChartSource | None = None,
+        blast: BlastSource | None = None,
     ) -> None:
         self._store = store
         self._poster = poster
         self._clock = clock
         self._chart = chart
+        self._blast = blast
 
     async def publish(self, change: IncidentChange) -> IncidentRecord | None:
         """Show what `change.key`'s stored record still lacks; None when another holds it."""
@@ -90,20 +95,27 @@ class Publisher:
         return await self._save(replace(record, parent_ts=ts, shown_revision=record.revision))
 
     async def _post_thread(self, record: IncidentRecord, ts: str) -> IncidentRecord:
-        png = await self._render_chart(record)
+        png = await _optional(self._chart, record, "chart")
         if png is not None:
             await self._poster.upload_chart(record.channel, ts, png, render.chart_title(record))
-        await self._poster.post_thread(record.channel, ts, render.details_message(record))
+        blast = await _optional(self._blast, record, "blast_radius")
+        await self._poster.post_thread(record.channel, ts, render.details_message(record, blast))
         return await self._save(replace(record, thread_posted=True))
-
-    async def _render_chart(self, record: IncidentRecord) -> bytes | None:
-        if self._chart is None:
-            return None
-        try:
-            return await self._chart(record)
-        except QboxmailError as exc:  # the chart is a nicety; the incident still goes out
-            _log.warning("incident_chart_failed", incident=record.incident_id, error=str(exc))
-            return None
 
     async def _save(self, record: IncidentRecord) -> IncidentRecord:
         return await save_record(self._store, record)
+
+
+async def _optional(
+    source: Callable[[IncidentRecord], Awaitable[T]] | None, record: IncidentRecord, what: str
+) -> T | None:
+    """A thread extra (chart, blast radius): if Qboxmail fails, the incident goes out without it."""
+    if source is None:
+        return None
+    try:
+        return await source(record)
+    except QboxmailError as exc:
+        _log.warning(
+            "incident_extra_failed", what=what, incident=record.incident_id, error=str(exc)
+        )
+        return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final
 
+from bot.incidents.blast import BlastRadius
 from bot.incidents.lifecycle import IncidentRecord
 from bot.incidents.observation import Counts, IncidentSeverity, Scope
 from bot.incidents.ports import Message
@@ -78,15 +79,37 @@ def parent_message(record: IncidentRecord) -> Message:
     return {"text": clip(fallback, MAX_TOP_TEXT), "blocks": blocks}
 
 
-def details_message(record: IncidentRecord) -> Message:
-    """The first text reply in the thread: what fired and the figures behind it."""
+def details_message(record: IncidentRecord, blast: BlastRadius | None = None) -> Message:
+    """The thread's text reply: what fired, the figures behind it, and the blast radius."""
     lines = [
         f"*{escape(rule_title(record.rule_id))}* on {escape(affected(record))}",
         escape(record.summary),
         _counts_text(record.counts),
     ]
-    text = "\n".join(line for line in lines if line)
-    return {"text": clip(escape(record.summary), MAX_TOP_TEXT), "blocks": [_section(text)]}
+    blocks = [_section("\n".join(line for line in lines if line))]
+    if blast is not None:
+        blocks += _blast_blocks(blast)
+    return {"text": clip(escape(record.summary), MAX_TOP_TEXT), "blocks": blocks}
+
+
+def _blast_blocks(blast: BlastRadius) -> list[Block]:
+    if not blast.sampled:
+        return [context_block("No matching TraceMail entries today.")]
+    sample = f"{blast.sampled:,} entries today" + ("" if blast.complete else ", the newest")
+    return [
+        _section(f"*Top replies* ({sample})\n{_ranked(blast.replies, code=True)}"),
+        _section(f"*Top recipient domains*\n{_ranked(blast.domains, code=False)}"),
+    ]
+
+
+def _ranked(rows: tuple[tuple[str, int], ...], *, code: bool) -> str:
+    mark = "`" if code else ""
+    return "\n".join(f"• {mark}{_inline(value)}{mark} × {n:,}" for value, n in rows)
+
+
+def _inline(value: str) -> str:
+    """Escaped, and without backticks that would end an inline code span."""
+    return escape(value.replace("`", "'"))
 
 
 def resolution_note(record: IncidentRecord) -> Message:

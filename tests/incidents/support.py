@@ -24,11 +24,13 @@ from bot.qboxmail.models import (
     Dashboard,
     DeliveryAccount,
     DeliveryDomain,
+    MailoutEntry,
     Page,
     Pagination,
     TraceMailAccount,
     TraceMailDomain,
 )
+from bot.qboxmail.query import MailoutQuery
 
 START = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 DOMAIN = ResourceRef(Scope.DOMAIN, "shop.example", "shop.example")
@@ -165,6 +167,8 @@ class FakeApi:
         self.unlisted = unlisted  # resource keys the TraceMail listings leave out
         self.counter_calls: list[dict[str, Any]] = []
         self.listing_calls: list[dict[str, Any]] = []
+        self.mailout_queries: list[MailoutQuery] = []
+        self.entries: list[MailoutEntry] = []  # what mailouts() pages through
         self.in_flight = 0
         self.most_in_flight = 0
 
@@ -218,6 +222,10 @@ class FakeApi:
         days = (end_date - start_date).days + 1
         return [DailyStatistics(date=start_date + timedelta(days=d), delivered=900, bounce=9)
                 for d in range(days)]  # fmt: skip
+
+    async def mailouts(self, query: MailoutQuery) -> Page[MailoutEntry]:
+        self.mailout_queries.append(query)
+        return paged(self.entries, query.page, query.per)
 
     async def dashboard(self) -> Dashboard:
         if self.dashboard_down:

@@ -128,3 +128,13 @@ async def test_the_chart_is_uploaded_once_to_the_incident_thread(run: Run) -> No
     assert record is not None
     assert record.status is IncidentStatus.RESOLVED
     assert record.parent_ts == ts
+
+
+async def test_the_thread_carries_the_blast_radius(run: Run) -> None:
+    [incident_id] = run.ramp_parents()
+    ts = run.poster.posted[incident_id]
+    [details] = [m for _, t, m in run.poster.of("post_thread") if t == ts and "Top" in str(m)]
+    text = str(details["blocks"])
+    assert "Top replies" in text
+    assert "Top recipient domains" in text
+    assert "@" not in text.split("Top replies", 1)[1]  # no recipient address is shown
