@@ -5,7 +5,14 @@ Signing (v1): with the shared secret QBX_ALERTS_SECRET, compute
 and send it hex-encoded as `X-Qbx-Signature: v1=<hex>`, with `X-Qbx-Timestamp` the Unix time in
 seconds. A timestamp more than 5 minutes from the server's clock, or a missing or wrong
 signature, gets 401; a body over MAX_BODY_BYTES 413; a body that is not a valid Alert 422
-naming each bad field; an accepted alert 202, after `on_alert(alert)` has taken it.
+naming each bad field; an accepted alert 202, after `on_alert(alert)` has taken it (once per
+signed request when a `claim` is given).
+
+Example (the README's):
+    TS=$(date +%s); BODY='{"title":"Checkout mail failing","severity":"critical","ids":["..."]}'
+    SIG=$(printf 'v1:%s:%s' "$TS" "$BODY" | openssl dgst -sha256 -hmac "$SECRET" | sed 's/^.*= //')
+    curl -X POST "$QBX_URL/alerts" -H "X-Qbx-Timestamp: $TS" -H "X-Qbx-Signature: v1=$SIG" \\
+         -H 'Content-Type: application/json' --data-binary "$BODY"
 """
 
 from __future__ import annotations
@@ -47,6 +54,8 @@ class Alert(BaseModel):
 
 
 OnAlert = Callable[[Alert], Awaitable[None]]
+Claim = Callable[[str, float], Awaitable[bool]]
+"""Store.claim: the first caller of a key within the TTL gets True (replays are dropped)."""
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
@@ -58,9 +67,17 @@ def sign_alert(secret: str, body: bytes, timestamp: int) -> str:
 
 
 def alerts_endpoint(
-    secret: str, on_alert: OnAlert, *, clock: Callable[[], float] = time.time
+    secret: str,
+    on_alert: OnAlert,
+    *,
+    clock: Callable[[], float] = time.time,
+    claim: Claim | None = None,
 ) -> Endpoint:
-    """The Starlette endpoint for POST /alerts (mount it with Route(..., methods=["POST"]))."""
+    """The Starlette endpoint for POST /alerts (mount it with Route(..., methods=["POST"])).
+
+    With `claim` (the store's), a signed request seen before within the replay window is
+    answered 202 again without calling `on_alert` twice: sender retries and replays are safe.
+    """
     if not secret:
         raise ValueError("the alerts webhook needs a non-empty shared secret")
 
@@ -74,8 +91,11 @@ def alerts_endpoint(
         alert, problems = parse_alert(body)
         if alert is None:
             return JSONResponse({"error": "invalid alert", "fields": problems}, status_code=422)
-        await on_alert(alert)
-        return JSONResponse({"accepted": True, "ids": alert.ids}, status_code=202)
+        signature = request.headers[SIGNATURE_HEADER]
+        first = claim is None or await claim(f"alert:{signature}", 2 * MAX_SKEW_SECONDS)
+        if first:
+            await on_alert(alert)
+        return JSONResponse({"accepted": True, "duplicate": not first, "ids": alert.ids}, 202)
 
     return endpoint
 

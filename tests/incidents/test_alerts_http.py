@@ -22,6 +22,7 @@ from bot.alerts_http import (
     alerts_endpoint,
     sign_alert,
 )
+from bot.store.memory import MemoryStore
 
 SECRET = "alerts-test-secret-0123456789"
 NOW = 1_795_000_000
@@ -180,3 +181,16 @@ async def test_oversized_streamed_body_without_length_gets_413(client: httpx.Asy
 def test_an_empty_secret_is_refused_at_start_up(received: Received) -> None:
     with pytest.raises(ValueError, match="non-empty shared secret"):
         alerts_endpoint("", received)
+
+
+async def test_a_replayed_request_is_acknowledged_but_handed_on_once(received: Received) -> None:
+    store = MemoryStore(prefix="t:", clock=lambda: float(NOW))
+    endpoint = alerts_endpoint(SECRET, received, clock=lambda: float(NOW), claim=store.claim)
+    app = Starlette(routes=[Route("/alerts", endpoint, methods=["POST"])])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        first = await post(c, GOOD)
+        replay = await post(c, GOOD)
+        later = await post(c, GOOD, timestamp=NOW - 1)  # a new request (new signature)
+    assert [r.status_code for r in (first, replay, later)] == [202, 202, 202]
+    assert [r.json()["duplicate"] for r in (first, replay, later)] == [False, True, False]
+    assert len(received.alerts) == 2
