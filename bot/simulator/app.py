@@ -14,7 +14,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.qboxmail.contract import MANAGEMENT_TOKEN_HEADER, Api, Endpoint, match_endpoint
+from bot.qboxmail.contract import (
+    ENDPOINTS,
+    MANAGEMENT_TOKEN_HEADER,
+    Api,
+    Endpoint,
+    match_endpoint,
+)
 from bot.simulator.call import Call, Handler
 from bot.simulator.control import control
 from bot.simulator.faults import Action, Decision
@@ -27,6 +33,7 @@ from bot.simulator.responses import (
     envelope,
     management_error,
     not_found,
+    send_error,
     unauthorized,
 )
 from bot.simulator.routes import HANDLERS
@@ -37,8 +44,7 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
 def check_route_table(handlers: dict[str, Handler]) -> None:
-    from bot.qboxmail.contract import ENDPOINTS
-
+    """Every contract endpoint has a handler and every handler an endpoint."""
     missing = {e.name for e in ENDPOINTS} - set(handlers)
     extra = set(handlers) - {e.name for e in ENDPOINTS}
     if missing or extra:
@@ -56,8 +62,6 @@ def _fault_response(sim: Simulation, endpoint: Endpoint | None, decision: Decisi
     if decision.action == Action.RATE_LIMIT:
         headers = {"Retry-After": str(decision.fault.retry_after)}
         if send:
-            from bot.simulator.responses import send_error
-
             return send_error("rate_limited", sim.new_uuid(), headers=headers)
         return management_error(ApiProblem(429, "Too many requests"), headers)
     status = decision.fault.error_status

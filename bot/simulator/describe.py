@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.qboxmail.contract import LogType
 from bot.simulator import catalog, hosting_catalog
+from bot.simulator.hosting_catalog import MailboxSpec
+from bot.simulator.maillogs import day_logs
 from bot.simulator.scenarios import cases
 from bot.simulator.state import Simulation
 
@@ -51,7 +54,19 @@ def _delivery_domains(sim: Simulation) -> list[dict[str, Any]]:
     ]
 
 
-def _hosting() -> list[dict[str, Any]]:
+def _samples(sim: Simulation, box: MailboxSpec) -> dict[str, Any]:
+    """Yesterday's first incoming message per folder: ids for the message_folder lookup."""
+    day = sim.world.anchor.date() - timedelta(days=1)
+    entries = day_logs(sim.world.seed, box, day, LogType.INCOMING, sim.world.anchor.date())
+    folders: dict[str, Any] = {"date": day.isoformat()}
+    for entry in entries:
+        folder = getattr(entry, "folder", None)
+        if folder and f"{folder.lower()}_message_id" not in folders:
+            folders[f"{folder.lower()}_message_id"] = getattr(entry, "message_id", None)
+    return folders
+
+
+def _hosting(sim: Simulation) -> list[dict[str, Any]]:
     return [
         {
             "code": d.code,
@@ -59,7 +74,13 @@ def _hosting() -> list[dict[str, Any]]:
             "status": d.status.value,
             "status_detail": d.status_detail.value,
             "mailboxes": [
-                {"code": m.code, "email": m.email, "status": m.status.value, "profile": m.profile}
+                {
+                    "code": m.code,
+                    "email": m.email,
+                    "status": m.status.value,
+                    "profile": m.profile,
+                    "samples": _samples(sim, m),
+                }
                 for m in hosting_catalog.MAILBOXES
                 if m.domain_code == d.code
             ],
@@ -83,7 +104,7 @@ def describe(sim: Simulation) -> dict[str, Any]:
         "management_token": sim.management_token,
         "accounts": _accounts(sim),
         "delivery_domains": _delivery_domains(sim),
-        "hosting_domains": _hosting(),
+        "hosting_domains": _hosting(sim),
         "recipients": {
             "dead_mailboxes": list(catalog.DEAD_MAILBOXES),
             "full_mailboxes": list(catalog.FULL_MAILBOXES),

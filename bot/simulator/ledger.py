@@ -144,9 +144,11 @@ class Ledger:
     def _days(self, sel: Selection) -> list[date]:
         return days_between(_date(sel.lo), _date(sel.hi)) if sel.lo <= sel.hi else []
 
+    def _rcpt(self, sel: Selection) -> int | None:
+        return self.world.book.index.get(sel.to) if sel.to is not None else None
+
     def _slices(self, sel: Selection, now: float, day: date) -> list[_DaySlice]:
-        rcpt = self.world.book.index.get(sel.to) if sel.to is not None else None
-        return [_DaySlice(sd, sel, now, rcpt) for sd in self._stream_days(sel, day)]
+        return [_DaySlice(sd, sel, now, self._rcpt(sel)) for sd in self._stream_days(sel, day)]
 
     def _count(self, sel: Selection, now: float, day: date) -> int:
         """The day's matching bulk entries; a settled day inside the window costs a lookup."""
@@ -155,8 +157,7 @@ class Ledger:
             if not sel.exact and sd.closed_within(sel.lo, sel.hi, now):
                 total += len(sd.matching(sel.keys)[0])
             else:
-                total += _DaySlice(sd, sel, now, None if sel.to is None else
-                                   self.world.book.index.get(sel.to)).count()  # fmt: skip
+                total += _DaySlice(sd, sel, now, self._rcpt(sel)).count()
         return total
 
     def count(self, sel: Selection, now: float) -> int:
@@ -197,8 +198,7 @@ class Ledger:
                     for key, n in enumerate(sd.final_totals()):
                         totals[key] += n if key in sel.keys else 0
                 else:
-                    rcpt = self.world.book.index.get(sel.to) if sel.to is not None else None
-                    _DaySlice(sd, sel, now, rcpt).add_counts(totals, sel.keys, now)
+                    _DaySlice(sd, sel, now, self._rcpt(sel)).add_counts(totals, sel.keys, now)
         for entries in self._overlay_matches(sel, now).values():
             for m in entries:
                 totals[m.key(m.phase_at(now))] += 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.responses import Response
@@ -101,11 +101,3 @@ def model_json(model: Any, **extra: Any) -> bytes:
     data = model.model_dump(mode="json", by_alias=True)
     data.update(extra)
     return json.dumps(data).encode()
-
-
-@dataclass(frozen=True)
-class Raw:
-    """An already-built response (PDF bytes, a 202 Send body) that faults may still delay."""
-
-    response: Response
-    headers: dict[str, str] = field(default_factory=dict)

@@ -85,8 +85,9 @@ SCENARIOS: tuple[Scenario, ...] = (
              "assigned to the account (403 sender_domain_not_allowed)",
              Pin("error_sender_domain_not_allowed", 4127, "acme-store.example",
                  "davide.rizzo@gmail.com", 25, "shop")),
-    Scenario("rejected_domain_not_verified", "rejected_domain", "sent from promo.acme-shop.example"
-             " whose DNS is not verified (403 sender_domain_not_verified)",
+    Scenario("rejected_domain_not_verified", "domain_not_verified", "sent from "
+             "promo.acme-shop.example, assigned but its DNS is not verified"
+             " (403 sender_domain_not_verified)",
              Pin("error_sender_domain_not_verified", 4128, "promo.acme-shop.example",
                  "elena.greco@outlook.com", 50, "promo", "Spring promo")),
     Scenario("rejected_quota", "rejected_quota", "the Billing account's quota is used up "

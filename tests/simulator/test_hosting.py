@@ -112,3 +112,11 @@ def test_the_pdf_writer_escapes_and_paginates() -> None:
     reader = PdfReader(io.BytesIO(render_pdf("Title", lines)), strict=True)
     assert len(reader.pages) == 3
     assert "line 119: (paren) back\\slash" in reader.pages[2].extract_text()
+
+
+def test_describe_samples_resolve_in_the_folder_lookup(api: httpx.Client, world: dict) -> None:
+    office = next(d for d in world["hosting_domains"] if d["code"] == "D100000001")
+    info = next(m for m in office["mailboxes"] if m["email"] == "info@acme-office.example")
+    params = {"email": info["email"], "message_id": info["samples"]["spam_message_id"]}
+    (found,) = api.get(f"{ELA}/message_folder", params=params).json()["resources"]
+    assert (found["found"], found["folder"]) == (True, "Spam")

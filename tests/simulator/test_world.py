@@ -134,3 +134,17 @@ async def test_the_ramp_domain_bounces_rise_and_fall_as_time_moves() -> None:
     assert peak > 0.08
     assert before < 0.04
     assert after < 0.06
+
+
+def test_focusing_on_the_ramp_brings_it_within_minutes() -> None:
+    default = describe(create_simulation(now=NOW))["ramp"]
+    focused = describe(create_simulation(now=NOW, scenario="ramp"))
+    assert focused["focus"] == "ramp"
+    assert focused["scenarios"][0]["name"] == "ramp"
+    assert datetime.fromisoformat(focused["ramp"]["starts_at"]) - NOW == timedelta(minutes=5)
+    assert datetime.fromisoformat(default["starts_at"]) - NOW == timedelta(hours=1)
+
+
+def test_an_unknown_scenario_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown scenario"):
+        create_simulation(scenario="nope")
