@@ -67,6 +67,19 @@ def _render_exception_then_redact(redactor: Redactor) -> list[Processor]:
     return [structlog.processors.format_exc_info, redactor]
 
 
+class _CurrentStderr:
+    """Writes to whatever sys.stderr is at the moment of writing (it may be swapped later)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+    def isatty(self) -> bool:
+        return sys.stderr.isatty()
+
+
 def configure_logging(
     *,
     level: str = "INFO",
@@ -75,7 +88,7 @@ def configure_logging(
     stream: TextIO | None = None,
 ) -> None:
     """Configure structlog (and stdlib logging through it) once, at start-up."""
-    out = stream or sys.stderr
+    out: TextIO = stream or _CurrentStderr()  # type: ignore[assignment]  # duck-typed stream
     use_console = fmt == "console" or (fmt is None and out.isatty())
     redactor = Redactor(secrets)
     shared: list[Processor] = [
