@@ -54,7 +54,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("deferred", "deferred", "the recipient's mailbox is full, retried for 5 days "
              "(452 4.2.2)", Pin("deferred_expired", 4127, SHOP, "full.inbox@outlook.com", 120)),
     Scenario("greylisted", "deferred", "greylisted (451 4.7.0) 2 minutes ago; delivered on the "
-             "retry 6 minutes after sending", Pin("deferred_greylist", 4127, SHOP,
+             "retry 5 minutes after sending", Pin("deferred_greylist", 4127, SHOP,
                                                  "sara.moretti@slowpost.example", 2)),
     Scenario("bounced", "bounced", "the recipient does not exist (550 5.1.1)",
              Pin("bounce_511", 4127, SHOP, "no.such.user@libero.it", 300)),

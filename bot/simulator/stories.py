@@ -48,6 +48,21 @@ def _delivered(after: float = 2.0, attempts: int = 1) -> Step:
     return Step(after, W, S.DELIVERED, smtp.ACCEPTED, attempts)
 
 
+QUEUE_LIFETIME = 5 * DAY  # then a deferred message bounces as expired
+
+
+def _backoff(reply: smtp.Reply, expired: smtp.Reply) -> tuple[Step, ...]:
+    """Retries 30 min, 1 h, 2 h, ... apart (doubling) until the queue lifetime, then a bounce."""
+    times = [30 * MINUTE * (2**k - 1) for k in range(12)]
+    times = [t for t in times if t < QUEUE_LIFETIME]
+    ends = [*times[1:], QUEUE_LIFETIME]
+    steps = [
+        Step(t, Q, S.DEFERRED, reply, n + 1, end - t)
+        for n, (t, end) in enumerate(zip(times, ends, strict=True))
+    ]
+    return (*steps, Step(QUEUE_LIFETIME, W, S.BOUNCE, expired, len(times)))
+
+
 _BASE: tuple[Story, ...] = (
     Story("delivered", "regular", (Step(0, W, S.DELIVERED, smtp.ACCEPTED, 1),)),
     Story("queued", "regular", (Step(0, Q, None), _delivered(15 * MINUTE))),
@@ -56,19 +71,14 @@ _BASE: tuple[Story, ...] = (
     Story("bounce_571", "policy", (Step(0, W, S.BOUNCE, smtp.POLICY, 1),)),
     Story("deferred_greylist", "greylist", (
         Step(0, Q, S.DEFERRED, smtp.GREYLISTED, 1, 5 * MINUTE),
-        _delivered(6 * MINUTE, 2),
+        _delivered(5 * MINUTE, 2),
     )),
     Story("deferred_421", "regular", (
         Step(0, Q, S.DEFERRED, smtp.TRY_LATER, 1, 10 * MINUTE),
         Step(10 * MINUTE, Q, S.DEFERRED, smtp.TRY_LATER, 2, 20 * MINUTE),
         _delivered(31 * MINUTE, 3),
     )),
-    Story("deferred_expired", "full", (
-        Step(0, Q, S.DEFERRED, smtp.MAILBOX_FULL_TEMP, 1, 30 * MINUTE),
-        Step(6 * HOUR, Q, S.DEFERRED, smtp.MAILBOX_FULL_TEMP, 9, 2 * HOUR),
-        Step(2 * DAY, Q, S.DEFERRED, smtp.MAILBOX_FULL_TEMP, 31, 4 * HOUR),
-        Step(5 * DAY, W, S.BOUNCE, smtp.EXPIRED, 43),
-    )),
+    Story("deferred_expired", "full", _backoff(smtp.MAILBOX_FULL_TEMP, smtp.EXPIRED)),
     Story("suppressed_bounce", "suppressed_bounce", (Step(0, W, S.SUPPRESSED),),
           suppression_reason="bounce"),
     Story("suppressed_complaint", "suppressed_complaint", (Step(0, W, S.SUPPRESSED),),

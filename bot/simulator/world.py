@@ -6,6 +6,7 @@ immutable; what requests change (quota spent, messages sent) lives in `state.Liv
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -133,9 +134,8 @@ def _tokens(seed: int, anchor: datetime) -> tuple[Token, ...]:
     return tuple(out)
 
 
-def _address(rng_choice: object, n: int, domain: str, sep: str = ".") -> str:
-    assert callable(rng_choice)
-    first, last = rng_choice(catalog.FIRST_NAMES), rng_choice(catalog.LAST_NAMES)
+def _address(choice: Callable[[Sequence[str]], str], n: int, domain: str, sep: str = ".") -> str:
+    first, last = choice(catalog.FIRST_NAMES), choice(catalog.LAST_NAMES)
     return f"{first}{sep}{last}{n}@{domain}"
 
 
