@@ -31,7 +31,7 @@ from bot.targets import Hints, Target, TargetKind
 
 CHECK_USAGE = "qbx check request|message|domain|mailbox|recipient|account VALUE [--deep] [--json]"
 ADDRESS_RE = re.compile(r"^[^@\s<>]+@[a-z0-9.-]+\.[a-z]{2,}$")
-EARLY_FACTS = ("sending_domain", "suppression", "account", "tokens")
+EARLY_FACTS = ("sending_domain", "suppression", "account")
 FIXED = {
     TargetKind.DELIVERY_DOMAIN_CODE: health.DOMAIN_ID,
     TargetKind.HOSTING_DOMAIN_CODE: hosting_inactive.ID,
@@ -53,7 +53,8 @@ async def choose_checklist(target: Target, store: FactStore) -> str:
     pasted = target.pasted
     if target.kind == TargetKind.SEND_RESPONSE and pasted and (pasted.http_status or 0) >= 300:
         return send_rejected.ID
-    for name in EARLY_FACTS:  # they do not wait for the message: start them beside its search
+    early = (*EARLY_FACTS, "tokens") if store.ctx.options.deep else EARLY_FACTS
+    for name in early:  # they do not wait for the message: start them beside its search
         store.task(name)
     ledger = await store.get(LEDGER)  # no API call: the application's own record
     if not isinstance(ledger, Missing) and ledger is not None and ledger.http_status >= 300:
