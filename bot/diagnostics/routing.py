@@ -23,7 +23,6 @@ from bot.qboxmail.contract import (
     DELIVERY_DOMAIN_CODE_RE,
     HOSTING_DOMAIN_CODE_RE,
     MAILBOX_CODE_RE,
-    MESSAGE_ID_RE,
     REQUEST_ID_RE,
     Collection,
 )
@@ -134,16 +133,18 @@ def _domain_target(value: str, kind: str) -> Target:
 
 
 def _mailbox_target(words: list[str], kind: str) -> tuple[Target, str | None, str | None]:
-    message_id = next(
-        (w.strip("<>").lower() for w in words if MESSAGE_ID_RE.match(w.strip("<>").lower())), None
-    )
-    code = next((w.upper() for w in words if HOSTING_DOMAIN_CODE_RE.match(w.upper())), None)
-    for word in words:
-        if ADDRESS_RE.match(word.lower()) and word.strip("<>").lower() != message_id:
-            return Target(TargetKind.ADDRESS, word.lower()), mailbox.ID, message_id
-        if MAILBOX_CODE_RE.match(word.upper()) and code:
-            target = Target(TargetKind.MAILBOX_CODE, word.upper(), Hints(domain_code=code))
-            return target, mailbox.ID, message_id
+    """`ADDRESS [MESSAGE_ID]` or `EA12345678 D123456789 [MESSAGE_ID]` (a Hosting Message-ID
+    need not be uuid@domain: whatever follows the mailbox and its domain code is the id)."""
+    first = words[0].strip("<>")
+    rest = [w.strip("<>") for w in words[1:]]
+    code = next((w.upper() for w in rest if HOSTING_DOMAIN_CODE_RE.match(w.upper())), None)
+    others = [w for w in rest if w.upper() != code]
+    message_id = others[0].lower() if others and "@" in others[0] else None
+    if ADDRESS_RE.match(first.lower()):
+        return Target(TargetKind.ADDRESS, first.lower()), mailbox.ID, message_id
+    if MAILBOX_CODE_RE.match(first.upper()) and code:
+        target = Target(TargetKind.MAILBOX_CODE, first.upper(), Hints(domain_code=code))
+        return target, mailbox.ID, message_id
     raise _bad("give the mailbox address (or its code with the domain code D123456789).", kind)
 
 

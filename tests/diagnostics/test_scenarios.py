@@ -29,13 +29,18 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def service() -> AsyncIterator[TraceService]:
+async def client() -> AsyncIterator[QboxmailClient]:
     async with running_simulator() as sim:
-        client = QboxmailClient(
+        real = QboxmailClient(
             api_url=sim.base_url, api_token=sim.management_token, send_url=sim.send_url
         )
-        async with client:
-            yield TraceService(client, simulated=True, scan_budget=12, clock=_now)
+        async with real:
+            yield real
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def service(client: QboxmailClient) -> TraceService:
+    return TraceService(client, simulated=True, scan_budget=12, clock=_now)
 
 
 def _now() -> datetime:
@@ -106,12 +111,8 @@ async def test_a_hintless_trace_of_a_busy_domain_stays_within_budget(service: Tr
     assert report.verdict.code.value in ("not_found", "bounced")
     if report.verdict.code.value == "not_found":
         assert any("recipient address or the day" in n for n in report.notes)
-        assert (
-            report.bundle is not None
-        )
-        assert (
-            report.bundle.message_id == scenario["ids"]["message_id"]
-        )
+        assert report.bundle is not None
+        assert report.bundle.message_id == scenario["ids"]["message_id"]
     assert report.api_calls <= 12 + 6  # the scan budget plus the account/domain facts
 
 
@@ -130,3 +131,15 @@ async def test_ramp_is_degraded_while_bounces_spike() -> None:
     spike = next(step for step in report.steps if step.id == "bounce_now")
     assert spike.status == StepStatus.FAIL, spike.summary
     assert "spike" in report.verdict.headline
+
+
+async def test_a_mailbox_check_finds_the_folder_a_message_landed_in(
+    client: QboxmailClient, service: TraceService
+) -> None:
+    mailbox = "info@acme-office.example"
+    logs = await client.incoming_logs("D100000001", email=mailbox, day=_now().date())
+    landed = next(i for i in logs.resources if i.message_id and i.folder)
+    report = await service.check("mailbox", f"{mailbox} {landed.message_id}")
+    folder = next(step for step in report.steps if step.id == "folder")
+    assert folder.status != StepStatus.UNKNOWN
+    assert folder.evidence[0].value == landed.folder
