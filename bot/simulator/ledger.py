@@ -17,10 +17,12 @@ from datetime import UTC, date, datetime
 from bot.simulator.entities import StreamPlan
 from bot.simulator.mailout import KEYS, Mailout
 from bot.simulator.stories import STORIES
-from bot.simulator.traffic import StreamDay, days_between, stream_day
+from bot.simulator.traffic import StreamDay, day_start, days_between, stream_day
 from bot.simulator.world import World
 
 ALL_KEYS = frozenset(range(len(KEYS)))
+DAY = 86400.0
+MAX_STORY_SPAN = max(story.final.after for story in STORIES)  # seconds
 Ref = tuple[StreamDay, int] | Mailout
 
 
@@ -115,6 +117,7 @@ class Ledger:
         self._overlay = sorted(overlay, key=lambda m: m.created)
         self._created = [m.created for m in self._overlay]
         self._json: dict[tuple[object, ...], bytes] = {}
+        self._memo: dict[tuple[object, ...], list[int]] = {}
 
     def add(self, mailout: Mailout) -> None:
         i = bisect.bisect_right(self._created, mailout.created)
@@ -160,21 +163,54 @@ class Ledger:
                 total += _DaySlice(sd, sel, now, self._rcpt(sel)).count()
         return total
 
+    def _closed(self, sel: Selection, now: float, days: list[date]) -> list[date]:
+        """Days wholly inside the window whose every story is over: their counts never change."""
+        if sel.exact:
+            return []
+        return [
+            d for d in days
+            if sel.lo <= day_start(d) and day_start(d) + DAY <= sel.hi
+            and day_start(d) + DAY + MAX_STORY_SPAN <= now
+        ]  # fmt: skip
+
+    def _closed_totals(self, sel: Selection, closed: list[date]) -> list[int]:
+        """Per-key totals of the closed days (memoised: a contiguous range of old days)."""
+        if not closed:
+            return [0] * len(KEYS)
+        memo_key = (tuple(p.key for p in sel.streams), min(closed), max(closed), len(closed))
+        hit = self._memo.get(memo_key)
+        if hit is None:
+            hit = [0] * len(KEYS)
+            for day in closed:
+                for sd in self._stream_days(sel, day):
+                    for key, n in enumerate(sd.final_totals()):
+                        hit[key] += n
+            if len(self._memo) > 10_000:
+                self._memo.clear()
+            self._memo[memo_key] = hit
+        return hit
+
     def count(self, sel: Selection, now: float) -> int:
-        overlay = self._overlay_matches(sel, now)
-        return sum(self._count(sel, now, day) for day in self._days(sel)) + sum(
-            len(v) for v in overlay.values()
-        )
+        total, _ = self.page(sel, now, 0, 0)
+        return total
 
     def page(self, sel: Selection, now: float, offset: int, limit: int) -> tuple[int, list[Ref]]:
         """(total matching, the refs of entries offset..offset+limit, newest first)."""
         overlay = self._overlay_matches(sel, now)
         days = self._days(sel)
-        counts = [self._count(sel, now, day) + len(overlay.get(day, ())) for day in days]
+        closed = set(self._closed(sel, now, days))
+        counts = {d: self._count(sel, now, d) for d in days if d not in closed}
+        closed_totals = self._closed_totals(sel, sorted(closed))
+        total = sum(counts.values()) + sum(len(v) for v in overlay.values())
+        total += sum(closed_totals[k] for k in sel.keys)
         picked: list[Ref] = []
-        for day, count in zip(days, counts, strict=True):
+        for day in days:
             if len(picked) >= limit:
                 break
+            count = counts.get(day)
+            count = (self._count(sel, now, day) if count is None else count) + len(
+                overlay.get(day, ())
+            )
             if offset >= count:
                 offset -= count
                 continue
@@ -183,22 +219,21 @@ class Ledger:
                 *(s.newest_first() for s in self._slices(sel, now, day)), ov,
                 key=lambda item: item[0], reverse=True,
             )  # fmt: skip
-            picked += [
-                ref for _, ref in itertools.islice(merged, offset, offset + limit - len(picked))
-            ]
+            want = limit - len(picked)
+            picked += [ref for _, ref in itertools.islice(merged, offset, offset + want)]
             offset = 0
-        return sum(counts), picked
+        return total, picked
 
     def key_counts(self, sel: Selection, now: float) -> list[int]:
         """How many matching entries are in each state key (for counters)."""
-        totals = [0] * len(KEYS)
-        for day in self._days(sel):
+        days = self._days(sel)
+        closed = self._closed(sel, now, days)
+        totals = [n if k in sel.keys else 0 for k, n in enumerate(self._closed_totals(sel, closed))]
+        for day in days:
+            if day in closed:
+                continue
             for sd in self._stream_days(sel, day):
-                if not sel.exact and sd.closed_within(sel.lo, sel.hi, now):
-                    for key, n in enumerate(sd.final_totals()):
-                        totals[key] += n if key in sel.keys else 0
-                else:
-                    _DaySlice(sd, sel, now, self._rcpt(sel)).add_counts(totals, sel.keys, now)
+                _DaySlice(sd, sel, now, self._rcpt(sel)).add_counts(totals, sel.keys, now)
         for entries in self._overlay_matches(sel, now).values():
             for m in entries:
                 totals[m.key(m.phase_at(now))] += 1

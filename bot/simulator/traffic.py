@@ -11,7 +11,7 @@ import bisect
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from bot.simulator.catalog import HOUR_WEIGHTS
 from bot.simulator.entities import AddressBook, StreamPlan
@@ -28,8 +28,12 @@ _STEP_KEYS = tuple(
 )
 
 
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
 def day_start(day: date) -> float:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
+    """The UTC midnight that starts `day`, in epoch seconds."""
+    return (day.toordinal() - _EPOCH_ORDINAL) * 86400.0
 
 
 @dataclass
