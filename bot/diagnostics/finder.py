@@ -14,7 +14,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from bot.diagnostics.api import QboxmailApi
-from bot.qboxmail.contract import MAILOUTS_MAX_PER, TRACEMAIL_HISTORY_DAYS, Collection
+from bot.qboxmail.contract import (
+    MAILOUTS_MAX_PER,
+    TRACEMAIL_HISTORY_DAYS,
+    Collection,
+    MailoutStatus,
+)
 from bot.qboxmail.models import MailoutEntry, Page
 from bot.qboxmail.query import MailoutQuery
 
@@ -73,19 +78,32 @@ def beyond_history(clues: Clues, today: date) -> bool:
 def plan_searches(
     clues: Clues, collections: Sequence[Collection], today: date
 ) -> tuple[Search, ...]:
-    """The narrowest searches the clues allow: by recipient, else by day, else the history."""
+    """The narrowest searches the clues allow: by recipient, else by day, else the history.
+
+    Without a recipient the processed traffic is also searched by failing status first
+    (bounce, suppressed): failures are what people ask about, and they are a small share of
+    a busy domain, so their whole history fits in a few pages where all traffic would not.
+    """
     base = MailoutQuery(domain=clues.domain, per=MAILOUTS_MAX_PER)
-    windows = _windows(clues, today)
     where = f" at {clues.domain}" if clues.domain else ""
     searches: list[Search] = []
     for collection in collections:
-        for start, end in windows:
-            span = f"{start}" if start == end else f"{start}..{end}"
-            for to in clues.recipients[:MAX_RECIPIENTS] or (None,):
-                query = replace(base, collection=collection, start_date=start, end_date=end, to=to)
-                who = f" to {to}" if to else ""
-                searches.append(Search(f"{collection}{where}{who} {span}", query))
+        for status in _statuses(collection, clues):
+            for start, end in _windows(clues, today):
+                span = f"{start}" if start == end else f"{start}..{end}"
+                for to in clues.recipients[:MAX_RECIPIENTS] or (None,):
+                    query = replace(base, collection=collection, status=status,
+                                    start_date=start, end_date=end, to=to)  # fmt: skip
+                    what = f"{collection}/{status}" if status else str(collection)
+                    who = f" to {to}" if to else ""
+                    searches.append(Search(f"{what}{where}{who} {span}", query))
     return tuple(searches)
+
+
+def _statuses(collection: Collection, clues: Clues) -> tuple[str | None, ...]:
+    if collection == Collection.WORKED and not clues.recipients:
+        return (MailoutStatus.BOUNCE, MailoutStatus.SUPPRESSED, None)
+    return (None,)
 
 
 def _windows(clues: Clues, today: date) -> list[tuple[date, date]]:

@@ -170,7 +170,9 @@ async def test_a_request_trace_searches_rejected_requests_and_reports_all_its_me
         domains=[domain()],
     )
     report = await service(api).trace(Target(TargetKind.REQUEST_ID, RID))
-    assert [q.collection for q in api.queries][:3] == ["errors", "worked", "queued"]
+    searched = [(q.collection, q.status) for q in api.queries]
+    assert searched[0] == ("errors", None)  # rejected requests first
+    assert {c for c, _ in searched} == {"errors", "worked", "queued"}
     assert {t.value for t in report.related} == {MID, second}
 
 
@@ -187,3 +189,19 @@ async def test_a_ledger_error_record_runs_the_rejected_request_checklist() -> No
     assert report.checklist == "send_rejected"
     assert report.verdict.code == VerdictCode.REJECTED_IP
     assert report.steps[0].evidence[0].source == "ledger"
+
+
+async def test_without_hints_failures_are_searched_first_across_the_whole_history(
+    traffic: list[object],
+) -> None:
+    bounced = entry(
+        id="old-bounce",
+        created_at=NOW - timedelta(days=20),
+        status="bounce",
+        to="zed@example.org",
+        message_id="7b16f3df-7f5f-4e53-a7e7-3e665ef57c59@shop.example",
+    )
+    api = fake([*traffic, bounced])
+    report = await service(api).trace(Target(TargetKind.MESSAGE_ID, bounced.message_id or ""))
+    assert report.verdict.code == VerdictCode.BOUNCED
+    assert api.calls.count("mailouts") == 4  # bounce, suppressed, all processed, queued: once each
