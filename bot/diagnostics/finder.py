@@ -76,7 +76,7 @@ def beyond_history(clues: Clues, today: date) -> bool:
 
 
 def plan_searches(
-    clues: Clues, collections: Sequence[Collection], today: date
+    clues: Clues, collections: Sequence[Collection], today: date, *, failures_first: bool = True
 ) -> tuple[Search, ...]:
     """The narrowest searches the clues allow: by recipient, else by day, else the history.
 
@@ -88,7 +88,7 @@ def plan_searches(
     where = f" at {clues.domain}" if clues.domain else ""
     searches: list[Search] = []
     for collection in collections:
-        for status in _statuses(collection, clues):
+        for status in _statuses(collection, clues) if failures_first else (None,):
             for start, end in _windows(clues, today):
                 span = f"{start}" if start == end else f"{start}..{end}"
                 for to in clues.recipients[:MAX_RECIPIENTS] or (None,):

@@ -86,7 +86,7 @@ async def _located(ctx: FactContext, known: Known) -> Located:
     if beyond_history(clues, today):
         return Located(beyond_retention=True, known_dates=clues.dates)
     collections = REQUEST_COLLECTIONS if wanted.is_request else MESSAGE_COLLECTIONS
-    searches = plan_searches(clues, collections, today)
+    searches = plan_searches(clues, collections, today, failures_first=not wanted.is_request)
     matcher = request_matcher if wanted.is_request else message_matcher
     return await locate(ctx.api, searches, matcher(wanted.value), budget=ctx.scan_budget)
 
