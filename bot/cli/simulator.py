@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -46,13 +47,17 @@ async def _serve(args: argparse.Namespace) -> None:
         management_token=args.management_token,
         latency_ms=args.latency_ms,
     )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stop.set)
     async with serving(sim, host=args.host, port=args.port) as handle:
         print(
             f"qbx simulator: Management API {handle.base_url}/api  Send API {handle.send_url}  "
             f"token {handle.management_token}  seed {args.seed}  scenario {args.scenario or '-'}",
             flush=True,
         )
-        await handle.wait_closed()
+        await stop.wait()
 
 
 def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:

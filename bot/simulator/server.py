@@ -13,7 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -66,7 +66,6 @@ class SimulatorHandle:
     send_url: str
     management_token: str
     simulation: Simulation
-    server_task: asyncio.Task[None] = field(repr=False, compare=False)
 
     @property
     def faults(self) -> Faults:
@@ -82,10 +81,6 @@ class SimulatorHandle:
 
     def describe(self) -> dict[str, Any]:
         return describe(self.simulation)
-
-    async def wait_closed(self) -> None:
-        """Until the server stops (a signal, when run from the command line)."""
-        await asyncio.shield(self.server_task)
 
 
 def _socket(host: str, port: int) -> socket.socket:
@@ -104,30 +99,29 @@ def _socket(host: str, port: int) -> socket.socket:
 async def serving(
     sim: Simulation, *, host: str = "127.0.0.1", port: int = 0
 ) -> AsyncIterator[SimulatorHandle]:
-    """Serve `sim` with uvicorn in the running loop until the block exits."""
+    """Serve `sim` with uvicorn in the running loop until the block exits.
+
+    Uses uvicorn's public `startup`/`shutdown` (as process managers do) rather than `serve`,
+    so that starting takes milliseconds, stopping does not wait for a 100 ms tick, and the
+    caller's signal handlers are left alone.
+    """
     sock = _socket(host, port)
     config = uvicorn.Config(
-        build_app(sim),
-        lifespan="off",
-        log_level="warning",
-        access_log=False,
-        ws="none",
+        build_app(sim), lifespan="off", log_level="warning", access_log=False, ws="none",
         timeout_graceful_shutdown=2,
-    )
+    )  # fmt: skip
+    config.load()
     server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started and not task.done():  # noqa: ASYNC110 - uvicorn exposes a flag only
-        await asyncio.sleep(0.002)
-    if task.done():
-        task.result()
-        raise RuntimeError("the simulator did not start")
+    server.lifespan = config.lifespan_class(config)
+    await server.startup(sockets=[sock])
+    ticks = asyncio.create_task(server.main_loop())  # keeps the Date header fresh
     base = f"http://{host}:{sock.getsockname()[1]}"
     try:
-        yield SimulatorHandle(base, f"{base}/v1", sim.management_token, sim, task)
+        yield SimulatorHandle(base, f"{base}/v1", sim.management_token, sim)
     finally:
         sim.stopping.set()
-        server.should_exit = True
-        await task
+        ticks.cancel()
+        await server.shutdown(sockets=[sock])
 
 
 @contextlib.asynccontextmanager
@@ -170,9 +164,11 @@ def simulator_in_thread(**options: Any) -> Iterator[SimulatorHandle]:
                 box["handle"] = handle
                 ready.set()
                 await box["stop"].wait()
-        except BaseException as error:
-            box["error"] = error
-            ready.set()
+        except BaseException as error:  # reported to the caller when it failed to start
+            if not ready.is_set():
+                box["error"] = error
+                ready.set()
+            raise
 
     thread = threading.Thread(target=asyncio.run, args=(main(),), daemon=True, name="qbx-sim")
     thread.start()
