@@ -228,3 +228,23 @@ def test_a_greylisted_message_is_deferred_then_delivered_as_time_moves(
         worked = find(api, to="new.friend@slowpost.example")
     assert [(e["status"], e["smtp_enhanced_code"]) for e in queued] == [("deferred", "4.7.0")]
     assert [(e["status"], e["attempts"]) for e in worked] == [("delivered", 2)]
+
+
+def test_a_management_token_is_not_a_send_token(send_api: httpx.Client) -> None:
+    assert_send_error(post(send_api, TOKEN, batch()), 401, "invalid_token")
+
+
+def test_an_allowed_forwarded_ip_passes_the_token_allow_list(
+    send_api: httpx.Client, world: dict
+) -> None:
+    response = post(send_api, token_of(world, "shop backend"), batch(), ip="203.0.113.77")
+    assert response.status_code == 202
+
+
+def test_the_token_shows_when_it_was_last_used(
+    api: httpx.Client, send_api: httpx.Client, worker: str
+) -> None:
+    post(send_api, worker, batch())
+    tokens = api.get("/api/delivery/accounts/4127/api_tokens").json()["resources"]
+    used = next(t for t in tokens if t["token_preview"] == worker[:8])
+    assert used["last_used_at"] == NOW.isoformat().replace("+00:00", "Z")
