@@ -107,3 +107,24 @@ def test_demo_traces_several_verdicts(capsys: pytest.CaptureFixture[str]) -> Non
     codes = [json.loads(line)["verdict"]["code"] for line in lines]
     assert len(codes) >= 5
     assert len(set(codes)) == len(codes)
+
+
+def test_several_targets_print_one_json_report_per_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["trace", "account", "4127", "and", "account", "4130", "--json"]) == 0
+    reports = [Report.from_json(line) for line in capsys.readouterr().out.strip().splitlines()]
+    assert [r.target.value for r in reports] == ["4127", "4130"]
+    assert [r.verdict.code.value for r in reports] == ["healthy", "account_inactive"]
+
+
+async def test_progress_lines_name_each_finished_step() -> None:
+    import io
+
+    from bot.cli.trace import progress_printer
+    from bot.diagnostics.report import StepResult, StepStatus
+
+    err = io.StringIO()
+    show = progress_printer(err)
+    await show(StepResult("found", "Find the message", StepStatus.PASS, "ok"), 1, 7)
+    assert err.getvalue() == "  [1/7] ✓ Find the message\n"
