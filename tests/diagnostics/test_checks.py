@@ -64,6 +64,16 @@ def box(status: str = "enabled", used: int = 10, quota: int = 100) -> Lookup[Mai
     return Lookup("info@office.example", "GET /api/domains/D100000001/email_accounts", item=item)
 
 
+def other(status: str = "enabled") -> Mailbox:
+    return Mailbox(
+        code="EA10000002",
+        email="sales@office.example",
+        status=status,
+        quota_bytes=100,
+        used_bytes=1,
+    )
+
+
 SUPPRESSED = SuppressionEntry(id=1, email="anna@example.com", reason="bounce", created_at=NOW)
 ROWS: list[tuple[str, str, dict[str, Any], StepStatus, str | None]] = [
     # check, facts, expected status, expected finding
@@ -347,6 +357,24 @@ ROWS: list[tuple[str, str, dict[str, Any], StepStatus, str | None]] = [
     ("mailbox-full", "mailbox_has_space", {"mailbox": box(used=100)}, F, "quota_full"),
     ("mailbox-nearly-full", "mailbox_has_space", {"mailbox": box(used=96)}, W, None),
     ("mailbox-roomy", "mailbox_has_space", {"mailbox": box(used=10)}, P, None),
+    (
+        "neighbours-fine",
+        "other_mailboxes_active",
+        {"domain_mailboxes": (box().item, other()), "mailbox": box(), "hosting_domain": hosted()},
+        P,
+        None,
+    ),
+    (
+        "neighbours-all-affected",
+        "other_mailboxes_active",
+        {
+            "domain_mailboxes": (box().item, other("disabled")),
+            "mailbox": box(),
+            "hosting_domain": hosted(),
+        },
+        F,
+        None,
+    ),
 ]
 
 

@@ -237,10 +237,15 @@ def test_every_shipped_checklist_validates() -> None:
     from bot.diagnostics.checklists import CHECKLISTS, load_all
 
     assert set(load_all()) == set(CHECKLISTS)
-    assert (
-        len(CHECKLISTS["send_rejected"].steps)
-        - sum(s.deep for s in CHECKLISTS["send_rejected"].steps)
-        == 8
+
+    def guide_steps(checklist: str) -> int:  # the deeper level adds steps of its own
+        return sum(not step.deep for step in CHECKLISTS[checklist].steps)
+
+    assert guide_steps("send_rejected") == 8
+    assert guide_steps("accepted_missing") == 6
+    assert guide_steps("hosting_inactive") == 4
+    assert all(
+        any(s.deep for s in c.steps)
+        for c in CHECKLISTS.values()
+        if c.id not in ("accepted_missing", "management_error")
     )
-    assert len(CHECKLISTS["accepted_missing"].steps) == 6
-    assert len(CHECKLISTS["hosting_inactive"].steps) == 4

@@ -26,6 +26,11 @@ DECLARATION: dict[str, Any] = {
          "needs": ["mailbox_logs", "mailbox"], "check": "mailbox_logs_clean",
          "concludes": "no failed logins, no refused mail, not full",
          "remedy": "Open the logs listed below (PDF)."},
+        {"id": "neighbours", "title": "Deeper: the domain's other mailboxes", "deep": True,
+         "needs": ["domain_mailboxes", "mailbox", "hosting_domain"],
+         "check": "other_mailboxes_active",
+         "concludes": "the other mailboxes are fine: the problem is this one",
+         "remedy": "When every mailbox is affected, fix the domain (status, MX, ownership)."},
     ],
     "rules": [
         {"when": [{"step": "access"}], "verdict": "not_found", "headline": "{summary}",

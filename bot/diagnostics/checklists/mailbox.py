@@ -25,6 +25,11 @@ DECLARATION: dict[str, Any] = {
         {"id": "folder", "title": "Which folder the message landed in",
          "needs": ["message_folder"], "check": "message_in_inbox",
          "concludes": "it is in INBOX", "remedy": "Look in that folder; adjust spam filters."},
+        {"id": "neighbours", "title": "Deeper: the domain's other mailboxes", "deep": True,
+         "needs": ["domain_mailboxes", "mailbox", "hosting_domain"],
+         "check": "other_mailboxes_active",
+         "concludes": "the other mailboxes are fine: the problem is this one",
+         "remedy": "When every mailbox is affected, fix the domain (status, MX, ownership)."},
     ],
     "rules": [
         {"when": [{"step": "visible"}], "verdict": "not_found", "headline": "{summary}",

@@ -16,6 +16,10 @@ DECLARATION: dict[str, Any] = {
         {"id": "recent", "title": "Recent outcomes (30 days)", "needs": ["recent"],
          "check": "recent_deliveries_succeed", "concludes": "the latest message was delivered",
          "remedy": "Act on the latest remote reply."},
+        {"id": "blast_radius", "title": "Deeper: others failing the same way (24 h)",
+         "deep": True, "needs": ["recipient_blast_radius"],
+         "check": "recipients_failure_is_isolated", "concludes": "nobody else failed alike",
+         "remedy": "Many recipients at one domain failing alike points at the remote side."},
     ],
     "rules": [
         {"when": [{"step": "suppression", "finding": "suppressed"}], "verdict": "suppressed",

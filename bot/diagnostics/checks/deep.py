@@ -5,8 +5,9 @@ from __future__ import annotations
 from bot.diagnostics.checks.base import Outcome, check, failed, passed, unknown, warned
 from bot.diagnostics.checks.health import bounce_rate_good
 from bot.diagnostics.facts.delivery import ACCOUNT_ID, SENDING_DOMAIN, TOKENS
+from bot.diagnostics.facts.hosting import HOSTING_DOMAIN, MAILBOX, NEIGHBOURS
 from bot.diagnostics.facts.inputs import NOW
-from bot.diagnostics.facts.outcomes import BLAST_RADIUS
+from bot.diagnostics.facts.outcomes import BLAST_RADIUS, RECIPIENT_BLAST, BlastRadius
 from bot.diagnostics.factstore import Known
 from bot.diagnostics.report import Evidence
 from bot.diagnostics.sources import source
@@ -16,7 +17,15 @@ STALE_TOKEN_DAYS = 30
 
 @check
 def failure_is_isolated(known: Known) -> Outcome:
-    blast = known[BLAST_RADIUS]
+    return _isolated(known[BLAST_RADIUS])
+
+
+@check
+def recipients_failure_is_isolated(known: Known) -> Outcome:
+    return _isolated(known[RECIPIENT_BLAST])
+
+
+def _isolated(blast: BlastRadius | None) -> Outcome:
     if blast is None:
         return passed("Nothing failed, so there is no blast radius to measure.")
     evidence = (
@@ -90,3 +99,24 @@ def tokens_recently_used(known: Known) -> Outcome:
     if not used:
         return warned(f"No token was used in the last {STALE_TOKEN_DAYS} days.", *evidence)
     return passed(f"{len(used)} of {len(tokens)} token(s) used recently.", *evidence)
+
+
+@check
+def other_mailboxes_active(known: Known) -> Outcome:
+    boxes, box, domain = known[NEIGHBOURS], known[MAILBOX], known[HOSTING_DOMAIN]
+    if boxes is None or domain is None or domain.item is None:
+        return unknown("The hosted domain could not be read.")
+    where = source("mailboxes", domain_code=domain.item.code)
+    own = box.item.code if box is not None and box.item is not None else None
+    others = [b for b in boxes if b.code != own]
+    troubled = [b for b in others if b.status != "enabled" or b.usage_percent >= 100.0]
+    evidence = tuple(
+        Evidence(b.email, f"{b.status}, {b.usage_percent:.0f} % full", where) for b in troubled[:5]
+    )
+    if others and len(troubled) == len(others):
+        return failed(f"All {len(others)} other mailboxes of the domain are affected too: "
+                      "look at the domain, not the mailbox.", *evidence)  # fmt: skip
+    if troubled:
+        return warned(f"{len(troubled)} of {len(others)} other mailboxes are disabled or full.",
+                      *evidence)  # fmt: skip
+    return passed(f"The domain's {len(others)} other mailboxes are enabled with room.")

@@ -9,6 +9,7 @@ from bot.diagnostics.facts.inputs import TARGET
 from bot.diagnostics.facts.outcomes import RECENT
 from bot.diagnostics.factstore import Known
 from bot.diagnostics.report import Evidence
+from bot.diagnostics.smtp import decode
 from bot.diagnostics.sources import INPUT
 from bot.qboxmail.contract import MailoutStatus
 
@@ -36,8 +37,8 @@ def recent_deliveries_succeed(known: Known) -> Outcome:
         ),
     )
     if latest.status == MailoutStatus.BOUNCE:
-        reply = f"{latest.smtp_code} {latest.smtp_enhanced_code} {latest.smtp_response}"
-        return failed(f"The latest message bounced: {reply}.", *evidence, finding="bounced")
+        reply = decode(latest.smtp_code, latest.smtp_enhanced_code, latest.smtp_response)
+        return failed(f"The latest message bounced: {reply.summary}", *evidence, finding="bounced")
     if latest.status == MailoutStatus.SUPPRESSED:
         return failed("The latest message was suppressed.", *evidence, finding="suppressed")
     if latest.status == MailoutStatus.DEFERRED:

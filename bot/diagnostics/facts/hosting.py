@@ -150,3 +150,17 @@ HOSTING_DOMAIN: Fact[Lookup[HostingDomain] | None] = Fact("hosting_domain", _hos
 MAILBOX: Fact[Lookup[Mailbox] | None] = Fact("mailbox", _mailbox, needs=(HOSTING_DOMAIN,))
 LOGS: Fact[MailboxLogs | None] = Fact("mailbox_logs", _logs, needs=(HOSTING_DOMAIN,))
 FOLDER: Fact[Folder | None] = Fact("message_folder", _folder, needs=(HOSTING_DOMAIN,))
+
+
+async def _neighbours(ctx: FactContext, known: Known) -> tuple[Mailbox, ...] | None:
+    """The domain's mailboxes (first page): is one mailbox alone, or the whole domain?"""
+    domain = known[HOSTING_DOMAIN]
+    if domain is None or domain.item is None:
+        return None
+    page = await ctx.api.mailboxes(domain.item.code, per=LOG_PER)
+    return tuple(page.resources)
+
+
+NEIGHBOURS: Fact[tuple[Mailbox, ...] | None] = Fact(
+    "domain_mailboxes", _neighbours, needs=(HOSTING_DOMAIN,)
+)

@@ -132,7 +132,18 @@ def _same_failure(entry: MailoutEntry, other: MailoutEntry) -> bool:
 
 
 async def _blast(ctx: FactContext, known: Known) -> BlastRadius | None:
-    entry = known[ENTRY]
+    return await blast_radius(ctx, known[ENTRY])
+
+
+async def _recipient_blast(ctx: FactContext, known: Known) -> BlastRadius | None:
+    """The blast radius of the recipient's latest failure (newest first in `recent`)."""
+    failing = (MailoutStatus.BOUNCE, MailoutStatus.DEFERRED)
+    latest = next((e for e in known[RECENT].entries if e.status in failing), None)
+    return await blast_radius(ctx, latest)
+
+
+async def blast_radius(ctx: FactContext, entry: MailoutEntry | None) -> BlastRadius | None:
+    """How many others the same sending domain failed the same way in the last 24 hours."""
     if entry is None or entry.status not in (MailoutStatus.BOUNCE, MailoutStatus.DEFERRED):
         return None
     since = ctx.now - timedelta(hours=24)
@@ -169,6 +180,9 @@ async def _blast(ctx: FactContext, known: Known) -> BlastRadius | None:
 REJECTION: Fact[Rejection] = Fact("rejection", _rejection, needs=(ENTRY,))
 RECENT: Fact[Recent] = Fact("recent", _recent, needs=(RECIPIENT,))
 BLAST_RADIUS: Fact[BlastRadius | None] = Fact("blast_radius", _blast, needs=(ENTRY,))
+RECIPIENT_BLAST: Fact[BlastRadius | None] = Fact(
+    "recipient_blast_radius", _recipient_blast, needs=(RECENT,)
+)
 
 
 @dataclass(frozen=True)
