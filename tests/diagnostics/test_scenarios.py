@@ -154,3 +154,15 @@ async def test_a_mailbox_check_finds_the_folder_a_message_landed_in(
     folder = next(step for step in report.steps if step.id == "folder")
     assert folder.status != StepStatus.UNKNOWN
     assert folder.evidence[0].value == landed.folder
+
+
+@pytest.mark.parametrize("scenario", BARE, ids=[s["name"] for s in BARE])
+async def test_the_deeper_trace_checks_every_step_without_error(
+    service: TraceService, scenario: dict[str, Any]
+) -> None:
+    text = scenario["trace"]
+    found = recognise(f"account {text}" if text.isdigit() else text, today=_now().date())
+    report = await service.trace(found.targets[0], deep=True)
+    assert report.deep
+    assert any(step.title.startswith("Deeper") for step in report.steps)
+    assert [(s.id, s.error) for s in report.steps if s.error] == []
