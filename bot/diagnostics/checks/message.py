@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.diagnostics.checks.base import Outcome, check, failed, passed, unknown, warned
 from bot.diagnostics.facts.delivery import SUPPRESSION
 from bot.diagnostics.facts.inputs import LEDGER, TARGET
@@ -100,44 +102,57 @@ def message_delivered(known: Known) -> Outcome:
     entry = known[ENTRY]
     if entry is None:
         return unknown("No TraceMail entry to read.")
-    status = entry.status
-    if status == MailoutStatus.DELIVERED:
-        return passed(
-            f"Delivered to {entry.to} ({entry.remote_mx or 'remote server'}).",
-            _reply(entry),
-            finding="delivered",
-        )
-    if status == MailoutStatus.BOUNCE:
-        return failed(
-            f"Bounced: {_decode(entry)}",
-            _reply(entry),
-            finding="bounced",
-            remedy="Fix or remove the address; a hard bounce will not succeed on retry.",
-        )
-    if status == MailoutStatus.SUPPRESSED:
-        reason = entry.suppression_reason or "unknown reason"
-        return failed(
-            f"Suppressed ({reason}): Qboxmail did not send it.",
-            Evidence("suppression_reason", reason, TRACEMAIL),
-            finding="suppressed",
-        )
-    if status == MailoutStatus.DEFERRED:
-        nxt = (
-            f"{entry.next_attempt_at:%Y-%m-%d %H:%M} UTC"
-            if entry.next_attempt_at
-            else "not scheduled"
-        )
-        return warned(
-            f"Deferred: {_decode(entry)}; next attempt {nxt}.",
-            _reply(entry),
-            finding="deferred",
-            remedy="Wait for the next attempt; Qboxmail retries temporary failures.",
-        )
+    story = OUTCOMES.get(entry.status or "", _queued)
+    return story(entry)
+
+
+def _delivered(entry: MailoutEntry) -> Outcome:
+    where = entry.remote_mx or "the remote server"
+    return passed(f"Delivered to {entry.to} ({where}).", _reply(entry), finding="delivered")
+
+
+def _bounced(entry: MailoutEntry) -> Outcome:
+    return failed(
+        f"Bounced: {_decode(entry)}",
+        _reply(entry),
+        finding="bounced",
+        remedy="Fix or remove the address; a hard bounce will not succeed on retry.",
+    )
+
+
+def _suppressed(entry: MailoutEntry) -> Outcome:
+    reason = entry.suppression_reason or "unknown reason"
+    evidence = Evidence("suppression_reason", reason, TRACEMAIL)
+    return failed(
+        f"Suppressed ({reason}): Qboxmail did not send it.", evidence, finding="suppressed"
+    )
+
+
+def _deferred(entry: MailoutEntry) -> Outcome:
+    at = entry.next_attempt_at
+    upcoming = f"{at:%Y-%m-%d %H:%M} UTC" if at else "not scheduled"
+    return warned(
+        f"Deferred: {_decode(entry)}; next attempt {upcoming}.",
+        _reply(entry),
+        finding="deferred",
+        remedy="Wait for the next attempt; Qboxmail retries temporary failures.",
+    )
+
+
+def _queued(entry: MailoutEntry) -> Outcome:
     return warned(
         "Queued: accepted, not yet handed to the remote server.",
         finding="queued",
         remedy="Check again in a few minutes.",
     )
+
+
+OUTCOMES: dict[str, Callable[[MailoutEntry], Outcome]] = {
+    MailoutStatus.DELIVERED: _delivered,
+    MailoutStatus.BOUNCE: _bounced,
+    MailoutStatus.SUPPRESSED: _suppressed,
+    MailoutStatus.DEFERRED: _deferred,
+}
 
 
 @check

@@ -10,7 +10,7 @@ from bot.diagnostics.facts.inputs import LEDGER, LedgerInfo
 from bot.diagnostics.facts.tracemail import ENTRY, RECIPIENT, domain_of
 from bot.diagnostics.factstore import Fact, FactContext, Known
 from bot.diagnostics.finder import history_start
-from bot.diagnostics.sources import INPUT, mailouts_source
+from bot.diagnostics.sources import INPUT, mailouts_source, source
 from bot.qboxmail.contract import MAILOUTS_MAX_PER, Collection, MailoutStatus
 from bot.qboxmail.models import MailoutEntry
 from bot.qboxmail.query import MailoutQuery
@@ -35,47 +35,49 @@ class Rejection:
 
 
 async def _rejection(ctx: FactContext, known: Known) -> Rejection:
-    pasted = ctx.target.pasted
-    entry = known[ENTRY]
-    errors = entry if entry is not None and entry.collection == Collection.ERRORS else None
-    from_entry = (
-        Rejection(
-            http_status=errors.http_status,
-            error=errors.error,
-            request_id=errors.request_id,
-            client_ip=errors.client_ip,
-            sender=errors.from_,
-            account_id=errors.account_id,
-            at=errors.created_at,
-            source="GET /api/delivery/tracemail/mailouts (collection=errors)",
-        )
-        if errors
-        else Rejection()
+    """What is known of the rejection: pasted first, else the ledger, else TraceMail alone;
+    TraceMail's errors entry fills in the caller IP, the sender and the account."""
+    recorded = _from_errors_entry(known[ENTRY])
+    base = replace(
+        recorded,
+        client_ip=ctx.options.client_ip or recorded.client_ip,
+        account_id=recorded.account_id or ctx.target.hints.account_id,
     )
+    pasted = ctx.target.pasted
+    if pasted is not None and pasted.http_status is not None:
+        return replace(
+            base,
+            http_status=pasted.http_status,
+            error=pasted.error or base.error,
+            message=pasted.message,
+            request_id=pasted.request_id or base.request_id,
+            source=INPUT,
+        )
     ledger = await known.need(LEDGER)
-    if (pasted is None or pasted.http_status is None) and isinstance(ledger, LedgerInfo):
-        return Rejection(
+    if isinstance(ledger, LedgerInfo):
+        return replace(
+            base,
             http_status=ledger.http_status,
-            error=ledger.error or from_entry.error,
-            request_id=ledger.request_id or from_entry.request_id,
-            client_ip=ctx.options.client_ip or from_entry.client_ip,
-            sender=from_entry.sender,
-            account_id=from_entry.account_id or ctx.target.hints.account_id,
+            error=ledger.error or base.error,
+            request_id=ledger.request_id or base.request_id,
             at=ledger.submitted_at,
             source="ledger",
         )
-    if pasted is None or pasted.http_status is None:
-        return from_entry
+    return base
+
+
+def _from_errors_entry(entry: MailoutEntry | None) -> Rejection:
+    if entry is None or entry.collection != Collection.ERRORS:
+        return Rejection()
     return Rejection(
-        http_status=pasted.http_status,
-        error=pasted.error or from_entry.error,
-        message=pasted.message,
-        request_id=pasted.request_id or from_entry.request_id,
-        client_ip=ctx.options.client_ip or from_entry.client_ip,
-        sender=from_entry.sender,
-        account_id=from_entry.account_id or ctx.target.hints.account_id,
-        at=from_entry.at,
-        source=INPUT,
+        http_status=entry.http_status,
+        error=entry.error,
+        request_id=entry.request_id,
+        client_ip=entry.client_ip,
+        sender=entry.from_,
+        account_id=entry.account_id,
+        at=entry.created_at,
+        source=f"{source('mailouts')} (collection=errors)",
     )
 
 
@@ -197,8 +199,12 @@ class Sample:
 
 async def _sample(ctx: FactContext, known: Known) -> Sample | None:
     target, today = ctx.target, ctx.now.date()
-    base = MailoutQuery(collection=Collection.WORKED, start_date=today - timedelta(days=1),
-                        end_date=today, per=MAILOUTS_MAX_PER)  # fmt: skip
+    base = MailoutQuery(
+        collection=Collection.WORKED,
+        start_date=today - timedelta(days=1),
+        end_date=today,
+        per=MAILOUTS_MAX_PER,
+    )
     if target.kind == TargetKind.ACCOUNT_ID:
         query, scope = replace(base, account=int(target.value)), f"account {target.value}"
     elif target.kind == TargetKind.DOMAIN:
