@@ -34,12 +34,13 @@ class AppDeps:
 
 
 def build_app(deps: AppDeps) -> AsyncApp:
-    """The Bolt AsyncApp: acks before work (process_before_response=False), one error handler."""
+    """The Bolt AsyncApp. Listeners ack, start their work in `Background` and return, so Bolt
+    answers Slack as soon as they return (no ack polling); one error handler."""
     app = AsyncApp(
         client=deps.client,
         signing_secret=deps.signing_secret or "",
         request_verification_enabled=deps.signing_secret is not None,
-        process_before_response=False,
+        process_before_response=True,  # listeners only ack and start work: nothing to wait for
         logger=logging.getLogger("qbx.bolt"),
     )
     register_all(app, deps.slack)
