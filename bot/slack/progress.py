@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 Clock = Callable[[], float]
+MAX_TRACKED = 1000  # messages remembered for the per-message interval
 
 
 @dataclass
@@ -32,6 +33,8 @@ class UpdateThrottle:
             return False
         self._tokens -= 1
         self._last[ts] = now
+        if len(self._last) > MAX_TRACKED:
+            self._forget_before(now - self.per_message_interval)
         return True
 
     def spend_final(self, ts: str) -> None:
@@ -39,6 +42,15 @@ class UpdateThrottle:
         self._refill(self.clock())
         self._tokens = max(0.0, self._tokens - 1)
         self._last.pop(ts, None)
+
+    @property
+    def tracked(self) -> int:
+        """How many messages the per-message interval remembers."""
+        return len(self._last)
+
+    def _forget_before(self, cutoff: float) -> None:
+        """Drop messages whose final update never came (a failed trace) once they are idle."""
+        self._last = {ts: at for ts, at in self._last.items() if at >= cutoff}
 
     def _refill(self, now: float) -> None:
         if self._refilled_at is None:

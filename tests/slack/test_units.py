@@ -105,3 +105,14 @@ def test_message_text_reads_attachments_and_blocks() -> None:
     text = message_text(message)
     for part in ("alert", "T1", "V1", "B1"):
         assert part in text
+
+
+def test_throttle_forgets_idle_messages_whose_final_update_never_came() -> None:
+    clock = Clock()
+    throttle = UpdateThrottle(clock=clock, per_minute=1_000_000, per_message_interval=1.0)
+    for i in range(1001):
+        throttle.allow(f"ts{i}")
+    clock.now += 2
+    assert throttle.tracked == 1001
+    assert throttle.allow("fresh") is True
+    assert throttle.tracked == 1, "idle messages are forgotten: memory stays bounded"
