@@ -4,6 +4,9 @@ shortcut; each id answered once per thread, Slack retries dropped."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import uuid4
+
+import pytest
 
 from tests.slack.conftest import ALERT_BOT, CHANNEL, USER, WATCHED, Harness, dumps
 from tests.slack.standin import BOT_ID, BOT_USER, Call
@@ -144,3 +147,24 @@ async def test_message_shortcut_without_ids_says_so(qbx: Harness) -> None:
     await qbx.shortcut(message("hello there", channel=CHANNEL), channel=CHANNEL)
     calls = await qbx.slack.wait_for(lambda cs: any(c.method == "response_url" for c in cs))
     assert "no new ids" in dumps(next(c for c in calls if c.method == "response_url"))
+
+
+@pytest.mark.redis
+class TestOverRedis:
+    """The same dedupe with the shared Redis store (a unique prefix; keys expire on their own)."""
+
+    @pytest.fixture
+    def overrides(self) -> dict[str, Any]:
+        return {
+            "redis_url": "redis://127.0.0.1:6379/0",
+            "qbx_redis_prefix": f"qbxtest:{uuid4().hex}:",
+        }
+
+    async def test_slack_retry_is_answered_once(self, qbx: Harness) -> None:
+        first = message(f"see {qbx.trace_id('bounced')}")
+        await qbx.event(first, event_id="EvREDIS")
+        await qbx.event(first, event_id="EvREDIS", retry_num=1)
+        await qbx.slack.wait_for(results(1))
+        await qbx.runtime.deps.background.drain(30)
+        assert len(checklists(qbx.slack.calls)) == 1
+        assert await qbx.runtime.deps.store.ping()
