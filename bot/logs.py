@@ -15,6 +15,7 @@ import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
 
 REDACTED = "[redacted]"
+_QUIET_LIBRARIES = ("httpx", "httpcore")
 
 # Values that are secrets whatever field they hide in.
 _SECRET_PATTERNS = (
@@ -124,6 +125,10 @@ def configure_logging(
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # httpx and httpcore log every request URL at INFO; TraceMail queries carry recipient
+    # addresses, so their chatter stays out of our logs (the client logs what matters itself).
+    for noisy in _QUIET_LIBRARIES:
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 
 def bind_request(**context: Any) -> None:
