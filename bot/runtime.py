@@ -94,7 +94,12 @@ async def open_runtime(
             app = build_app(AppDeps(slack=deps, client=client, signing_secret=secret))
             health = health_checks(client, api, store)
             try:
-                yield Runtime(app=app, asgi=build_asgi(app, health), health=health, deps=deps)
+                yield Runtime(
+                    app=app,
+                    asgi=build_asgi(app, health, deps.background.in_flight),
+                    health=health,
+                    deps=deps,
+                )
             finally:
                 await deps.background.drain(SHUTDOWN_GRACE)
     finally:

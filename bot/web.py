@@ -17,8 +17,10 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from bot.logs import get_logger
+from bot.slack.background import InFlight
 
 Probe = Callable[[], Awaitable[bool]]
 PROBE_TIMEOUT = 3.0
@@ -56,9 +58,24 @@ class HealthChecks:
         return {"ok": ok, "ms": elapsed, **({"error": error} if error else {})}
 
 
-def build_asgi(app: AsyncApp, health: HealthChecks) -> Starlette:
+class _Counted:
+    """Bolt's ASGI adapter, marking each Slack request in flight while it is answered (new
+    background work waits for those answers first)."""
+
+    def __init__(self, bolt: AsyncSlackRequestHandler, in_flight: InFlight) -> None:
+        self._bolt, self._in_flight = bolt, in_flight
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self._in_flight.begin()
+        try:
+            await self._bolt(scope, receive, send)  # type: ignore[arg-type]  # Bolt: scope is a dict
+        finally:
+            self._in_flight.end()
+
+
+def build_asgi(app: AsyncApp, health: HealthChecks, in_flight: InFlight) -> Starlette:
     """Starlette routing two paths: Slack's events (Bolt's ASGI adapter) and /healthz."""
-    slack = AsyncSlackRequestHandler(app, path=EVENTS_PATH)
+    slack = _Counted(AsyncSlackRequestHandler(app, path=EVENTS_PATH), in_flight)
 
     async def healthz(request: Request) -> JSONResponse:
         status, body = await health.run()

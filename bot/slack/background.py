@@ -7,27 +7,48 @@ Listeners acknowledge, then `start` their work here, so the HTTP answer never wa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 OnError = Callable[[Exception], Awaitable[None]]
-Sleep = Callable[[float], Awaitable[None]]
+MAX_YIELD = 1.0  # seconds new work waits at most for pending acks (no starvation under load)
 
 
-START_DELAY = 0.05  # seconds: the HTTP answer is written before the work competes for the loop
+class InFlight:
+    """Counts Slack requests still being answered (the web layer marks them)."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def begin(self) -> None:
+        self._count += 1
+        self._idle.clear()
+
+    def end(self) -> None:
+        self._count = max(0, self._count - 1)
+        if self._count == 0:
+            self._idle.set()
+
+    async def idle(self, at_most: float) -> None:
+        """Return once no request is being answered, or after `at_most` seconds."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), at_most)
 
 
 class Background:
     """A set of running tasks; `drain` waits for them (tests, benchmarks, shutdown).
 
-    Work starts `start_delay` after it is handed over, so that under a burst every pending
-    ack is answered before the (much larger) work of the first requests takes the loop.
+    New work first yields to requests still being answered (up to MAX_YIELD), so that under a
+    burst the acks go out before the much larger work of the first requests takes the loop.
     """
 
-    def __init__(self, *, start_delay: float = START_DELAY, sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(self, in_flight: InFlight | None = None, *, max_yield: float = MAX_YIELD) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
-        self._delay = start_delay
-        self._sleep = sleep
+        self.in_flight = in_flight or InFlight()
+        self._max_yield = max_yield
 
     def start(self, work: Coroutine[Any, Any, None], on_error: OnError) -> None:
         task = asyncio.create_task(self._run(work, on_error))
@@ -36,7 +57,7 @@ class Background:
 
     async def _run(self, work: Coroutine[Any, Any, None], on_error: OnError) -> None:
         try:
-            await self._sleep(self._delay)
+            await self.in_flight.idle(self._max_yield)
             await work
         except Exception as error:  # the one catch-all: handed to the app's error handler
             await on_error(error)
