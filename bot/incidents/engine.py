@@ -18,7 +18,7 @@ from bot.incidents.history import CounterHistory, hourly
 from bot.incidents.lifecycle import ChangeKind, IncidentChange, IncidentPolicy, IncidentRecord
 from bot.incidents.observation import Scope
 from bot.incidents.ports import IncidentApi, IncidentPoster, IncidentStore
-from bot.incidents.publisher import Publisher
+from bot.incidents.publisher import Publisher, ReportSource
 from bot.incidents.render import chart_title
 from bot.incidents.rules import Rule, evaluate
 from bot.incidents.tracker import Reconciler
@@ -63,6 +63,7 @@ class IncidentWatcher:
         policy: IncidentPolicy,
         clock: Callable[[], datetime],
         concurrency: int = DEFAULT_CONCURRENCY,
+        report: ReportSource | None = None,
     ) -> None:
         self._api = api
         self._rules = tuple(rules)
@@ -70,7 +71,9 @@ class IncidentWatcher:
         self._concurrency = concurrency
         self._history = CounterHistory(store)
         self._reconciler = Reconciler(store, policy)
-        self._publisher = Publisher(store, poster, clock=clock, chart=self.chart, blast=self.blast)
+        self._publisher = Publisher(
+            store, poster, clock=clock, chart=self.chart, blast=self.blast, report=report
+        )
 
     async def check(self) -> CheckResult:
         observations = await observe(self._api, self._clock, concurrency=self._concurrency)

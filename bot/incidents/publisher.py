@@ -27,6 +27,8 @@ POST_GRACE_SECONDS: Final = 2 * LOCK_TTL_SECONDS  # an intent younger than this 
 
 ChartSource = Callable[[IncidentRecord], Awaitable[bytes]]
 BlastSource = Callable[[IncidentRecord], Awaitable[BlastRadius]]
+ReportSource = Callable[[IncidentRecord, str], Awaitable[None]]
+"""Posts the matching checklist's report into the thread at the given parent ts (Slack side)."""
 Clock = Callable[[], datetime]
 T = TypeVar("T")
 _log = get_logger(__name__)
@@ -41,12 +43,14 @@ class Publisher:
         clock: Clock,
         chart: ChartSource | None = None,
         blast: BlastSource | None = None,
+        report: ReportSource | None = None,
     ) -> None:
         self._store = store
         self._poster = poster
         self._clock = clock
         self._chart = chart
         self._blast = blast
+        self._report = report
 
     async def publish(self, change: IncidentChange) -> IncidentRecord | None:
         """Show what `change.key`'s stored record still lacks; None when another holds it."""
@@ -100,6 +104,9 @@ class Publisher:
             await self._poster.upload_chart(record.channel, ts, png, render.chart_title(record))
         blast = await _optional(self._blast, record, "blast_radius")
         await self._poster.post_thread(record.channel, ts, render.details_message(record, blast))
+        report = self._report
+        if report is not None:  # the checklist, with its Deeper trace / Re-run buttons
+            await _optional(lambda r: report(r, ts), record, "checklist")
         return await self._save(replace(record, thread_posted=True))
 
     async def _save(self, record: IncidentRecord) -> IncidentRecord:

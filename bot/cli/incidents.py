@@ -1,0 +1,76 @@
+"""`qbx incidents demo` (the bounce ramp in simulated time) and `qbx incidents check` (one pass).
+
+Light at import time: the handlers import the engine, the simulator and Slack when they run.
+Without SLACK_BOT_TOKEN and QBX_INCIDENT_CHANNEL the posts are printed, labelled SIMULATED,
+and each chart is written to a PNG file whose path is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bot.cli import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
+
+
+def _chart_dir() -> Path:
+    return Path(tempfile.gettempdir()) / "qbx-incidents"
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("incidents", help="incident posts: demo or one watcher pass")
+    sub = parser.add_subparsers(dest="incidents_command", metavar="ACTION", required=True)
+    demo = sub.add_parser("demo", help="replay the simulator's bounce ramp in simulated time")
+    demo.add_argument("--steps", type=int, default=22, help="watcher checks (default 22)")
+    demo.add_argument("--step-minutes", type=int, default=20, help="simulated minutes per step")
+    demo.add_argument("--charts", type=Path, default=None, help="where chart PNGs are written")
+    demo.add_argument("--all", action="store_true", help="watch every simulated account/domain")
+    demo.set_defaults(handler=handle_demo)
+    check = sub.add_parser("check", help="one watcher pass against the configured API")
+    check.add_argument("--charts", type=Path, default=None, help="where chart PNGs are written")
+    check.set_defaults(handler=handle_check)
+
+
+def handle_demo(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from bot.incidents.demo import DemoPlan, run_demo
+
+    settings = _settings()
+    if settings is None or args.steps < 1 or args.step_minutes < 1:
+        return EXIT_USAGE
+    step = timedelta(minutes=args.step_minutes)
+    plan = DemoPlan(steps=args.steps, step=step, everything=args.all)
+    charts = args.charts or _chart_dir()
+    asyncio.run(run_demo(settings, out=sys.stdout, chart_dir=charts, plan=plan))
+    return EXIT_OK
+
+
+def handle_check(args: argparse.Namespace) -> int:
+    from bot.errors import ApiUnreachable
+    from bot.incidents.demo import check_once
+
+    settings = _settings()
+    if settings is None:
+        return EXIT_USAGE
+    try:
+        asyncio.run(check_once(settings, out=sys.stdout, chart_dir=args.charts or _chart_dir()))
+    except ApiUnreachable as exc:
+        print(f"qbx incidents check: the Qboxmail API cannot be reached: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    return EXIT_OK
+
+
+def _settings() -> Any:
+    from bot.cli.shared_state import load_or_explain
+    from bot.logs import configure_logging
+
+    settings = load_or_explain()
+    if settings is not None:
+        fmt = settings.log_format.value if settings.log_format else None
+        configure_logging(level=settings.log_level.value, fmt=fmt, secrets=settings.secret_values())
+    return settings
