@@ -19,7 +19,15 @@ EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
 
 # Each name is a module in bot.cli exposing `register(subparsers) -> None`.
-COMMANDS: tuple[str, ...] = ("ledger", "audit", "simulator", "worker", "serve", "trace")
+COMMANDS: tuple[str, ...] = (
+    "ledger",
+    "audit",
+    "simulator",
+    "worker",
+    "serve",
+    "trace",
+    "incidents",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
