@@ -50,6 +50,12 @@ def _signing_secret(settings: Settings, socket: bool) -> str | None:
     return settings.slack_signing_secret.get_secret_value()
 
 
+def require_slack_credentials(settings: Settings, *, socket: bool) -> None:
+    """Fail before serving when a Slack credential the transport needs is missing."""
+    _bot_token(settings)
+    _signing_secret(settings, socket)
+
+
 def _pdfs(api: QboxmailApi) -> LogPdfSource:
     if not isinstance(api, LogPdfSource):
         raise ConfigError("the Qboxmail client cannot download Email log PDFs")

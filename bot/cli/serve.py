@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import uvicorn
@@ -15,7 +13,8 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from bot.cli import EXIT_OK, EXIT_USAGE
 from bot.errors import ConfigError
 from bot.logs import configure_logging
-from bot.runtime import open_runtime
+from bot.runtime import open_runtime, require_slack_credentials
+from bot.server import ServerApp
 from bot.settings import Settings, load_settings
 
 
@@ -24,14 +23,24 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--port", type=int, default=None, help="HTTP port (default: PORT)")
     parser.add_argument("--host", default="0.0.0.0", help="interface to bind (default: all)")  # noqa: S104
     parser.add_argument("--socket", action="store_true", help="Socket Mode with SLACK_APP_TOKEN")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="HTTP worker processes (more than 1 needs Redis)"
+    )
     parser.set_defaults(handler=run)
 
 
-async def serve_http(settings: Settings, host: str, port: int) -> None:
-    async with open_runtime(settings) as runtime:
-        config = uvicorn.Config(runtime.asgi, host=host, port=port, log_config=None)
-        gc.freeze()  # start-up objects leave the collector's scans: shorter pauses
-        await uvicorn.Server(config).serve()
+def serve_http(settings: Settings, host: str, port: int, workers: int) -> None:
+    """uvicorn on its own loop (uvloop where installed), one runtime per worker process."""
+    require_slack_credentials(settings, socket=False)
+    if workers > 1 and settings.redis_url is None:
+        raise ConfigError("--workers above 1 shares state through Redis: set REDIS_URL.")
+    if workers > 1:
+        uvicorn.run(
+            "bot.server:worker_app", factory=True, host=host, port=port, workers=workers,
+            log_config=None, loop="auto", lifespan="on",
+        )  # fmt: skip
+        return
+    uvicorn.run(ServerApp(settings), host=host, port=port, log_config=None, lifespan="on")
 
 
 async def serve_socket(settings: Settings) -> None:
@@ -42,11 +51,6 @@ async def serve_socket(settings: Settings) -> None:
         await handler.start_async()  # type: ignore[no-untyped-call]  # unannotated in slack_bolt
 
 
-def fast_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    """uvicorn's own choice of event loop (uvloop where installed): acks get cheaper."""
-    return uvicorn.Config(app="bot.web:build_asgi", loop="auto").get_loop_factory()
-
-
 def run(args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
@@ -55,11 +59,10 @@ def run(args: argparse.Namespace) -> int:
             fmt=settings.log_format.value if settings.log_format else None,
             secrets=settings.secret_values(),
         )
-        with asyncio.Runner(loop_factory=fast_loop()) as runner:
-            if args.socket:
-                runner.run(serve_socket(settings))
-            else:
-                runner.run(serve_http(settings, args.host, args.port or settings.port))
+        if args.socket:
+            asyncio.run(serve_socket(settings))
+        else:
+            serve_http(settings, args.host, args.port or settings.port, args.workers)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
