@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import time
 
-from bot.simulator import Fault
+import httpx
+
+from bot.server import ServerApp
+from bot.simulator import Fault, SimulatorHandle
 from tests.slack import signing
-from tests.slack.conftest import CHANNEL, USER, Harness
-from tests.slack.standin import TEAM
+from tests.slack.conftest import CHANNEL, USER, Harness, settings_for
+from tests.slack.standin import TEAM, StandIn, serving
 
 
 def help_body(qbx: Harness) -> str:
@@ -53,3 +56,13 @@ async def test_healthz_is_503_when_qboxmail_fails(qbx: Harness) -> None:
     assert response.status_code == 503
     assert response.json()["components"]["qboxmail"]["ok"] is False
     assert response.json()["components"]["slack"]["ok"] is True
+
+
+async def test_server_app_opens_the_runtime_in_its_lifespan(
+    sim: SimulatorHandle, slack: StandIn
+) -> None:
+    app = ServerApp(settings_for(sim, slack))
+    async with serving(app) as url, httpx.AsyncClient(base_url=url) as http:
+        response = await http.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"

@@ -39,3 +39,13 @@ def test_http_without_bot_token_explains_and_exits_2(
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "s3cret-for-test")
     assert main(["serve", "--port", "0"]) == EXIT_USAGE
     assert "SLACK_BOT_TOKEN" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("clean_env")
+def test_several_workers_without_redis_explains_and_exits_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s3cret-for-test")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-token-000")
+    assert main(["serve", "--port", "0", "--workers", "2"]) == EXIT_USAGE
+    assert "REDIS_URL" in capsys.readouterr().err
