@@ -73,8 +73,9 @@ def channel_errors(channel: str) -> Iterator[None]:
 class SlackIncidentPoster:
     """IncidentPoster over one AsyncWebClient (built by bot.slack.client.build_web_client)."""
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, *, history_page: int = HISTORY_PAGE) -> None:
         self._client = client
+        self._history_page = history_page
 
     async def post_parent(self, channel: str, incident_id: str, message: Message) -> str:
         return await self._post(channel, message, metadata=incident_metadata(incident_id))
@@ -140,7 +141,7 @@ class SlackIncidentPoster:
                 channel=channel,
                 oldest=oldest,
                 cursor=cursor,
-                limit=HISTORY_PAGE,
+                limit=self._history_page,
                 include_all_metadata=True,
             )
 
