@@ -141,4 +141,7 @@ async def check_once(settings: Settings, *, out: TextIO, chart_dir: Path) -> Che
         print(f"  {change.kind.value:<8} {change.key}: {summary}", file=out)
     for key, why in result.failed:
         print(f"  FAILED   {key}: {why}", file=out)
+    if not uses_slack(settings):
+        print("Rate and spike rules judge the last hour, so they need the snapshots of earlier "
+              "checks: run the worker (qbx worker) to watch continuously.", file=out)  # fmt: skip
     return result

@@ -18,6 +18,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.incidents.rules import Rule, Thresholds, declarations, load_rules
+from bot.settings import Settings
 from tests.slack import standin
 from tests.slack.standin import ERROR_CHANNELS, Call, StandIn
 
@@ -100,3 +102,9 @@ async def running_history_standin() -> AsyncIterator[HistoryStandIn]:
 def metadata_of(call: Call) -> dict[str, Any]:
     raw = call.args.get("metadata") or {}
     return json.loads(raw) if isinstance(raw, str) else dict(raw)
+
+
+def bounce_rule() -> tuple[Rule, ...]:
+    """The bounce-rate row of the real rule table, narrowed to domains (rules are data)."""
+    rows = declarations(Thresholds.from_settings(Settings(_env_file=None)))  # type: ignore[call-arg]
+    return load_rules([{**r, "watches": ["domain"]} for r in rows if r["id"] == "bounce_rate"])

@@ -22,7 +22,6 @@ import pytest_asyncio
 from bot.incidents.demo import RampOnly
 from bot.incidents.engine import IncidentWatcher
 from bot.incidents.lifecycle import IncidentStatus
-from bot.incidents.rules import Rule, Thresholds, declarations, load_rules
 from bot.incidents.tracker import load_record
 from bot.incidents.wiring import build_watcher, slack_side
 from bot.qboxmail.client import QboxmailClient
@@ -32,7 +31,12 @@ from bot.settings import Settings
 from bot.simulator import SimClock, running_simulator
 from bot.slack.client import build_web_client
 from bot.store.redis_store import RedisStore, connect
-from tests.incidents.slack_support import HistoryStandIn, metadata_of, running_history_standin
+from tests.incidents.slack_support import (
+    HistoryStandIn,
+    bounce_rule,
+    metadata_of,
+    running_history_standin,
+)
 from tests.redis_support import REDIS_URL, machine_redis, unique_prefix
 from tests.slack import signing
 from tests.slack.standin import TEAM, Call, serving
@@ -61,11 +65,6 @@ class Run:
             if metadata_of(c)["event_payload"]["incident_id"].startswith(RAMP_KEY + "@")
         ]  # fmt: skip
         return call
-
-
-def bounce_rule() -> tuple[Rule, ...]:
-    rows = declarations(Thresholds.from_settings(Settings(_env_file=None)))  # type: ignore[call-arg]
-    return load_rules([{**r, "watches": ["domain"]} for r in rows if r["id"] == "bounce_rate"])
 
 
 def settings_for(sim_url: str, token: str, send_url: str, slack: str, prefix: str) -> Settings:
