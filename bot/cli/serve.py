@@ -29,11 +29,17 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def serve_http(settings: Settings, host: str, port: int, workers: int) -> None:
-    """uvicorn on its own loop (uvloop where installed), one runtime per worker process."""
-    require_slack_credentials(settings, socket=False)
+def preflight(settings: Settings, *, socket: bool, workers: int) -> None:
+    """Every setting the chosen transport needs, checked before anything starts."""
+    if socket and settings.slack_app_token is None:
+        raise ConfigError("Socket Mode needs SLACK_APP_TOKEN (xapp-..., scope connections:write).")
+    require_slack_credentials(settings, socket=socket)
     if workers > 1 and settings.redis_url is None:
         raise ConfigError("--workers above 1 shares state through Redis: set REDIS_URL.")
+
+
+def serve_http(settings: Settings, host: str, port: int, workers: int) -> None:
+    """uvicorn on its own loop (uvloop where installed), one runtime per worker process."""
     if workers > 1:
         uvicorn.run(
             "bot.server:worker_app", factory=True, host=host, port=port, workers=workers,
@@ -44,8 +50,7 @@ def serve_http(settings: Settings, host: str, port: int, workers: int) -> None:
 
 
 async def serve_socket(settings: Settings) -> None:
-    if settings.slack_app_token is None:
-        raise ConfigError("Socket Mode needs SLACK_APP_TOKEN (xapp-..., scope connections:write).")
+    assert settings.slack_app_token is not None  # preflight checked it
     async with open_runtime(settings, socket=True) as runtime:
         handler = AsyncSocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
         await handler.start_async()  # type: ignore[no-untyped-call]  # unannotated in slack_bolt
@@ -54,6 +59,7 @@ async def serve_socket(settings: Settings) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         settings = load_settings()
+        preflight(settings, socket=args.socket, workers=args.workers)
         configure_logging(
             level=settings.log_level.value,
             fmt=settings.log_format.value if settings.log_format else None,
