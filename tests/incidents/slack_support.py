@@ -106,5 +106,5 @@ def metadata_of(call: Call) -> dict[str, Any]:
 
 def bounce_rule() -> tuple[Rule, ...]:
     """The bounce-rate row of the real rule table, narrowed to domains (rules are data)."""
-    rows = declarations(Thresholds.from_settings(Settings(_env_file=None)))  # type: ignore[call-arg]
+    rows = declarations(Thresholds.from_settings(Settings(_env_file=None)))
     return load_rules([{**r, "watches": ["domain"]} for r in rows if r["id"] == "bounce_rate"])

@@ -21,13 +21,14 @@ from bot.compose import build_trace_service
 from bot.errors import ConfigError
 from bot.incidents.alerts import alert_routes
 from bot.qboxmail.client import QboxmailClient
+from bot.runtime import open_runtime
 from bot.settings import Settings
 from bot.simulator import SimulatorHandle, running_simulator
 from bot.slack.client import build_web_client
 from bot.slack.ports import SlackDeps
 from bot.store.memory import MemoryStore
 from tests.incidents.slack_support import HistoryStandIn, running_history_standin
-from tests.slack.standin import Call
+from tests.slack.standin import Call, serving
 
 SECRET = "alerts-secret-for-tests-0123"
 CHANNEL = "C_INCIDENTS"
@@ -53,7 +54,7 @@ class Alerts:
 
 def settings(**values: Any) -> Settings:
     base: dict[str, Any] = {"qbx_alerts_secret": SECRET, "qbx_incident_channel": CHANNEL}
-    return Settings(_env_file=None, **{**base, **values})  # type: ignore[call-arg]
+    return Settings(_env_file=None, **{**base, **values})
 
 
 @pytest.fixture
@@ -148,3 +149,23 @@ async def test_a_channel_the_bot_is_not_in_fails_the_request_with_the_fix(
 def test_no_route_without_a_secret_and_a_channel(alerts: Alerts, values: dict[str, Any]) -> None:
     client = build_web_client(token="xoxb-t", base_url="http://127.0.0.1:9/api/")
     assert alert_routes(settings(**values), alerts.deps, client) == []
+
+
+async def test_the_routes_mount_on_the_served_web_app(alerts: Alerts) -> None:
+    """The lead's mount line: open_runtime's ASGI app + alert_routes, over real HTTP."""
+    values = {"slack_bot_token": "xoxb-t", "slack_signing_secret": "s" * 20,
+              "slack_api_url": f"{alerts.slack.base_url}/api/",
+              "qboxmail_api_url": alerts.sim.base_url,
+              "qboxmail_api_token": alerts.sim.management_token,
+              "qboxmail_send_api_url": alerts.sim.send_url}  # fmt: skip
+    served = settings(**values)
+    async with open_runtime(served) as runtime:
+        client = runtime.app.client
+        runtime.asgi.router.routes.extend(alert_routes(served, runtime.deps, client))
+        async with serving(runtime.asgi) as url, httpx.AsyncClient(base_url=url) as http:
+            alerts.http = http
+            response = await alerts.post({"title": "Via the web app", "severity": "critical"},
+                                         timestamp=int(time.time()))  # fmt: skip
+    assert response.status_code == 202
+    [parent] = alerts.slack.parents(CHANNEL)
+    assert "Via the web app" in parent.text

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from bot.incidents.demo import DemoPlan, run_demo
+from bot.settings import Settings
+from tests.incidents.slack_support import metadata_of, running_history_standin
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 RAMP = "Bounce rate on Domain alerts.acme-shop.example"
@@ -79,3 +84,17 @@ def test_the_cli_module_imports_nothing_heavy() -> None:
     argv = [sys.executable, "-c", probe]
     result = subprocess.run(argv, capture_output=True, text=True, check=True)  # noqa: S603 - fixed argv
     assert result.stdout.strip() == "False"
+
+
+async def test_with_slack_settings_the_demo_posts_to_the_workspace(tmp_path: Path) -> None:
+    async with running_history_standin() as slack:
+        settings = Settings(_env_file=None, slack_bot_token="xoxb-demo",
+                            slack_api_url=f"{slack.base_url}/api/",
+                            qbx_incident_channel="C_DEMO")  # fmt: skip
+        plan = DemoPlan(steps=6, anchor=datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
+        out = io.StringIO()
+        await run_demo(settings, out=out, chart_dir=tmp_path, plan=plan)
+    assert "posted to Slack channel C_DEMO" in out.getvalue()
+    [parent] = slack.parents("C_DEMO")
+    assert metadata_of(parent)["event_payload"]["incident_id"].startswith("bounce_rate:domain:")
+    assert slack.named("files.completeUploadExternal")

@@ -39,7 +39,7 @@ INTERVAL = 1200
 def settings(**values: Any) -> Settings:
     base: dict[str, Any] = {"qbx_incident_channel": CHANNEL, "slack_bot_token": "xoxb-t",
                             "qbx_watch_interval_seconds": INTERVAL}  # fmt: skip
-    return Settings(_env_file=None, **{**base, **values})  # type: ignore[call-arg]
+    return Settings(_env_file=None, **{**base, **values})
 
 
 def test_the_registry_has_the_check_job_and_a_periodic_watcher() -> None:

@@ -50,7 +50,7 @@ class DiesAfterPosting(SlackIncidentPoster):
 
 
 def settings() -> Settings:
-    return Settings(_env_file=None, qbx_incident_channel=CHANNEL,  # type: ignore[call-arg]
+    return Settings(_env_file=None, qbx_incident_channel=CHANNEL,
                     qbx_incident_clear_checks=2, qbx_watch_interval_seconds=1200)  # fmt: skip
 
 

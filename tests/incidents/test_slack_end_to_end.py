@@ -69,7 +69,7 @@ class Run:
 
 def settings_for(sim_url: str, token: str, send_url: str, slack: str, prefix: str) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         slack_bot_token="xoxb-test-token",
         slack_signing_secret=signing.SECRET,
         slack_api_url=f"{slack}/api/",
