@@ -20,6 +20,7 @@ from bot.incidents.ports import Message
 from bot.incidents.render import SEVERITY_EMOJI
 from bot.incidents.slack_poster import channel_errors
 from bot.logs import get_logger
+from bot.render.blocks import notice_message
 from bot.render.mrkdwn import escape
 from bot.render.slack_limits import MAX_HEADER, MAX_SECTION_TEXT, Block, clip, context_block
 from bot.settings import Settings
@@ -89,7 +90,9 @@ async def _post_parent(poster: Poster, channel: str, alert: Alert) -> str:
 
 
 async def _trace(deps: SlackDeps, poster: Poster, alert: Alert, thread: Place) -> None:
-    await trace_ids_in(deps, poster, "\n".join(alert.ids), thread, ALERT_ACTOR)
+    if not await trace_ids_in(deps, poster, "\n".join(alert.ids), thread, ALERT_ACTOR):
+        listed = ", ".join(_code(i) for i in alert.ids)
+        await poster.post(thread, notice_message(f"None of these is an id qbx can trace: {listed}"))
 
 
 async def _failed(error: Exception) -> None:

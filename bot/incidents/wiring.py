@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.compose import build_trace_service, open_qboxmail, utcnow
 from bot.diagnostics.api import QboxmailApi
-from bot.errors import ConfigError
+from bot.errors import ConfigError, QbxError
 from bot.incidents.engine import CheckResult, IncidentWatcher, policy_from_settings
 from bot.incidents.lifecycle import IncidentRecord
 from bot.incidents.ports import IncidentApi, IncidentPoster
@@ -28,6 +28,8 @@ from bot.incidents.rules import Rule, default_rules
 from bot.incidents.slack_poster import SlackIncidentPoster
 from bot.ledger import Ledger
 from bot.logs import get_logger
+from bot.render.blocks import notice_message
+from bot.render.mrkdwn import escape
 from bot.settings import Settings
 from bot.slack.client import build_web_client
 from bot.slack.ports import LogPdfSource, SlackDeps
@@ -51,9 +53,14 @@ def checklist_reporter(deps: SlackDeps, poster: Poster) -> ReportSource:
     """Trace the incident's account or domain into its thread (verdict, buttons, checklist)."""
 
     async def report(record: IncidentRecord, ts: str) -> None:
-        resource = record.resource
+        resource, thread = record.resource, Place(record.channel, ts)
         spec = TraceSpec(check_kind=resource.scope.value, check_value=resource.id)
-        await run_trace(deps, poster, spec, Place(record.channel, ts), INCIDENT_ACTOR, fresh=True)
+        try:
+            await run_trace(deps, poster, spec, thread, INCIDENT_ACTOR, fresh=True)
+        except QbxError as exc:  # the incident goes out without its checklist; the thread says why
+            _log.warning("incident_checklist_failed", incident=record.incident_id, error=str(exc))
+            note = f":warning: The {resource.scope} checklist could not run: {escape(str(exc))}"
+            await poster.post(thread, notice_message(note))
 
     return report
 

@@ -169,3 +169,13 @@ async def test_the_routes_mount_on_the_served_web_app(alerts: Alerts) -> None:
     assert response.status_code == 202
     [parent] = alerts.slack.parents(CHANNEL)
     assert "Via the web app" in parent.text
+
+
+async def test_ids_qbx_cannot_trace_get_a_note_in_the_thread(alerts: Alerts) -> None:
+    response = await alerts.post({"title": "x", "severity": "warning", "ids": ["ORDER-1234"]})
+    assert response.status_code == 202
+    await alerts.deps.background.drain(10)
+    ts = alerts.slack.history[CHANNEL][0]["ts"]
+    [note] = alerts.slack.in_thread(ts)
+    assert "None of these is an id qbx can trace" in note.text
+    assert "ORDER-1234" in note.text
