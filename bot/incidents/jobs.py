@@ -27,12 +27,14 @@ class IncidentJobs:
         self._open = open_
         self.interval = interval
         self._stack = AsyncExitStack()
+        self._opening = asyncio.Lock()  # the periodic loop and a queued job may start together
         self._watcher: IncidentWatcher | None = None
 
     async def watcher(self) -> IncidentWatcher:
-        if self._watcher is None:
-            self._watcher = await self._stack.enter_async_context(self._open())
-        return self._watcher
+        async with self._opening:
+            if self._watcher is None:
+                self._watcher = await self._stack.enter_async_context(self._open())
+            return self._watcher
 
     async def check(self) -> CheckResult:
         return await (await self.watcher()).check()

@@ -186,3 +186,22 @@ async def test_two_worker_processes_post_each_incident_once(tmp_path: Path) -> N
     charts = slack.named("files.completeUploadExternal")
     assert {c.args["thread_ts"] for c in charts} == parent_ts
     assert len(charts) == len(parent_ts)
+
+
+async def test_the_watcher_is_opened_once_when_the_loop_and_a_job_start_together() -> None:
+    opened: list[int] = []
+
+    class Quiet:
+        async def check(self) -> CheckResult:
+            return CheckResult(observed=0, changes=())
+
+    @asynccontextmanager
+    async def open_watcher() -> AsyncIterator[Any]:
+        opened.append(1)
+        await asyncio.sleep(0)  # opening takes a moment (clients, simulator)
+        yield Quiet()
+
+    jobs = IncidentJobs(open_watcher, INTERVAL)
+    await asyncio.gather(jobs.check(), jobs.check())
+    await jobs.aclose()
+    assert opened == [1]
