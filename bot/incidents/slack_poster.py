@@ -7,9 +7,9 @@ naming the channel and how to invite the bot, logged once per call.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -25,7 +25,6 @@ HISTORY_SLACK_SECONDS: Final = 120  # search from this long before the incident 
 CHART_FILENAME: Final = "incident-chart.png"
 CHANNEL_ERRORS: Final = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 
-T = TypeVar("T")
 _log = get_logger(__name__)
 
 
@@ -95,23 +94,19 @@ class SlackIncidentPoster:
         return None
 
     async def update_parent(self, channel: str, ts: str, message: Message) -> None:
-        await self._call(
-            channel,
-            lambda: self._client.chat_update(
+        with channel_errors(channel):
+            await self._client.chat_update(
                 channel=channel, ts=ts, text=message["text"], blocks=message["blocks"]
-            ),
-        )
+            )
 
     async def post_thread(self, channel: str, ts: str, message: Message) -> str:
         return await self._post(channel, message, thread_ts=ts)
 
     async def upload_chart(self, channel: str, ts: str, png: bytes, title: str) -> None:
-        await self._call(
-            channel,
-            lambda: self._client.files_upload_v2(
+        with channel_errors(channel):
+            await self._client.files_upload_v2(
                 channel=channel, thread_ts=ts, content=png, filename=CHART_FILENAME, title=title
-            ),
-        )
+            )
 
     async def _post(
         self,
@@ -121,9 +116,8 @@ class SlackIncidentPoster:
         thread_ts: str | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> str:
-        response = await self._call(
-            channel,
-            lambda: self._client.chat_postMessage(
+        with channel_errors(channel):
+            response = await self._client.chat_postMessage(
                 channel=channel,
                 thread_ts=thread_ts,
                 text=message["text"],
@@ -131,8 +125,7 @@ class SlackIncidentPoster:
                 metadata=metadata,
                 unfurl_links=False,
                 unfurl_media=False,
-            ),
-        )
+            )
         return str(response["ts"])
 
     async def _history(self, channel: str, oldest: str | None, cursor: str | None) -> Any:
@@ -144,7 +137,3 @@ class SlackIncidentPoster:
                 limit=self._history_page,
                 include_all_metadata=True,
             )
-
-    async def _call(self, channel: str, call: Callable[[], Awaitable[T]]) -> T:
-        with channel_errors(channel):
-            return await call()
