@@ -109,6 +109,7 @@ async def serving(
     config = uvicorn.Config(
         build_app(sim), lifespan="off", log_level="warning", access_log=False, ws="none",
         timeout_graceful_shutdown=2,
+        log_config=None,  # the process's logging (and its redactor) stays in charge
     )  # fmt: skip
     config.load()
     server = uvicorn.Server(config)

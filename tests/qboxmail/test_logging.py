@@ -91,6 +91,7 @@ async def test_rendered_logs_without_a_redactor_hold_no_token(
         logger_factory=structlog.PrintLoggerFactory(out),
     )
     caplog.set_level(logging.DEBUG)  # httpx's own stdlib logging too
+    caplog.set_level(logging.DEBUG, logger="httpx")
     async with make_client(busy_script()) as client:
         await exercise(client)
     events = [json.loads(line) for line in out.getvalue().splitlines()]
