@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.diagnostics.checklists import accepted_missing
+from bot.diagnostics.checklists import accepted_missing, message_trace, send_rejected
 from bot.diagnostics.facts.inputs import LEDGER, LedgerInfo
 from bot.diagnostics.facts.tracemail import LOCATED, RECIPIENT
 from bot.diagnostics.factstore import FactStore, Missing
@@ -58,8 +58,13 @@ def related_targets(target: Target, located: Located | None) -> tuple[Target, ..
     return tuple(related.values())
 
 
+# Reports about one message or one Send request carry the bundle whatever the verdict: support
+# engineers forward it to Qboxmail or to the customer, bounces included.
+_MESSAGE_CHECKLISTS = frozenset({accepted_missing.ID, message_trace.ID, send_rejected.ID})
+
+
 def wants_bundle(checklist: str, verdict: Verdict) -> bool:
-    return checklist == accepted_missing.ID or verdict.code in (
+    return checklist in _MESSAGE_CHECKLISTS or verdict.code in (
         VerdictCode.NOT_FOUND, VerdictCode.UNKNOWN, VerdictCode.BEYOND_RETENTION,
     )  # fmt: skip
 

@@ -120,6 +120,19 @@ async def test_a_request_trace_lists_its_messages(service: TraceService) -> None
     assert ids["message_id"] in {t.value for t in report.related}
 
 
+async def test_a_bounced_message_carries_the_escalation_bundle(service: TraceService) -> None:
+    scenario = next(s for s in SCENARIOS if s["name"] == "bounced")
+    ids = scenario["ids"]
+    report = await service.trace(recognise(trace_text(scenario), today=_now().date()).targets[0])
+    assert report.verdict.code.value == "bounced"
+    bundle = report.bundle
+    assert bundle is not None
+    assert (bundle.message_id, bundle.request_id) == (ids["message_id"], ids["request_id"])
+    assert (bundle.sender, bundle.recipient) == (ids["from"], ids["to"])
+    assert bundle.timestamp is not None
+    assert any(line.startswith("FAIL") for line in bundle.checked)
+
+
 async def test_a_hintless_trace_of_a_busy_domain_stays_within_budget(service: TraceService) -> None:
     scenario = next(s for s in SCENARIOS if s["name"] == "expired")  # six days old, busy domain
     report = await service.trace(recognise(scenario["trace"]).targets[0])
