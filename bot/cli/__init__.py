@@ -18,33 +18,44 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
 
-# Each name is a module in bot.cli exposing `register(subparsers) -> None`.
-COMMANDS: tuple[str, ...] = (
-    "ledger",
-    "audit",
-    "simulator",
-    "worker",
-    "serve",
-    "trace",
-    "incidents",
-)
+# Command -> (module in bot.cli exposing `register(subparsers)`, one-line help). Only the
+# module of the command being run is imported, so `qbx --help` and quick commands start fast
+# (the Slack, Redis and plotting libraries load only for the commands that use them).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "trace": ("trace", "recognise ids in any text and trace them"),
+    "check": ("trace", "run one checklist on one value"),
+    "demo": ("trace", "trace a few simulator messages, one per verdict"),
+    "serve": ("serve", "serve the Slack app (HTTP, or Socket Mode)"),
+    "worker": ("worker", "run background jobs from the Redis queue"),
+    "simulator": ("simulator", "run the local Qboxmail API simulator (Management + Send API)"),
+    "ledger": ("ledger", "the id ledger: import records, find them"),
+    "audit": ("audit", "print recent audit log entries"),
+    "incidents": ("incidents", "incident posts: demo or one watcher pass"),
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser, with the full sub-parser of the command named in `argv` (if any)."""
     parser = argparse.ArgumentParser(
         prog="qbx",
         description="Why did this Qboxmail email not arrive? Traces ids through Qboxmail's APIs.",
     )
     parser.add_argument("--version", action="version", version=f"qbx {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        importlib.import_module(f"bot.cli.{name}").register(sub)
+    chosen = next((arg for arg in argv if not arg.startswith("-")), None)
+    module = COMMANDS[chosen][0] if chosen in COMMANDS else None
+    if module is not None:
+        importlib.import_module(f"bot.cli.{module}").register(sub)
+    for name, (owner, help_text) in COMMANDS.items():
+        if owner != module:
+            sub.add_parser(name, help=help_text)  # listed in --help; loaded when run
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(arguments)
+    args = parser.parse_args(arguments)
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)

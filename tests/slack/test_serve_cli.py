@@ -19,7 +19,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def test_serve_takes_a_port_and_socket_mode() -> None:
-    args = build_parser().parse_args(["serve", "--port", "8123", "--socket"])
+    argv = ["serve", "--port", "8123", "--socket"]
+    args = build_parser(argv).parse_args(argv)
     assert args.port == 8123
     assert args.socket is True
 
