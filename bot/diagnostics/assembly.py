@@ -15,11 +15,6 @@ from bot.diagnostics.runner import Ran
 from bot.qboxmail.contract import TRACEMAIL_HISTORY_DAYS
 from bot.targets import Hints, Target, TargetKind
 
-ASK_FOR_HINTS = (
-    "Give the recipient address or the day it was sent (e.g. `... to anna@example.com on "
-    "2026-11-20`): qbx then searches only that recipient or that day."
-)
-
 
 async def located_of(store: FactStore) -> Located | None:
     """The located message or request, if this run looked for one."""
@@ -40,7 +35,9 @@ def search_notes(located: Located | None, scan_budget: int) -> tuple[str, ...]:
         oldest = f" back to {located.oldest_seen:%Y-%m-%d %H:%M} UTC" if located.oldest_seen else ""
         notes.append(f"The scan budget ({scan_budget} calls) ran out{oldest}; older entries "
                      "were not read.")  # fmt: skip
-    notes.append(ASK_FOR_HINTS)
+    if located.missing_hints:
+        example = "(e.g. `... to anna@example.com on 2026-11-20`)"
+        notes.append(f"Give {located.missing_hints} {example}: qbx then searches only that.")
     return tuple(notes)
 
 

@@ -51,12 +51,22 @@ class Located:
     pages: int = 0
     beyond_retention: bool = False
     known_dates: tuple[date, ...] = ()  # the dates the hints and the ledger gave
+    known_recipients: tuple[str, ...] = ()  # the recipients the hints and the ledger gave
     exhausted: bool = False  # more pages existed than the budget allowed
     oldest_seen: datetime | None = None
 
     @property
     def found(self) -> bool:
         return bool(self.entries)
+
+    @property
+    def missing_hints(self) -> str | None:
+        """What, given, would narrow a search that found nothing (None: nothing more to ask)."""
+        if self.known_recipients:
+            return None  # every collection of the 30 days was searched for that recipient
+        if self.known_dates:
+            return "the recipient address"
+        return "the recipient address or the day it was sent"
 
     @property
     def entry(self) -> MailoutEntry | None:

@@ -409,3 +409,24 @@ def test_pasted_field_problems_are_explained_one_by_one() -> None:
     assert outcome.status == F
     assert [e.label for e in outcome.evidence] == ["name", "plan"]
     assert "must be a domain name like shop.example" in outcome.evidence[0].value
+
+
+NOT_FOUND_REMEDIES = [
+    ("no-hints", Located(pages=12), "Give the recipient address or the day it was sent"),
+    ("date-only", Located(pages=4, known_dates=(date(2026, 11, 20),)), "Give the recipient"),
+    ("recipient-known", Located(pages=2, known_recipients=("anna@example.com",)), "typos"),
+]
+
+
+@pytest.mark.parametrize(
+    ("located", "advice"),
+    [row[1:] for row in NOT_FOUND_REMEDIES],
+    ids=[row[0] for row in NOT_FOUND_REMEDIES],
+)
+def test_not_found_asks_only_for_what_was_not_given(located: Located, advice: str) -> None:
+    outcome = CHECKS["message_found_in_tracemail"](Known({"located": located}))
+    assert outcome.finding == "not_found"
+    assert outcome.remedy is not None
+    assert advice in outcome.remedy
+    if located.known_recipients:
+        assert "Give" not in outcome.remedy

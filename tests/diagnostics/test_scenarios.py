@@ -133,6 +133,14 @@ async def test_a_bounced_message_carries_the_escalation_bundle(service: TraceSer
     assert any(line.startswith("FAIL") for line in bundle.checked)
 
 
+async def test_an_id_from_a_foreign_domain_is_said_not_sent_here(service: TraceService) -> None:
+    text = "8a16f3df-7f5f-4e53-a7e7-3e665ef57c51@not-a-customer.example to anna@example.com"
+    report = await service.trace(recognise(text).targets[0])
+    assert report.verdict.code.value == "not_found"
+    assert "not one of this customer's Delivery domains" in report.verdict.headline
+    assert not any(note.startswith("Give") for note in report.notes)  # the recipient was given
+
+
 async def test_a_hintless_trace_of_a_busy_domain_stays_within_budget(service: TraceService) -> None:
     scenario = next(s for s in SCENARIOS if s["name"] == "expired")  # six days old, busy domain
     report = await service.trace(recognise(scenario["trace"]).targets[0])

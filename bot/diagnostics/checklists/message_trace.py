@@ -50,6 +50,11 @@ DECLARATION: dict[str, Any] = {
         {"when": [{"step": "found", "finding": "beyond_retention"}], "verdict": "beyond_retention",
          "headline": "Older than TraceMail's 30-day history: qbx cannot see it.",
          "next_action": "{remedy}"},
+        {"when": [{"step": "found", "finding": "not_found"},
+                  {"step": "domain", "finding": "not_assigned"}], "verdict": "not_found",
+         "headline": "Not in TraceMail, and its domain is not one of this customer's Delivery "
+                     "domains: it was probably not sent through this Qboxmail account.",
+         "next_action": "Check which service sent it, or the id for typos."},
         {"when": [{"step": "found", "finding": "not_found"}], "verdict": "not_found",
          "headline": "Not found in TraceMail: {summary}", "next_action": "{remedy}"},
         {"when": [{"step": "outcome", "status": ["pass"], "finding": "delivered"}],

@@ -31,6 +31,13 @@ def entry_evidence(entry: MailoutEntry) -> tuple[Evidence, ...]:
     )
 
 
+NOT_SENT_HERE = (
+    "TraceMail has no such message for that recipient in 30 days: check the id for typos and "
+    "that it was sent with a token of this customer's Delivery account; if it was, escalate "
+    "with the bundle below."
+)
+
+
 @check
 def message_found_in_tracemail(known: Known) -> Outcome:
     located = known[LOCATED]
@@ -43,11 +50,12 @@ def message_found_in_tracemail(known: Known) -> Outcome:
             remedy="TraceMail cannot show it; use your own logs or ask Qboxmail support.",
         )
     if not located.found:
+        ask = located.missing_hints
         return failed(
             f"Not found in {located.pages} TraceMail page(s).",
             searched,
             finding="not_found",
-            remedy="Give the recipient address or the day it was sent to narrow the search.",
+            remedy=f"Give {ask} to narrow the search." if ask else NOT_SENT_HERE,
         )
     count = len(located.entries)
     return passed(f"Found {count} TraceMail {'entry' if count == 1 else 'entries'}.", searched)

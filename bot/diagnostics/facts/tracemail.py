@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.diagnostics.facts.inputs import LEDGER, LedgerInfo
@@ -88,7 +88,8 @@ async def _located(ctx: FactContext, known: Known) -> Located:
     collections = REQUEST_COLLECTIONS if wanted.is_request else MESSAGE_COLLECTIONS
     searches = plan_searches(clues, collections, today, failures_first=not wanted.is_request)
     matcher = request_matcher if wanted.is_request else message_matcher
-    return await locate(ctx.api, searches, matcher(wanted.value), budget=ctx.scan_budget)
+    located = await locate(ctx.api, searches, matcher(wanted.value), budget=ctx.scan_budget)
+    return replace(located, known_dates=clues.dates, known_recipients=clues.recipients)
 
 
 async def _entry(ctx: FactContext, known: Known) -> MailoutEntry | None:
