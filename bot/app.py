@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -61,6 +62,7 @@ def slack_deps(
     clock: Callable[[], float],
     trace_slots: int = TRACE_SLOTS,
     reference: Callable[[], str] = new_reference,
+    wall_clock: Callable[[], float] = time.time,
 ) -> SlackDeps:
     """The listeners' dependencies, from settings read once by the caller."""
     return SlackDeps(
@@ -80,4 +82,5 @@ def slack_deps(
         max_ids=settings.qbx_max_ids_per_message,
         report_cache_seconds=settings.qbx_report_cache_seconds,
         traces_per_minute=settings.qbx_user_traces_per_minute,
+        wall_clock=wall_clock,
     )

@@ -1,29 +1,42 @@
 """The server's composition root: settings -> store, Qboxmail client, TraceService, Slack client,
-the Bolt app and its ASGI wrapper. `open_runtime` is what `qbx serve` (and the tests) run."""
+job queue, the Bolt app and its ASGI wrapper (+ POST /ledger and POST /alerts when configured).
+`open_runtime` is what `qbx serve` (and the tests) run.
+
+Button jobs (Deeper trace, Log PDF) go to Redis for `qbx worker` when REDIS_URL is set and a
+worker is alive; else (no Redis, Redis down, no worker) they run in this process.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
+from starlette.routing import Route
 
 from bot.app import TRACE_SLOTS, AppDeps, build_app, slack_deps
 from bot.compose import build_trace_service, open_qboxmail
 from bot.diagnostics.api import QboxmailApi
 from bot.errors import ConfigError
+from bot.incidents.alerts import alert_routes
+from bot.jobs import FallbackQueue, InProcessQueue, JobQueue, JobRegistry, WorkerQueue
 from bot.ledger import Ledger
+from bot.ledger_http import ledger_endpoint
 from bot.settings import Settings
 from bot.slack.client import Sleep, build_web_client
+from bot.slack.jobs import SLACK_JOBS, SlackWork, register_slack_jobs
 from bot.slack.ports import LogPdfSource, SlackDeps
-from bot.store import Store, open_store
-from bot.web import HealthChecks, build_asgi
+from bot.slack.poster import Poster
+from bot.store import Keys, Store, open_store
+from bot.web import LEDGER_PATH, HealthChecks, build_asgi, store_probe
+from bot.worker_jobs import policy_from
 
 SHUTDOWN_GRACE = 20.0  # seconds running traces get to finish when the server stops
 
@@ -56,7 +69,7 @@ def require_slack_credentials(settings: Settings, *, socket: bool) -> None:
     _signing_secret(settings, socket)
 
 
-def _pdfs(api: QboxmailApi) -> LogPdfSource:
+def pdf_source(api: QboxmailApi) -> LogPdfSource:
     if not isinstance(api, LogPdfSource):
         raise ConfigError("the Qboxmail client cannot download Email log PDFs")
     return api
@@ -70,7 +83,47 @@ def health_checks(client: AsyncWebClient, api: QboxmailApi, store: Store) -> Hea
         await api.dashboard()  # one cheap GET
         return True
 
-    return HealthChecks({"slack": slack, "qboxmail": qboxmail, "store": store.ping})
+    return HealthChecks({"slack": slack, "qboxmail": qboxmail}, {"store": store_probe(store)})
+
+
+def ledger_routes(settings: Settings, ledger: Ledger) -> list[Route]:
+    """POST /ledger when QBX_LEDGER_SECRET is set; absent (404) otherwise."""
+    secret = settings.qbx_ledger_secret
+    if secret is None or not secret.get_secret_value():
+        return []
+    return [
+        Route(LEDGER_PATH, ledger_endpoint(ledger, secret.get_secret_value()), methods=["POST"])
+    ]
+
+
+Closable = InProcessQueue[None] | WorkerQueue
+
+
+def job_queue(
+    settings: Settings, deps: SlackDeps, poster: Poster
+) -> tuple[JobQueue, list[Closable]]:
+    """The button jobs' queue, and what to close at shutdown (the local queue first)."""
+    registry: JobRegistry[None] = JobRegistry(None)
+    work = SlackWork(deps, poster)
+
+    async def source() -> SlackWork:
+        return work
+
+    register_slack_jobs(registry, source)
+    local: InProcessQueue[None] = InProcessQueue(registry, policy_from(settings))
+    if settings.redis_url is None:
+        return local, [local]
+    keys = Keys(settings.qbx_redis_prefix)
+    remote = WorkerQueue(settings.redis_url, keys, SLACK_JOBS)
+    return FallbackQueue(remote, local), [local, remote]
+
+
+async def _close_jobs(closables: list[Closable], grace: float) -> None:
+    for item in closables:
+        if isinstance(item, InProcessQueue):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(item.join(), grace)
+        await item.aclose()
 
 
 @asynccontextmanager
@@ -87,26 +140,29 @@ async def open_runtime(
     store = open_store(redis_url=settings.redis_url, prefix=settings.qbx_redis_prefix, clock=clock)
     try:
         async with open_qboxmail(settings) as (api, simulated), aiohttp.ClientSession() as session:
-            tracer = build_trace_service(
-                settings, api, simulated, ledger=Ledger(store, clock=clock)
-            )
+            ledger = Ledger(store, clock=clock)
+            tracer = build_trace_service(settings, api, simulated, ledger=ledger)
             client = build_web_client(
                 token=token, base_url=str(settings.slack_api_url), session=session, sleep=sleep
             )
-            deps = slack_deps(
-                settings, tracer=tracer, store=store, pdfs=_pdfs(api), clock=time.monotonic,
-                trace_slots=trace_slots,
+            base = slack_deps(
+                settings, tracer=tracer, store=store, pdfs=pdf_source(api), clock=time.monotonic,
+                trace_slots=trace_slots, wall_clock=clock,
             )  # fmt: skip
+            queue, closables = job_queue(settings, base, Poster(client))
+            deps = replace(base, jobs=queue)
             app = build_app(AppDeps(slack=deps, client=client, signing_secret=secret))
             health = health_checks(client, api, store)
+            routes = [*ledger_routes(settings, ledger), *alert_routes(settings, deps, client)]
             try:
                 yield Runtime(
                     app=app,
-                    asgi=build_asgi(app, health, deps.background.in_flight),
+                    asgi=build_asgi(app, health, deps.background.in_flight, routes),
                     health=health,
                     deps=deps,
                 )
             finally:
                 await deps.background.drain(SHUTDOWN_GRACE)
+                await _close_jobs(closables, SHUTDOWN_GRACE)
     finally:
         await store.aclose()

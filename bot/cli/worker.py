@@ -1,8 +1,9 @@
 """`qbx worker`: runs background jobs (deeper traces, PDF fetches, incident checks) from Redis.
 
 `--jobs MODULE:FACTORY` names the factory `(settings) -> JobRegistry` that registers the jobs
-and builds their dependencies; the default registers the built-in demo job only, plus the
-incident watcher (bot.incidents.jobs) when QBX_INCIDENT_CHANNEL is set. A registry whose deps
+and builds their dependencies; the default (bot.worker_jobs) registers the Slack button jobs
+(Deeper trace, Log PDF) and the built-in ping, plus the incident watcher (bot.incidents.jobs)
+when QBX_INCIDENT_CHANNEL is set. A registry whose deps
 have `run_periodic()` (the watcher) has it run beside the queue until the worker stops.
 """
 
@@ -13,19 +14,20 @@ import asyncio
 import importlib
 import sys
 from collections.abc import Callable
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from bot.cli import EXIT_OK, EXIT_USAGE
 from bot.cli.shared_state import load_or_explain
 from bot.errors import ConfigError
-from bot.jobs import JobRegistry, RetryPolicy, build_worker, work_until_stopped
 from bot.logs import configure_logging
 from bot.settings import Settings
-from bot.store import Keys
 
-DEFAULT_JOBS = "bot.jobs.builtin:builtin_jobs"
-INCIDENT_JOBS = "bot.incidents.jobs:incident_jobs"
-Factory = Callable[[Settings], JobRegistry[Any]]
+if TYPE_CHECKING:
+    from bot.jobs import JobRegistry
+
+DEFAULT_JOBS = "bot.worker_jobs:worker_jobs"
+INCIDENT_JOBS = "bot.worker_jobs:incident_worker_jobs"
+Factory = Callable[[Settings], "JobRegistry[Any]"]
 
 
 @runtime_checkable
@@ -54,16 +56,11 @@ def load_factory(spec: str) -> Factory:
     return factory
 
 
-def policy_from(settings: Settings) -> RetryPolicy:
-    return RetryPolicy(
-        max_tries=settings.qbx_job_max_tries,
-        first_delay=settings.qbx_job_retry_seconds,
-        timeout=settings.qbx_job_timeout_seconds,
-        lost_grace=settings.qbx_job_lost_grace_seconds,
-    )
-
-
 async def serve(registry: JobRegistry[Any], settings: Settings, *, burst: bool) -> None:
+    from bot.jobs import build_worker, work_until_stopped
+    from bot.store import Keys
+    from bot.worker_jobs import policy_from
+
     assert settings.redis_url is not None
     redis_url, policy, keys = (
         settings.redis_url,
@@ -81,6 +78,7 @@ async def serve(registry: JobRegistry[Any], settings: Settings, *, burst: bool) 
             beside.cancel()
             await asyncio.gather(beside, return_exceptions=True)
             await periodic.aclose()
+        await registry.aclose()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from bot.jobs.arq_queue import (
     ArqQueue,
+    NoWorker,
+    WorkerQueue,
     arq_function,
     build_worker,
     close_worker,
@@ -36,9 +38,11 @@ __all__ = [
     "JobFunction",
     "JobQueue",
     "JobRegistry",
+    "NoWorker",
     "Payload",
     "RetryPolicy",
     "UnknownJob",
+    "WorkerQueue",
     "arq_function",
     "build_worker",
     "close_worker",

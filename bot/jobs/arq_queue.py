@@ -10,6 +10,7 @@ from typing import Any
 
 from arq import Retry, Worker
 from arq.connections import ArqRedis, RedisSettings, create_pool
+from arq.constants import health_check_key_suffix
 from arq.worker import Function, func
 
 from bot.errors import StoreUnavailable
@@ -30,6 +31,11 @@ from bot.store import Keys, redis_errors
 KEEP_RESULT_SECONDS = 3600  # arq keeps a finished job's result (and refuses its id again) this long
 TIMEOUT_MARGIN_SECONDS = 1.0  # arq's own timeout sits behind ours, so ours retries first
 WORKER_RESTART_SECONDS = 2.0  # pause before a worker reconnects after Redis went away
+HEALTH_SECONDS = 10  # a worker renews its health key this often (it lives one second longer)
+
+
+class NoWorker(Exception):
+    """No `qbx worker` has reported to this queue lately: queued work would wait for nobody."""
 
 
 class ArqQueue:
@@ -62,8 +68,40 @@ class ArqQueue:
             await self._pool.enqueue_job(name, payload, _job_id=job_id)
         return job_id
 
+    async def worker_alive(self) -> bool:
+        """Has a worker renewed its health key within the last HEALTH_SECONDS + 1?"""
+        with redis_errors():
+            return bool(await self._pool.exists(self._keys.job_queue + health_check_key_suffix))
+
     async def aclose(self) -> None:
         await self._pool.aclose()
+
+
+class WorkerQueue:
+    """The web process's Redis queue: connects on first use (Redis may be down at start-up) and
+    refuses work (NoWorker) while no worker is alive, so a FallbackQueue runs it here instead."""
+
+    def __init__(self, redis_url: str, keys: Keys, known: Collection[str]) -> None:
+        self._url, self._keys, self._known = redis_url, keys, tuple(known)
+        self._queue: ArqQueue | None = None
+        self._connecting = asyncio.Lock()
+
+    async def _connected(self) -> ArqQueue:
+        async with self._connecting:
+            if self._queue is None:
+                self._queue = await ArqQueue.connect(self._url, self._keys, self._known)
+            return self._queue
+
+    async def enqueue(self, name: str, payload: Payload) -> str:
+        queue = await self._connected()
+        if not await queue.worker_alive():
+            raise NoWorker("no qbx worker is running")
+        return await queue.enqueue(name, payload)
+
+    async def aclose(self) -> None:
+        if self._queue is not None:
+            await self._queue.aclose()
+            self._queue = None
 
 
 def arq_settings(redis_url: str) -> RedisSettings:
@@ -117,7 +155,7 @@ def build_worker(
         keep_result=KEEP_RESULT_SECONDS,
         max_tries=policy.max_tries + 1,
         job_timeout=policy.timeout + TIMEOUT_MARGIN_SECONDS,
-        health_check_interval=60,
+        health_check_interval=HEALTH_SECONDS,
     )
     # arq re-runs a job whose worker died once its in-progress key expires: by default the
     # longest timeout + 10 s; QBX_JOB_LOST_GRACE_SECONDS sets that margin.

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Generic
 
 from bot.errors import StoreUnavailable
+from bot.jobs.arq_queue import NoWorker
 from bot.jobs.registry import (
     D,
     GaveUp,
@@ -73,7 +74,8 @@ class InProcessQueue(Generic[D]):
 
 
 class FallbackQueue:
-    """Redis's queue first; while Redis is down, jobs run in this process instead of failing."""
+    """Redis's queue first; while Redis is down (or no worker is alive), jobs run in this
+    process instead of failing or waiting for nobody."""
 
     def __init__(self, primary: JobQueue, fallback: JobQueue) -> None:
         self._primary = primary
@@ -82,6 +84,6 @@ class FallbackQueue:
     async def enqueue(self, name: str, payload: Payload) -> str:
         try:
             return await self._primary.enqueue(name, payload)
-        except StoreUnavailable as exc:
+        except (StoreUnavailable, NoWorker) as exc:
             log.warning("jobs.queue_unavailable", job=name, reason=str(exc), fallback="process")
             return await self._fallback.enqueue(name, payload)

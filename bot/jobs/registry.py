@@ -60,8 +60,21 @@ class JobRegistry(Generic[D]):
 
     def __init__(self, deps: D, *, on_give_up: GiveUpHandler | None = None) -> None:
         self.deps = deps
-        self._on_give_up = on_give_up
+        self._on_give_up: list[GiveUpHandler] = [on_give_up] if on_give_up else []
+        self._closers: list[Callable[[], Awaitable[None]]] = []
         self._functions: dict[str, JobFunction[D]] = {}
+
+    def add_give_up_handler(self, handler: GiveUpHandler) -> None:
+        """Also tell `handler` when a job gives up (e.g. the Slack jobs' thread note)."""
+        self._on_give_up.append(handler)
+
+    def add_closer(self, closer: Callable[[], Awaitable[None]]) -> None:
+        """Run `closer` when the worker stops (resources the jobs opened)."""
+        self._closers.append(closer)
+
+    async def aclose(self) -> None:
+        for closer in reversed(self._closers):
+            await closer()
 
     def register(self, name: str, function: JobFunction[D]) -> None:
         if name in self._functions:
@@ -79,8 +92,8 @@ class JobRegistry(Generic[D]):
 
     async def give_up(self, gave_up: GaveUp) -> None:
         log.warning("job.gave_up", job=gave_up.name, job_id=gave_up.job_id, error=gave_up.error)
-        if self._on_give_up is not None:
-            await self._on_give_up(gave_up)
+        for handler in self._on_give_up:
+            await handler(gave_up)
 
 
 async def run_try(

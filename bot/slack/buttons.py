@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.diagnostics.report import LogRef
 from bot.render.blocks import (
     ACTION_BUNDLE,
     ACTION_DEEPER,
@@ -20,7 +19,7 @@ from bot.render.blocks import (
     notice_message,
     style_for,
 )
-from bot.render.mrkdwn import escape
+from bot.slack.jobs import DEEPER_JOB, LOG_PDF_JOB, payload_for, start_slack_job
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
 from bot.slack.tracing import ButtonContext, context_from_json, run_trace
@@ -71,9 +70,10 @@ async def press_button(deps: SlackDeps, poster: Poster, click: Click, reply: Rep
 async def _dispatch(deps: SlackDeps, poster: Poster, click: Click, context: ButtonContext) -> None:
     action = click.action_id
     if action.startswith(ACTION_LOG_PDF):
-        await fetch_log_pdf(deps, poster, context, _log_index(action))
+        payload = payload_for(context, click.user, _log_index(action))
+        await start_slack_job(deps, poster, LOG_PDF_JOB, payload)
     elif action == ACTION_DEEPER:
-        await run_trace(deps, poster, context.spec.deeper(), context.thread, click.user)
+        await start_slack_job(deps, poster, DEEPER_JOB, payload_for(context, click.user))
     elif action == ACTION_RERUN:
         await run_trace(deps, poster, context.spec, context.thread, click.user, fresh=True)
     elif action == ACTION_BUNDLE:
@@ -83,25 +83,6 @@ async def _dispatch(deps: SlackDeps, poster: Poster, click: Click, context: Butt
 def _log_index(action_id: str) -> int:
     _, _, index = action_id.partition(":")
     return int(index or 0)
-
-
-async def fetch_log_pdf(
-    deps: SlackDeps, poster: Poster, context: ButtonContext, index: int
-) -> None:
-    """Download an Email log analysis entry's PDF and upload it into the result's thread."""
-    logs = context.report.logs
-    if not 0 <= index < len(logs):
-        await poster.post(context.thread, notice_message("That log entry is no longer listed."))
-        return
-    log = logs[index]
-    content = await deps.pdfs.log_pdf(log.domain_code, log.log_type, log.log_id)
-    await poster.upload_pdf(context.thread, pdf_filename(log), content, escape(log.title))
-
-
-def pdf_filename(log: LogRef) -> str:
-    safe_id = "".join(ch for ch in log.log_id if ch.isalnum())
-    safe_type = "".join(ch for ch in log.log_type if ch.isalnum())
-    return f"qboxmail-{safe_type}-log-{safe_id}.pdf"
 
 
 async def post_escalation_bundle(deps: SlackDeps, poster: Poster, context: ButtonContext) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from bot.diagnostics.report import ProgressCallback, Report
 from bot.grammar import CheckKind
+from bot.jobs.registry import JobQueue
 from bot.slack.background import Background
 from bot.slack.progress import UpdateThrottle
 from bot.store.base import Store
@@ -77,6 +79,9 @@ class SlackDeps:
     mask_recipients: bool = True
     max_ids: int = 5
     report_cache_seconds: int = 300
+    flight_seconds: float = 120.0  # a single flight's runner may take this long before a waiter
+    wall_clock: Callable[[], float] = time.time  # epoch seconds: a cached answer's age
+    jobs: JobQueue | None = None  # Deeper trace / Log PDF work (None: run in this task)
     traces_per_minute: int = 20
     click_ttl_seconds: float = 120.0
     thread_claim_seconds: float = 7 * 24 * 3600

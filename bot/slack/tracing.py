@@ -1,8 +1,14 @@
-"""run_trace: post a parent, update it in place as steps finish, then the verdict and the thread."""
+"""run_trace: post a parent, update it in place as steps finish, then the verdict and the thread.
+
+A repeat trace within the cache TTL answers from the store's report cache (its verdict says how
+old it is; zero API calls); concurrent traces of one cache key share one run (single flight,
+across replicas on Redis); each requester still gets its own parent and thread.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -10,7 +16,9 @@ from pydantic import TypeAdapter
 
 from bot.diagnostics.report import ProgressCallback, Report, StepResult
 from bot.grammar import CheckKind
+from bot.logs import get_logger
 from bot.render.blocks import (
+    Message,
     ResultActions,
     Style,
     checklist_message,
@@ -18,10 +26,14 @@ from bot.render.blocks import (
     style_for,
     verdict_message,
 )
+from bot.render.mrkdwn import escape
+from bot.render.slack_limits import context_block
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.store.base import AuditEntry
 from bot.targets import Target
+
+log = get_logger("qbx.slack.tracing")
 
 
 @dataclass(frozen=True)
@@ -114,7 +126,14 @@ async def run_trace(
     style = Style(mask_recipients=deps.mask_recipients)
     parent_ts = await poster.post(place, progress_message(spec.subject, 0, 0, None, style))
     progress = _Progress(deps, poster, place.channel, parent_ts, spec)
-    report = await _report(deps, spec, progress, fresh=fresh)
+    started = time.perf_counter()
+    report, age = await _report(deps, spec, progress, fresh=fresh)
+    log.info(
+        "trace_answered",
+        kind=spec.target.kind.value if spec.target else f"check:{spec.check_kind}",
+        cached=age is not None,
+        ms=round((time.perf_counter() - started) * 1000, 2),
+    )
     thread = place.thread_of(parent_ts)
     key = await deps.store.put_context(
         context_to_json(
@@ -122,7 +141,8 @@ async def run_trace(
         )
     )
     final_style = style_for(report, mask_recipients=deps.mask_recipients)
-    await progress.finish(verdict_message(report, actions_for(report, key), final_style))
+    verdict = verdict_message(report, actions_for(report, key), final_style)
+    await progress.finish(verdict if age is None else with_age(verdict, age))
     await poster.post(thread, checklist_message(report, final_style))
     action = "check" if spec.target is None else "trace"
     await deps.store.audit(
@@ -143,16 +163,46 @@ def actions_for(report: Report, key: str) -> ResultActions:
 
 async def _report(
     deps: SlackDeps, spec: TraceSpec, progress: ProgressCallback, *, fresh: bool
-) -> Report:
+) -> tuple[Report, float | None]:
+    """The report and, when it came from the cache, its age in seconds."""
     if not fresh and deps.report_cache_seconds:
         cached = await deps.store.get_report(spec.cache_key)
         if cached is not None:
-            return cached.report
-    async with deps.trace_slots:
-        report = await _traced(deps, spec, progress)
-    if deps.report_cache_seconds:
-        await deps.store.put_report(spec.cache_key, report, deps.report_cache_seconds)
-    return report
+            return cached.report, cached.age_seconds(deps.wall_clock())
+
+    async def work() -> str:
+        async with deps.trace_slots:
+            report = await _traced(deps, spec, progress)
+        if deps.report_cache_seconds:
+            await deps.store.put_report(spec.cache_key, report, deps.report_cache_seconds)
+        return report.to_json()
+
+    text = await deps.store.single_flight(spec.cache_key, work, ttl_seconds=deps.flight_seconds)
+    return Report.from_json(text), None
+
+
+def age_words(seconds: float) -> str:
+    """'a moment ago', '40 s ago', '2 min ago', '3 h ago'."""
+    whole = int(seconds)
+    if whole < 5:
+        return "a moment ago"
+    if whole < 60:
+        return f"{whole} s ago"
+    if whole < 3600:
+        return f"{whole // 60} min ago"
+    return f"{whole // 3600} h ago"
+
+
+def with_age(message: Message, age_seconds: float) -> Message:
+    """The verdict of a cached answer, with a line saying how old it is (before the buttons)."""
+    note = context_block(
+        f":recycle: Answer from {escape(age_words(age_seconds))} (cached) — "
+        "*Re-run* for a fresh one"
+    )
+    blocks = list(message["blocks"])
+    at = next((i for i, b in enumerate(blocks) if b.get("type") == "actions"), len(blocks))
+    blocks.insert(at, note)
+    return {**message, "blocks": blocks}
 
 
 async def _traced(deps: SlackDeps, spec: TraceSpec, progress: ProgressCallback) -> Report:
