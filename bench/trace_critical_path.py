@@ -31,6 +31,7 @@ from typing import Any
 from bot.diagnostics.report import Report
 from bot.diagnostics.service import TraceService
 from bot.ids import recognise
+from bot.logs import configure_logging
 from bot.qboxmail.client import QboxmailClient
 from bot.simulator import DEFAULT_TOKEN
 
@@ -144,4 +145,5 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    configure_logging(level="WARNING")  # the figures, not the client's per-request debug lines
     asyncio.run(main())
