@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import Settings
 from bot.slack.background import Background
-from bot.slack.ports import Access, LogPdfSource, SlackDeps, Tracer
+from bot.slack.ports import Access, LogPdfSource, References, SlackDeps, Tracer
 from bot.slack.progress import UpdateThrottle
 from bot.store.base import Store
 from handlers import register_all
@@ -63,6 +63,7 @@ def slack_deps(
     trace_slots: int = TRACE_SLOTS,
     reference: Callable[[], str] = new_reference,
     wall_clock: Callable[[], float] = time.time,
+    ledger: References | None = None,
 ) -> SlackDeps:
     """The listeners' dependencies, from settings read once by the caller."""
     return SlackDeps(
@@ -83,4 +84,5 @@ def slack_deps(
         report_cache_seconds=settings.qbx_report_cache_seconds,
         traces_per_minute=settings.qbx_user_traces_per_minute,
         wall_clock=wall_clock,
+        ledger=ledger,
     )

@@ -110,7 +110,7 @@ def parse_command(text: str) -> Command:
         return Command(Verb.CHECK, value, kind, deep, as_json)
     if not argument:
         raise InputError("trace needs something to trace", usage=TRACE_USAGE, example=_trace_ex())
-    if recognise(argument, limit=1).empty:
+    if recognise(argument, limit=1, lone_reference=True).empty:
         raise InputError(
             f"nothing qbx can trace in {_quote(argument)}: give an id, address, domain or code",
             usage=TRACE_USAGE,

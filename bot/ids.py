@@ -17,6 +17,10 @@ Rules:
   Management error body is one MANAGEMENT_ERROR target. Ids inside a body, and a body's
   request_id written elsewhere, are not repeated.
 - A text that is only a number (`4127`) is an account id; elsewhere a number needs `account`.
+- With `lone_reference=True` (an explicit `trace` argument), a text that is ONE token of
+  `[A-Za-z0-9._:/#-]{3,64}` in which nothing else is recognised (`order-1042`, `CMP-2026-11`,
+  `user:8812`) is a REFERENCE: the application's own id, looked up in the ledger. Pasted
+  messages never turn words into references.
 - A free-text domain needs a known TLD (any two letters, common generic ones, .example/.test)
   and must not be a file name, a URL's host, a call, a mail server in a log (`remote_mx=`), or
   the domain of a message_id or address in the same text. `check domain` accepts any name.
@@ -24,6 +28,7 @@ Rules:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +43,7 @@ from bot.targets import Hints, Recognition, Target, TargetKind
 __all__ = ["MAX_CHARS", "MAX_OVERFLOW", "PRIORITY", "recognise"]
 
 MAX_OVERFLOW: Final = 25
+REFERENCE_RE: Final = re.compile(r"[A-Za-z0-9._:/#-]{3,64}")
 PRIORITY: Final[dict[TargetKind, int]] = {
     TargetKind.SEND_RESPONSE: 0,
     TargetKind.MANAGEMENT_ERROR: 0,
@@ -66,10 +72,13 @@ class _Placed:
     target: Target
 
 
-def recognise(text: str, *, limit: int = 5, today: date | None = None) -> Recognition:
+def recognise(
+    text: str, *, limit: int = 5, today: date | None = None, lone_reference: bool = False
+) -> Recognition:
     """Everything traceable in `text`: at most `limit` targets, the rest in `overflow`.
 
     `today` resolves "today" and "yesterday" into date hints; without it they are ignored.
+    `lone_reference`: a lone unrecognised token is the application's own reference.
     """
     cleaned, truncated = clean(text)
     bodies = find_bodies(cleaned)
@@ -78,12 +87,21 @@ def recognise(text: str, *, limit: int = 5, today: date | None = None) -> Recogn
     placed = [*_from_bodies(bodies, index), *_from_ids(mentions, index)]
     placed += _from_rest(mentions, index, _covered_domains(mentions, bodies))
     ordered = _dedupe(sorted(placed, key=lambda p: (PRIORITY[p.target.kind], p.position)))
+    if lone_reference and not ordered and not truncated:
+        ordered = _reference(text)
     cut = max(0, limit)
     return Recognition(
         targets=tuple(ordered[:cut]),
         overflow=tuple(ordered[cut : cut + MAX_OVERFLOW]),
         truncated=truncated,
     )
+
+
+def _reference(text: str) -> list[Target]:
+    token = text.strip()
+    if REFERENCE_RE.fullmatch(token) is None:
+        return []
+    return [Target(TargetKind.REFERENCE, token)]
 
 
 def _told_by_body(mention: Mention, bodies: Sequence[PastedBody]) -> bool:

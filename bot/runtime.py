@@ -147,7 +147,7 @@ async def open_runtime(
             )
             base = slack_deps(
                 settings, tracer=tracer, store=store, pdfs=pdf_source(api), clock=time.monotonic,
-                trace_slots=trace_slots, wall_clock=clock,
+                trace_slots=trace_slots, wall_clock=clock, ledger=ledger,
             )  # fmt: skip
             queue, closables = job_queue(settings, base, Poster(client))
             deps = replace(base, jobs=queue)

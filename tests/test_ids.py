@@ -411,3 +411,41 @@ def test_never_raises_on_id_shaped_soup(parts: list[str], limit: int) -> None:
 def test_huge_repetitive_text_is_truncated_not_refused(chunk: str) -> None:
     result = recognise(chunk * (MAX_CHARS // len(chunk) + 2))
     assert result.truncated
+
+
+REFERENCES = [
+    ("order reference", "order-1042", [(K.REFERENCE, "order-1042")]),
+    ("campaign reference", "  CMP-2026-11  ", [(K.REFERENCE, "CMP-2026-11")]),
+    ("user reference with colon", "user:8812", [(K.REFERENCE, "user:8812")]),
+    ("path-like reference", "shop/orders#77", [(K.REFERENCE, "shop/orders#77")]),
+    ("a recognised id stays itself", MID, [(K.MESSAGE_ID, MID)]),
+    ("a domain stays a domain", "shop.example", [(K.DOMAIN, "shop.example")]),
+    ("a lone number stays an account", "4127", [(K.ACCOUNT_ID, "4127")]),
+    ("two words are not a reference", "order 1042", []),
+    ("too short", "ab", []),
+    ("too long", "x" * 65, []),
+    ("other characters", "order<1042>", []),
+    ("empty", "", []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [r[1:] for r in REFERENCES], ids=[r[0] for r in REFERENCES]
+)
+def test_a_lone_token_is_a_reference_only_when_asked(
+    text: str, expected: list[tuple[TargetKind, str]]
+) -> None:
+    assert found(recognise(text, lone_reference=True)) == [(k.value, v) for k, v in expected]
+
+
+@pytest.mark.parametrize("text", ["order-1042", "thanks", "user:8812"])
+def test_pasted_words_never_become_references(text: str) -> None:
+    assert recognise(text).empty
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text())
+def test_a_reference_is_the_whole_text_or_nothing(text: str) -> None:
+    result = recognise(text, lone_reference=True)
+    refs = [t for t in result.targets if t.kind is K.REFERENCE]
+    assert refs == [] or (len(result.targets) == 1 and refs[0].value == text.strip())

@@ -154,7 +154,12 @@ def _runs(
     if command.check_kind is not None:
         kind, value = command.check_kind, command.argument
         return [lambda p: service.check(kind, value, deep=command.deep, progress=p, **extra)]
-    found = recognise(command.argument, limit=settings.qbx_max_ids_per_message, today=date.today())
+    found = recognise(
+        command.argument,
+        limit=settings.qbx_max_ids_per_message,
+        today=date.today(),
+        lone_reference=True,
+    )
     if found.overflow and not command.json:
         listed = ", ".join(t.value for t in found.overflow)
         print(

@@ -15,7 +15,7 @@ from bot.slack.buttons import Reply
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.slack.tracing import TraceSpec, run_trace
-from bot.targets import Target
+from bot.targets import Target, TargetKind
 
 USAGE = (
     "/qbx trace <id> [--deep] | "
@@ -25,6 +25,8 @@ EXAMPLE = "/qbx trace 4f9c2f4e-1c7b-4d2a-9d55-2b8f0e6a1c3d@mail.example.com"
 HELP = (
     "*qbx* tells you why an email did not arrive.\n"
     "• `/qbx trace <message id | request_id | address | domain | code>` traces it\n"
+    "• `/qbx trace <your order/user/campaign reference>` finds it in the id ledger "
+    "(POST /ledger)\n"
     "• `/qbx check domain example.com` (also request, message, mailbox, recipient, account)\n"
     "• add `--deep` for the deeper level\n"
     "• paste ids in a watched channel, mention `@qbx` in a thread, or use the message "
@@ -56,7 +58,7 @@ def plan_command(text: str, max_ids: int) -> CommandPlan:
             check_kind=command.check_kind.value, check_value=command.argument, deep=command.deep
         )
         return CommandPlan(specs=(spec,))
-    recognition = recognise(command.argument, limit=max_ids)
+    recognition = recognise(command.argument, limit=max_ids, lone_reference=True)
     if recognition.empty:
         problem = f"I found nothing I can trace in {command.argument!r}."
         raise InputError(problem, usage=USAGE, example=EXAMPLE)
@@ -84,7 +86,29 @@ async def run_command(deps: SlackDeps, poster: Poster, command: SlashCommand, re
     place = Place(command.channel)
     async with asyncio.TaskGroup() as group:
         for spec in plan.specs:
+            if await _unrecorded(deps, spec):
+                await reply(notice_message(no_ledger_record(spec.subject)))
+                continue
             group.create_task(run_trace(deps, poster, spec, place, command.user))
+
+
+async def _unrecorded(deps: SlackDeps, spec: TraceSpec) -> bool:
+    """A reference (the application's own id) that the id ledger has no record of."""
+    target = spec.target
+    if target is None or target.kind is not TargetKind.REFERENCE:
+        return False
+    return deps.ledger is None or not await deps.ledger.lookup_reference(target.value)
+
+
+def no_ledger_record(reference: str) -> str:
+    return (
+        f":ledger: `{escape(reference[:64])}` is not an id qbx recognises, and the id ledger has "
+        "no record with that reference (records are kept 30 days). qbx finds your own order, "
+        "user or campaign references only when your application records each Send API "
+        "response with them: `POST /ledger` (Authorization: Bearer <QBX_LEDGER_SECRET>; the "
+        "response body plus `reference`, `recipients`, `submitted_at`) or "
+        "`qbx ledger import FILE.jsonl`. Or trace a message_id, request_id or address instead."
+    )
 
 
 def _slow_down(per_minute: int, retry_after: float) -> Message:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -32,6 +32,12 @@ class Tracer(Protocol):
         deep: bool = False,
         progress: ProgressCallback | None = None,
     ) -> Report: ...
+
+
+class References(Protocol):
+    """The id ledger's lookup by the application's own reference (bot.ledger.Ledger)."""
+
+    async def lookup_reference(self, reference: str) -> Sequence[object]: ...
 
 
 @runtime_checkable
@@ -82,6 +88,7 @@ class SlackDeps:
     flight_seconds: float = 120.0  # a single flight's runner may take this long before a waiter
     wall_clock: Callable[[], float] = time.time  # epoch seconds: a cached answer's age
     jobs: JobQueue | None = None  # Deeper trace / Log PDF work (None: run in this task)
+    ledger: References | None = None  # `/qbx trace <your reference>` needs a ledger record
     traces_per_minute: int = 20
     click_ttl_seconds: float = 120.0
     thread_claim_seconds: float = 7 * 24 * 3600
