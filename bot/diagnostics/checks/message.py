@@ -140,7 +140,7 @@ def _deferred(entry: MailoutEntry) -> Outcome:
     at = entry.next_attempt_at
     upcoming = f"{at:%Y-%m-%d %H:%M} UTC" if at else "not scheduled"
     return warned(
-        f"Deferred: {_decode(entry)}; next attempt {upcoming}.",
+        f"Deferred: {_decode(entry).rstrip('.')}. Next attempt {upcoming}.",
         _reply(entry),
         finding="deferred",
         remedy="Wait for the next attempt; Qboxmail retries temporary failures.",
