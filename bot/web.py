@@ -32,6 +32,7 @@ Detail = Callable[[], Awaitable[dict[str, object]]]
 PROBE_TIMEOUT = 3.0
 EVENTS_PATH = "/slack/events"
 LEDGER_PATH = "/ledger"
+HEALTH_KEY = "healthz"  # read (never written) by the store probe to try Redis again
 log = get_logger("qbx.web")
 
 
@@ -82,6 +83,8 @@ def store_probe(store: Store) -> Detail:
         if not isinstance(store, FallbackStore):
             return {"ok": await store.ping(), "backend": "memory"}
         redis_up = await store.ping()
+        if redis_up and store.degraded:
+            await store.get_json(HEALTH_KEY)  # a store call: back on Redis once its retry is due
         degraded = store.degraded or not redis_up
         if degraded:
             log.warning("health_store_degraded", redis="up" if redis_up else "down")

@@ -41,6 +41,7 @@ class Call:
     body: bytes
     args: dict[str, Any]
     status: int = 200
+    answer: dict[str, Any] = field(default_factory=dict)  # what the stand-in replied (its ts)
 
     @property
     def blocks(self) -> list[dict[str, Any]]:
@@ -163,8 +164,9 @@ def _routes(stand: StandIn) -> list[Route]:
             stand._rated.add(method)
             await stand.record(Call(method, request.method, body, args, status=429))
             return JSONResponse({"ok": False, "error": "ratelimited"}, 429, {"Retry-After": "1"})
-        await stand.record(Call(method, request.method, body, args))
-        return JSONResponse(_answer(stand, method, args))
+        answer = _answer(stand, method, args)
+        await stand.record(Call(method, request.method, body, args, answer=answer))
+        return JSONResponse(answer)
 
     async def upload(request: Request) -> Response:
         body = await request.body()
