@@ -127,7 +127,7 @@ async def run_trace(
     parent_ts = await poster.post(place, progress_message(spec.subject, 0, 0, None, style))
     progress = _Progress(deps, poster, place.channel, parent_ts, spec)
     started = time.perf_counter()
-    report, age = await _report(deps, spec, progress, fresh=fresh)
+    report, age = await report_for(deps, spec, progress, fresh=fresh)
     log.info(
         "trace_answered",
         kind=spec.target.kind.value if spec.target else f"check:{spec.check_kind}",
@@ -161,7 +161,7 @@ def actions_for(report: Report, key: str) -> ResultActions:
     )
 
 
-async def _report(
+async def report_for(
     deps: SlackDeps, spec: TraceSpec, progress: ProgressCallback, *, fresh: bool
 ) -> tuple[Report, float | None]:
     """The report and, when it came from the cache, its age in seconds."""
