@@ -7,14 +7,9 @@ import asyncio
 import sys
 from typing import Any
 
-import uvicorn
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
 from bot.cli import EXIT_OK, EXIT_USAGE
 from bot.errors import ConfigError
 from bot.logs import configure_logging
-from bot.runtime import open_runtime, require_slack_credentials
-from bot.server import ServerApp
 from bot.settings import Settings, load_settings
 
 
@@ -31,6 +26,8 @@ def register(subparsers: Any) -> None:
 
 def preflight(settings: Settings, *, socket: bool, workers: int) -> None:
     """Every setting the chosen transport needs, checked before anything starts."""
+    from bot.runtime import require_slack_credentials  # heavy: only when serving
+
     if socket and settings.slack_app_token is None:
         raise ConfigError("Socket Mode needs SLACK_APP_TOKEN (xapp-..., scope connections:write).")
     require_slack_credentials(settings, socket=socket)
@@ -40,6 +37,10 @@ def preflight(settings: Settings, *, socket: bool, workers: int) -> None:
 
 def serve_http(settings: Settings, host: str, port: int, workers: int) -> None:
     """uvicorn on its own loop (uvloop where installed), one runtime per worker process."""
+    import uvicorn
+
+    from bot.server import ServerApp
+
     if workers > 1:
         uvicorn.run(
             "bot.server:worker_app", factory=True, host=host, port=port, workers=workers,
@@ -50,6 +51,10 @@ def serve_http(settings: Settings, host: str, port: int, workers: int) -> None:
 
 
 async def serve_socket(settings: Settings) -> None:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    from bot.runtime import open_runtime
+
     assert settings.slack_app_token is not None  # preflight checked it
     async with open_runtime(settings, socket=True) as runtime:
         handler = AsyncSocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())

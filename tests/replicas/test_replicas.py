@@ -52,6 +52,7 @@ CHANNEL = "C0SUPPORT"
 WATCHED = "C0WATCHED"
 LEDGER_SECRET = "replica-ledger-secret"
 WITHIN = 40.0  # seconds any awaited outcome may take (a bound, not a delay)
+JOB_TIMEOUT = 8  # seconds; a job whose worker died runs again JOB_TIMEOUT + 2 s after it started
 
 
 @dataclass
@@ -65,6 +66,8 @@ class Cluster:
     worker: Process
     http: httpx.AsyncClient
     scenarios: dict[str, dict[str, Any]]
+    env: dict[str, str]
+    logs: Path
     seq: list[int] = field(default_factory=lambda: [0])
 
     def next(self) -> int:
@@ -133,7 +136,8 @@ async def cluster(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Clu
             env = qbx_env(
                 sim.handle, slack.base_url, REDIS_URL=redis.url, QBX_REDIS_PREFIX=prefix,
                 QBX_LEDGER_SECRET=LEDGER_SECRET, QBX_WATCH_CHANNELS=WATCHED,
-                QBX_JOB_RETRY_SECONDS="0", QBX_JOB_TIMEOUT_SECONDS="60",
+                QBX_JOB_RETRY_SECONDS="0", QBX_JOB_TIMEOUT_SECONDS=str(JOB_TIMEOUT),
+                QBX_JOB_LOST_GRACE_SECONDS="1",
             )  # fmt: skip
             try:
                 processes.append(start("worker", ["worker"], env, logs))
@@ -142,10 +146,13 @@ async def cluster(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Clu
                 await wait_for_worker(redis.url, prefix)
                 scenarios = {s["name"]: s for s in sim.handle.describe()["scenarios"]}
                 worker, a, b = processes
-                yield Cluster(sim, slack, redis, prefix, a, b, worker, http, scenarios)
+                cluster = Cluster(sim, slack, redis, prefix, a, b, worker, http, scenarios, env,
+                                  logs)  # fmt: skip
+                yield cluster
+                processes.append(cluster.worker)  # a test may have replaced the worker
                 assert posted_problems(slack.calls) == []
             finally:
-                stop(processes)
+                stop(list({id(p): p for p in processes}.values()))
     finally:
         redis.stop()
 
@@ -185,6 +192,12 @@ def verdicts(calls: list[Call], ts: str) -> list[Call]:
 
 def deep(calls: list[Call]) -> list[Call]:
     return [c for c in calls if c.method == "chat.update" and "· deep" in dumps(c)]
+
+
+def deep_in(calls: list[Call], thread_ts: str) -> list[Call]:
+    """Deep verdicts of the traces posted in `thread_ts`'s thread."""
+    posted = {c.answer.get("ts") for c in in_thread(calls, thread_ts)}
+    return [c for c in deep(calls) if c.args.get("ts") in posted]
 
 
 def uploads(calls: list[Call]) -> list[Call]:
@@ -316,6 +329,26 @@ async def test_a_repeat_trace_is_served_from_the_cache_with_no_api_call(cluster:
     assert "(cached)" in verdict
     assert "Re-run" in verdict
     assert "qbx_rerun" in found
+
+
+async def test_a_deeper_trace_whose_worker_dies_mid_job_is_finished_by_the_next(
+    cluster: Cluster,
+) -> None:
+    ts, found = await traced(cluster, cluster.a, f"trace {cluster.trace_id('greylisted')}")
+    posted = len(in_thread(cluster.slack.calls, ts))
+    cluster.sim.handle.faults.set("*", Fault(latency_ms=1500))  # the deeper trace takes a while
+    try:
+        await cluster.click(cluster.b, found["qbx_deeper"])
+        await cluster.wait(lambda cs: len(in_thread(cs, ts)) > posted)  # the job has started
+        cluster.worker.popen.kill()
+        cluster.worker.popen.wait(timeout=10)
+    finally:
+        cluster.sim.handle.faults.clear()
+    assert not deep_in(cluster.slack.calls, ts)
+    cluster.worker = start("worker-2", ["worker"], cluster.env, cluster.logs)
+    await cluster.wait(lambda cs: bool(deep_in(cs, ts)))
+    await until(lambda: logged(cluster.worker, "trace_answered") >= 1)
+    assert len(deep_in(cluster.slack.calls, ts)) == 1
 
 
 async def cached_report(cluster: Cluster, message_id: str) -> Any:
