@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any, TextIO
 
@@ -20,11 +22,13 @@ from bot.diagnostics.service import TraceService
 from bot.errors import ApiUnreachable, ConfigError, InputError
 from bot.grammar import Command, parse_command
 from bot.ids import recognise
+from bot.ledger import Ledger
 from bot.logs import configure_logging
 from bot.qboxmail.client import QboxmailClient
 from bot.render.text import STEP_MARK, render_text
 from bot.settings import Settings, load_settings
-from bot.targets import Target
+from bot.store import open_store
+from bot.targets import Target, TargetKind
 
 
 def register(subparsers: Any) -> None:
@@ -135,9 +139,9 @@ def _run(args: argparse.Namespace, text: str) -> int:
 
 async def _execute(settings: Settings, command: Command, args: argparse.Namespace) -> int:
     out, err = sys.stdout, sys.stderr
-    async with open_qboxmail(settings) as (api, simulated):
-        service = build_trace_service(settings, api, simulated)
-        for run in _runs(service, command, settings, args, out):
+    async with open_qboxmail(settings) as (api, simulated), _ledger(settings) as ledger:
+        service = build_trace_service(settings, api, simulated, ledger=ledger)
+        for run in _runs(service, command, settings, args, out, ledger):
             report = await run(progress_printer(err) if err.isatty() else None)
             print_report(report, as_json=command.json, out=out)
     return EXIT_OK
@@ -148,7 +152,7 @@ Run = Callable[[ProgressCallback | None], Awaitable[Report]]
 
 def _runs(
     service: TraceService, command: Command, settings: Settings, args: argparse.Namespace,
-    out: TextIO,
+    out: TextIO, ledger: Ledger | None = None,
 ) -> list[Run]:  # fmt: skip
     extra: dict[str, Any] = {"token_prefix": args.token_prefix, "client_ip": args.client_ip}
     if command.check_kind is not None:
@@ -165,11 +169,46 @@ def _runs(
         print(
             f"Not traced (over the limit of {settings.qbx_max_ids_per_message}): {listed}", file=out
         )
-    return [_trace_one(service, target, command.deep, extra) for target in found.targets]
+    return [_trace_one(service, t, command.deep, extra, ledger) for t in found.targets]
 
 
-def _trace_one(service: TraceService, target: Target, deep: bool, extra: dict[str, Any]) -> Run:
-    return lambda progress: service.trace(target, deep=deep, progress=progress, **extra)
+def _trace_one(
+    service: TraceService, target: Target, deep: bool, extra: dict[str, Any], ledger: Ledger | None
+) -> Run:
+    async def run(progress: ProgressCallback | None) -> Report:
+        if target.kind is TargetKind.REFERENCE:
+            await _require_record(ledger, target.value)
+        return await service.trace(target, deep=deep, progress=progress, **extra)
+
+    return run
+
+
+@asynccontextmanager
+async def _ledger(settings: Settings) -> AsyncIterator[Ledger | None]:
+    """The id ledger (in Redis) when REDIS_URL is set."""
+    if settings.redis_url is None:
+        yield None
+        return
+    store = open_store(redis_url=settings.redis_url, prefix=settings.qbx_redis_prefix,
+                       clock=time.time)  # fmt: skip
+    try:
+        yield Ledger(store, clock=time.time)
+    finally:
+        await store.aclose()
+
+
+async def _require_record(ledger: Ledger | None, reference: str) -> None:
+    """A reference (the application's own id) is traced through its ledger record only."""
+    if ledger is not None and await ledger.lookup_reference(reference):
+        return
+    where = "" if ledger is not None else " (the ledger lives in Redis: set REDIS_URL)"
+    raise InputError(
+        f"{reference!r} is not an id qbx recognises, and the id ledger has no record with that "
+        f"reference{where}. Record Send API responses with POST /ledger or "
+        "`qbx ledger import FILE.jsonl` (with `reference`, `recipients`, `submitted_at`).",
+        usage="qbx trace <message id | request_id | address | domain | code | your reference>",
+        example="qbx trace order-1042",
+    )
 
 
 def progress_printer(err: TextIO) -> ProgressCallback:
