@@ -169,9 +169,16 @@ ROWS: list[tuple[str, str, dict[str, Any], StepStatus, str | None]] = [
     (
         "domain-missing",
         "domain_verified",
-        {"sending_domain": None, "account": account()},
+        {"sending_domain": None, "sender_domain": "shop.example", "account": account()},
         F,
         "not_assigned",
+    ),
+    (
+        "domain-unknown",
+        "domain_verified",
+        {"sending_domain": None, "sender_domain": None, "account": None},
+        U,
+        None,
     ),
     (
         "domain-dns-not-verified",

@@ -16,6 +16,7 @@ from bot.ids import recognise
 from bot.qboxmail.client import QboxmailClient
 from bot.simulator import SimClock, create_simulation, running_simulator
 from bot.simulator.describe import describe
+from bot.targets import Target, TargetKind
 
 SCENARIOS: list[dict[str, Any]] = describe(create_simulation())["scenarios"]
 # `ramp` happens minutes after the anchor: it has its own test with a moved clock.
@@ -139,6 +140,13 @@ async def test_an_id_from_a_foreign_domain_is_said_not_sent_here(service: TraceS
     assert report.verdict.code.value == "not_found"
     assert "not one of this customer's Delivery domains" in report.verdict.headline
     assert not any(note.startswith("Give") for note in report.notes)  # the recipient was given
+
+
+async def test_an_unrecorded_reference_is_not_blamed_on_a_domain(service: TraceService) -> None:
+    report = await service.trace(Target(TargetKind.REFERENCE, "order-1042"))
+    assert "Delivery domains" not in report.verdict.headline
+    domain_step = next((s for s in report.steps if s.id == "domain"), None)
+    assert domain_step is None or domain_step.status == StepStatus.UNKNOWN
 
 
 async def test_a_hintless_trace_of_a_busy_domain_stays_within_budget(service: TraceService) -> None:

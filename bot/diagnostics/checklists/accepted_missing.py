@@ -18,7 +18,7 @@ DECLARATION: dict[str, Any] = {
          "concludes": "the message is in the final delivery logs",
          "remedy": "Give the recipient and the date to widen the search."},
         {"id": "domain", "title": "Check account/domain assignment and DNS verification",
-         "needs": ["sending_domain", "account"], "check": "domain_verified",
+         "needs": ["sending_domain", "sender_domain", "account"], "check": "domain_verified",
          "concludes": "assigned, DNS-verified, approved", "remedy": "Verify the domain."},
         {"id": "suppression", "title": "Check suppression-list behavior",
          "needs": ["recipient", "suppression"], "check": "recipient_not_suppressed",

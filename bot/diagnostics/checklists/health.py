@@ -130,7 +130,7 @@ DOMAIN: dict[str, Any] = {
     "title": "Domain health",
     "steps": [
         {"id": "status", "title": "Verification and approval",
-         "needs": ["sending_domain", "account"],
+         "needs": ["sending_domain", "sender_domain", "account"],
          "check": "domain_verified", "concludes": "DNS-verified and approved",
          "remedy": "Publish the DNS records shown, Verify domain, wait for approval."},
         {"id": "accounts", "title": "Its accounts: status and remaining quota",

@@ -28,7 +28,7 @@ DECLARATION: dict[str, Any] = {
          "remedy": "Use a Send API token created for this account."},
         {"id": "sending_domain",
          "title": "Confirm the sending domain is configured for the account",
-         "needs": ["sending_domain", "account"], "check": "domain_verified",
+         "needs": ["sending_domain", "sender_domain", "account"], "check": "domain_verified",
          "concludes": "the domain is assigned, DNS-verified and approved",
          "remedy": _DOMAIN_REMEDY},
         {"id": "caller_ip", "title": "Confirm the client IP is allowed by token and account",

@@ -8,6 +8,7 @@ from bot.diagnostics.checks.base import Outcome, check, failed, passed, unknown,
 from bot.diagnostics.facts.delivery import ACCOUNT, SENDING_DOMAIN, TOKENS
 from bot.diagnostics.facts.inputs import OPTIONS
 from bot.diagnostics.facts.outcomes import REJECTION
+from bot.diagnostics.facts.tracemail import SENDER_DOMAIN
 from bot.diagnostics.factstore import Known
 from bot.diagnostics.report import Evidence
 from bot.diagnostics.sources import INPUT, source
@@ -135,8 +136,12 @@ def _matching_token(tokens: tuple[ApiToken, ...], prefix: str) -> ApiToken | Non
 def domain_verified(known: Known) -> Outcome:
     domain, account = known[SENDING_DOMAIN], known[ACCOUNT]
     if domain is None:
+        name = known[SENDER_DOMAIN]
+        if name is None:
+            return unknown("No sending domain is known for this target.")
         return failed(
-            "The sending domain is not a Delivery domain of this customer.",
+            f"{name} is not a Delivery domain of this customer.",
+            Evidence("domain", name, source("delivery_domains", {"query": name})),
             finding="not_assigned",
             remedy="Add the domain in Delivery > Domains and assign it to the account.",
         )
