@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.diagnostics.checklists.hosted import LOG_RULES, NEIGHBOURS_STEP, STATUS_RULES
+
 ID = "hosting_inactive"
 
 DECLARATION: dict[str, Any] = {
@@ -26,25 +28,15 @@ DECLARATION: dict[str, Any] = {
          "needs": ["mailbox_logs", "mailbox"], "check": "mailbox_logs_clean",
          "concludes": "no failed logins, no refused mail, not full",
          "remedy": "Open the logs listed below (PDF)."},
-        {"id": "neighbours", "title": "Deeper: the domain's other mailboxes", "deep": True,
-         "needs": ["domain_mailboxes", "mailbox", "hosting_domain"],
-         "check": "other_mailboxes_active",
-         "concludes": "the other mailboxes are fine: the problem is this one",
-         "remedy": "When every mailbox is affected, fix the domain (status, MX, ownership)."},
+        NEIGHBOURS_STEP,
     ],
     "rules": [
         {"when": [{"step": "access"}], "verdict": "not_found", "headline": "{summary}",
          "next_action": "{remedy}"},
-        {"when": [{"step": "status", "finding": "domain_inactive"}], "verdict": "domain_inactive",
-         "headline": "{summary}", "next_action": "{remedy}"},
-        {"when": [{"step": "status", "finding": "mailbox_inactive"}], "verdict": "mailbox_inactive",
-         "headline": "{summary}", "next_action": "{remedy}"},
+        *STATUS_RULES,
         {"when": [{"step": "ownership"}], "verdict": "domain_inactive", "headline": "{summary}",
          "next_action": "{remedy}"},
-        {"when": [{"step": "logs", "finding": "quota_full"}], "verdict": "mailbox_inactive",
-         "headline": "{summary}", "next_action": "{remedy}"},
-        {"when": [{"step": "logs", "status": ["warn"]}], "verdict": "degraded",
-         "headline": "{summary}", "next_action": "{remedy}"},
+        *LOG_RULES,
         {"when": [{"step": "ownership", "status": ["warn"]}], "verdict": "degraded",
          "headline": "{summary}", "next_action": "{remedy}"},
         {"when": [{"step": "status", "status": ["pass"]}], "verdict": "healthy",
