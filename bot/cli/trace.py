@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from bot.cli import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
 from bot.compose import build_trace_service, open_qboxmail
+from bot.diagnostics.finder import unrecorded_reference
 from bot.diagnostics.report import ProgressCallback, Report, StepResult
 from bot.diagnostics.service import TraceService
 from bot.errors import ApiUnreachable, ConfigError, InputError
@@ -201,11 +202,9 @@ async def _require_record(ledger: Ledger | None, reference: str) -> None:
     """A reference (the application's own id) is traced through its ledger record only."""
     if ledger is not None and await ledger.lookup_reference(reference):
         return
-    where = "" if ledger is not None else " (the ledger lives in Redis: set REDIS_URL)"
+    where = "" if ledger is not None else " The id ledger lives in Redis: set REDIS_URL."
     raise InputError(
-        f"{reference!r} is not an id qbx recognises, and the id ledger has no record with that "
-        f"reference{where}. Record Send API responses with POST /ledger or "
-        "`qbx ledger import FILE.jsonl` (with `reference`, `recipients`, `submitted_at`).",
+        unrecorded_reference(reference) + where,
         usage="qbx trace <message id | request_id | address | domain | code | your reference>",
         example="qbx trace order-1042",
     )

@@ -52,6 +52,7 @@ class Located:
     beyond_retention: bool = False
     known_dates: tuple[date, ...] = ()  # the dates the hints and the ledger gave
     known_recipients: tuple[str, ...] = ()  # the recipients the hints and the ledger gave
+    unrecorded_reference: bool = False  # a reference the id ledger has no record of
     exhausted: bool = False  # more pages existed than the budget allowed
     oldest_seen: datetime | None = None
 
@@ -74,6 +75,18 @@ class Located:
         if not self.entries:
             return None
         return max(self.entries, key=lambda e: e.updated_at or e.created_at)
+
+
+def unrecorded_reference(reference: str) -> str:
+    """Why an application reference cannot be traced, and how to make it traceable."""
+    return (
+        f"{reference[:64]!r} is not an id qbx recognises, and the id ledger has no record with "
+        "that reference (records are kept 30 days). qbx finds your own order, user or campaign "
+        "references only when your application records each Send API response with them: "
+        "POST /ledger (Authorization: Bearer <QBX_LEDGER_SECRET>; the response body plus "
+        "`reference`, `recipients`, `submitted_at`) or `qbx ledger import FILE.jsonl`. Or trace "
+        "a message_id, request_id or address instead."
+    )
 
 
 def history_start(today: date) -> date:

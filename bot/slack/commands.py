@@ -6,6 +6,7 @@ import asyncio
 import math
 from dataclasses import dataclass
 
+from bot.diagnostics.finder import unrecorded_reference
 from bot.errors import InputError
 from bot.grammar import Verb, parse_command
 from bot.ids import recognise
@@ -101,14 +102,7 @@ async def _unrecorded(deps: SlackDeps, spec: TraceSpec) -> bool:
 
 
 def no_ledger_record(reference: str) -> str:
-    return (
-        f":ledger: `{escape(reference[:64])}` is not an id qbx recognises, and the id ledger has "
-        "no record with that reference (records are kept 30 days). qbx finds your own order, "
-        "user or campaign references only when your application records each Send API "
-        "response with them: `POST /ledger` (Authorization: Bearer <QBX_LEDGER_SECRET>; the "
-        "response body plus `reference`, `recipients`, `submitted_at`) or "
-        "`qbx ledger import FILE.jsonl`. Or trace a message_id, request_id or address instead."
-    )
+    return f":ledger: {escape(unrecorded_reference(reference))}"
 
 
 def _slow_down(per_minute: int, retry_after: float) -> Message:

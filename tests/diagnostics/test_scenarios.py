@@ -144,7 +144,10 @@ async def test_an_id_from_a_foreign_domain_is_said_not_sent_here(service: TraceS
 
 async def test_an_unrecorded_reference_is_not_blamed_on_a_domain(service: TraceService) -> None:
     report = await service.trace(Target(TargetKind.REFERENCE, "order-1042"))
-    assert "Delivery domains" not in report.verdict.headline
+    assert report.verdict.code.value == "not_found"
+    assert report.verdict.headline == "The id ledger has no record with this reference."
+    assert "POST /ledger" in report.verdict.next_action
+    assert report.api_calls == 0  # nothing to search TraceMail for
     domain_step = next((s for s in report.steps if s.id == "domain"), None)
     assert domain_step is None or domain_step.status == StepStatus.UNKNOWN
 

@@ -10,7 +10,8 @@ DECLARATION: dict[str, Any] = {
     "id": ID,
     "title": "Message trace",
     "steps": [
-        {"id": "found", "title": "Find the message in TraceMail", "needs": ["located"],
+        {"id": "found", "title": "Find the message in TraceMail",
+         "needs": ["located", "target"],
          "check": "message_found_in_tracemail", "concludes": "TraceMail holds the message",
          "remedy": "Give the recipient address or the day it was sent."},
         {"id": "accepted", "title": "Accepted by the Send API", "needs": ["entry"],
@@ -51,6 +52,8 @@ DECLARATION: dict[str, Any] = {
         {"when": [{"step": "found", "finding": "beyond_retention"}], "verdict": "beyond_retention",
          "headline": "Older than TraceMail's 30-day history: qbx cannot see it.",
          "next_action": "{remedy}"},
+        {"when": [{"step": "found", "finding": "unrecorded_reference"}], "verdict": "not_found",
+         "headline": "{summary}", "next_action": "{remedy}"},
         {"when": [{"step": "found", "finding": "not_found"},
                   {"step": "domain", "finding": "not_assigned"}], "verdict": "not_found",
          "headline": "Not in TraceMail, and its domain is not one of this customer's Delivery "

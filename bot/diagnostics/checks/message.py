@@ -9,6 +9,7 @@ from bot.diagnostics.facts.delivery import SUPPRESSION
 from bot.diagnostics.facts.inputs import LEDGER, TARGET
 from bot.diagnostics.facts.tracemail import ENTRY, LOCATED, RECIPIENT
 from bot.diagnostics.factstore import Known
+from bot.diagnostics.finder import unrecorded_reference
 from bot.diagnostics.report import Evidence
 from bot.diagnostics.smtp import decode
 from bot.diagnostics.sources import INPUT, source
@@ -48,6 +49,13 @@ def message_found_in_tracemail(known: Known) -> Outcome:
             Evidence("dates known for it", ", ".join(map(str, located.known_dates)), INPUT),
             finding="beyond_retention",
             remedy="TraceMail cannot show it; use your own logs or ask Qboxmail support.",
+        )
+    if located.unrecorded_reference:
+        return failed(
+            "The id ledger has no record with this reference.",
+            Evidence("reference", known[TARGET].value, INPUT),
+            finding="unrecorded_reference",
+            remedy=unrecorded_reference(known[TARGET].value),
         )
     if not located.found:
         ask = located.missing_hints

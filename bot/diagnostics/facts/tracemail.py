@@ -80,7 +80,7 @@ async def _located(ctx: FactContext, known: Known) -> Located:
     ledger = await _ledger_info(known)
     wanted = wanted_id(ctx.target, ledger)
     if wanted is None:
-        return Located()
+        return Located(unrecorded_reference=ctx.target.kind == TargetKind.REFERENCE)
     clues = clues_for(ctx.target, wanted, ledger)
     today = ctx.now.date()
     if beyond_history(clues, today):
