@@ -20,12 +20,13 @@ from bot.diagnostics.smtp_codes import (
     GENERIC_BASIC,
     SUBJECT_CATEGORY,
     SUBJECTS,
+    BounceReason,
     Cue,
     Meaning,
     SmtpCategory,
 )
 
-__all__ = ["SmtpCategory", "SmtpDiagnosis", "decode"]
+__all__ = ["BounceReason", "SmtpCategory", "SmtpDiagnosis", "decode"]
 
 MAX_TEXT: Final = 2_000  # of the server's text read for cues and kept in `server_text`
 _ENHANCED: Final = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})$")
@@ -76,6 +77,7 @@ class SmtpDiagnosis:
     detail_meaning: str | None = None  # the full enhanced code's meaning when known
     cue: str | None = None  # what the server's text said, in our words, when it decided
     server_text: str | None = None  # the raw server text, bounded: UNTRUSTED
+    reason: BounceReason = BounceReason.UNDEFINED  # Sisimai's vocabulary
 
     @property
     def action(self) -> str:
@@ -105,7 +107,22 @@ def decode(code: int | None, enhanced: str | None, text: str | None) -> SmtpDiag
         detail_meaning=detail.words if detail else None,
         cue=cue.label if cue and what == cue.label else None,
         server_text=raw,
+        reason=_REASON_OF_CATEGORY[category],
     )
+
+
+# A coarse first reading; the reply reader refines the reason from codes and words.
+_REASON_OF_CATEGORY: Final[dict[SmtpCategory, BounceReason]] = {
+    SmtpCategory.HARD_BOUNCE: BounceReason.USER_UNKNOWN,
+    SmtpCategory.SOFT_BOUNCE: BounceReason.SUSPEND,
+    SmtpCategory.DEFERRAL: BounceReason.UNDEFINED,
+    SmtpCategory.POLICY: BounceReason.POLICY_VIOLATION,
+    SmtpCategory.CONTENT: BounceReason.CONTENT_ERROR,
+    SmtpCategory.MAILBOX_FULL: BounceReason.MAILBOX_FULL,
+    SmtpCategory.INFRASTRUCTURE: BounceReason.SYSTEM_ERROR,
+    SmtpCategory.SUCCESS: BounceReason.DELIVERED,
+    SmtpCategory.UNKNOWN: BounceReason.UNDEFINED,
+}
 
 
 def _basic_code(code: int | None, text: str | None) -> int | None:

@@ -22,6 +22,37 @@ class SmtpCategory(StrEnum):
     UNKNOWN = "unknown"
 
 
+class BounceReason(StrEnum):
+    """Why a message failed, in Sisimai's vocabulary (the field's de facto standard)."""
+
+    USER_UNKNOWN = "userunknown"  # no such mailbox
+    HOST_UNKNOWN = "hostunknown"  # no such domain
+    HAS_MOVED = "hasmoved"  # the address moved
+    NOT_ACCEPT = "notaccept"  # the domain takes no mail (null MX)
+    MAILBOX_FULL = "mailboxfull"
+    SUSPEND = "suspend"  # mailbox disabled or locked
+    FILTERED = "filtered"  # refused by a recipient-side filter
+    REJECTED = "rejected"  # the sender or envelope was refused
+    BLOCKED = "blocked"  # the sending IP or host was refused: blocklists, reverse DNS
+    POLICY_VIOLATION = "policyviolation"
+    SECURITY_ERROR = "securityerror"  # authentication, SPF/DKIM/DMARC, TLS
+    NO_RELAYING = "norelaying"
+    SPAM_DETECTED = "spamdetected"
+    CONTENT_ERROR = "contenterror"
+    VIRUS_DETECTED = "virusdetected"
+    MESG_TOO_BIG = "mesgtoobig"
+    EXCEED_LIMIT = "exceedlimit"  # too large for the recipient's limit
+    EXPIRED = "expired"  # the sender gave up after retrying
+    TOO_MANY_CONN = "toomanyconn"
+    NETWORK_ERROR = "networkerror"
+    SYSTEM_ERROR = "systemerror"
+    SYSTEM_FULL = "systemfull"
+    MAILER_ERROR = "mailererror"
+    SYNTAX_ERROR = "syntaxerror"
+    DELIVERED = "delivered"  # not a failure: the reply accepted the message
+    UNDEFINED = "undefined"  # the reply does not say why
+
+
 @dataclass(frozen=True)
 class Meaning:
     words: str
