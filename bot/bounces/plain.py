@@ -1,0 +1,144 @@
+"""Plain-text bounce reports (Postfix, Exim, qmail, Exchange, Gmail, Yahoo, Domino, ...): the
+report is cut from the quoted original, failed recipients are the addresses a report names as
+such, and each recipient's block yields the remote reply and host.
+
+Rules: an address is a recipient when it leads its line (`  anna@x`, `<anna@x>:`,
+`anna@x on <date>`) or follows a word that names one ("to", "recipient", "address", "for",
+"user", "mailbox"); never when a header label precedes it (`To: ...` of a quoted summary) or it is
+the bounce's own sender or addressee.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from bot.bounces.addresses import ADDRESS, is_system, normalised
+
+MAX_BLOCK_LINES: Final = 20
+MAX_REPLY: Final = 1_000
+_MARKER: Final = re.compile(
+    r"(?im)^[ \t>|]*(?:(?:[-=_*#]{2,}|\[)[ \t]*[^\n]*?(?:original|copy of|returned|unsent|"
+    r"undelivered message|headers?|rfc ?822|message text)[^\n]*$|"
+    r"(?:message headers follow|below this line is a copy|original message follows|"
+    r"the original message (?:headers? )?(?:follows?|is attached|was)|"
+    r"(?:headers|copy) of (?:the|your) (?:original )?message|here is a copy of the first part)"
+    r"[^\n]*$)"
+)
+_HEADER_LINE: Final = re.compile(
+    r"^(?:Return-Path|Received|Message-I[dD]|From|To|Subject|Date|MIME-Version|Content-Type|"
+    r"DKIM-Signature|Delivered-To|Reply-To|X-[A-Za-z0-9-]+):[ \t]"
+)
+_LEADS: Final = re.compile(r"^[\s<>\"'(\[*•·|-]*$")
+_NAMED_BY: Final = re.compile(
+    r"(?i)(?:\b(?:to|for|recipients?|recipient\(s\)|address(?:es)?|address\(es\)|user|"
+    r"mailbox|rcpt))\s*[:=]?\s*[<\"'(\[]*$"
+)
+_LABEL: Final = re.compile(r"(?i)^\s*(?:to|cc|bcc|from|sender|reply-to|envelope-from)\s*:\s*<?$")
+_REPLY_LINE: Final = re.compile(r"^\s*[#(]?[245]\d\d[ -]")
+_CODE: Final = re.compile(r"(?<![\w.:/=-])#?([245]\d\d)(?=[ -]+(?:[245]\.\d|[A-Za-z<#\"'(\[]))")
+_SAID: Final = re.compile(
+    r"(?i)(?:said|returned was|error was|reason|diagnostic(?:-code)?|smtp error|"
+    r"error message)\s*:\s*"
+)
+_CONTINUED: Final = re.compile(r"^\s*[245]\d\d[- ](?:[245]\.\d{1,3}\.\d{1,3})?\s*")
+_HOST: Final = re.compile(
+    r"(?i)(?:\bhost\s+\[?([a-z0-9][a-z0-9.-]*\.[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})\]?|"
+    r"\b([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+)\s*\[\d{1,3}(?:\.\d{1,3}){3}\]|"
+    r"connected to\s+(\d{1,3}(?:\.\d{1,3}){3}))"
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A recipient the report names, and the lines of the report about it."""
+
+    address: str
+    block: str
+
+
+def report_section(text: str) -> str:
+    """The report before the quoted original message (its marker or its header block)."""
+    cut = len(text)
+    marker = _MARKER.search(text)
+    if marker:
+        cut = marker.start()
+    lines = text[:cut].splitlines(keepends=True)
+    offset = 0
+    for line, following in zip(lines, [*lines[1:], ""], strict=False):
+        if _HEADER_LINE.match(line) and _HEADER_LINE.match(following):
+            return text[:offset]
+        offset += len(line)
+    return text[:cut]
+
+
+def recipients_in(report: str, excluded: frozenset[str]) -> list[Found]:
+    """The failed recipients a report names, each with its block of lines."""
+    lines = report.splitlines()
+    anchors: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    for index, line in enumerate(lines):
+        for address in _named_on(line):
+            if address not in seen and address not in excluded and not is_system(address):
+                seen.add(address)
+                anchors.append((index, address))
+    return [_found(lines, anchors, i) for i in range(len(anchors))]
+
+
+def _named_on(line: str) -> list[str]:
+    if _REPLY_LINE.match(line):
+        return []
+    return [normalised(m[1]) for m in ADDRESS.finditer(line) if _names(line[: m.start()])]
+
+
+def _names(prefix: str) -> bool:
+    if _LABEL.match(prefix):
+        return False
+    return bool(_LEADS.match(prefix) or _NAMED_BY.search(prefix[-60:]))
+
+
+def _found(lines: list[str], anchors: list[tuple[int, str]], i: int) -> Found:
+    start, address = anchors[i]
+    end = anchors[i + 1][0] if i + 1 < len(anchors) else len(lines)
+    if end == start:  # several recipients on one line share what follows
+        later = [a for a, _ in anchors[i + 1 :] if a > start]
+        end = later[0] if later else len(lines)
+    end = min(end, start + MAX_BLOCK_LINES)
+    return Found(address, "\n".join(lines[start:end]))
+
+
+def reply_text(block: str) -> str | None:
+    """The remote reply in a block: from its first SMTP code, else after "said:", bounded."""
+    code = _CODE.search(block)
+    if code:
+        return _joined(block[code.start(1) :])
+    said = _SAID.search(block)
+    if said:
+        return _joined(block[said.end() :]) or None
+    return None
+
+
+def _joined(text: str) -> str:
+    """The reply's lines up to a blank line, multi-line prefixes (`550-5.7.1`) folded."""
+    lines: list[str] = []
+    for number, line in enumerate(text.splitlines()):
+        if not line.strip():
+            if lines:
+                break
+            continue
+        lines.append(line.strip() if number == 0 else _CONTINUED.sub("", line).strip())
+    return " ".join(lines)[:MAX_REPLY].strip()
+
+
+def remote_host(block: str) -> str | None:
+    match = _HOST.search(block)
+    if match is None:
+        return None
+    return next(g for g in match.groups() if g).lower().rstrip(".")
+
+
+def other_lines(block: str) -> str | None:
+    """A block's words besides its address line (Exchange: "The recipient name is not ...")."""
+    rest = " ".join(line.strip() for line in block.splitlines()[1:] if line.strip())
+    return rest[:MAX_REPLY] or None
