@@ -17,7 +17,7 @@ _BOUNCE_SUBJECT: Final = re.compile(
     r"not delivered|delivery has failed|rejected|mail system error|returned to sender|"
     r"failed delivery|bounce"
 )
-_BOUNCE_SENDER: Final = re.compile(r"(?i)mailer.?daemon|postmaster|mail delivery|mail system")
+_BOUNCE_SENDER: Final = re.compile(r"(?i)mailer.?daemon|post.?master|mail delivery|mail system")
 _BOUNCE_WORDS: Final = re.compile(
     r"(?i)could not be delivered|couldn't be delivered|undeliverable|delivery (?:has )?failed|"
     r"permanent (?:error|failure)|failed permanently|was not delivered|unable to deliver|"
@@ -70,9 +70,11 @@ def _decoded(value: str | bytes, charset: str | None) -> str:
         return value.decode("ascii", errors="replace")
 
 
-def is_feedback(message: Message, content_types: set[str]) -> bool:
+def is_feedback(message: Message, content_types: set[str], report: str) -> bool:
     report = str(message.get_param("report-type", "") or "").lower()
     if report == "feedback-report" or "message/feedback-report" in content_types:
+        return True
+    if "complainedRecipients" in report:  # an Amazon SES complaint notification
         return True
     return "complaint about message from" in header(message, "subject").lower()
 

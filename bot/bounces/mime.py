@@ -16,6 +16,7 @@ MAX_CONTAINERS: Final = 40  # multipart and message/* parts parsed; the rest is 
 MAX_DEPTH: Final = 6  # nested message/rfc822 levels walked
 MAX_PARTS: Final = 200
 MAX_TEXT: Final = 200_000  # characters of one text part
+_TYPE: Final = re.compile(r"[\w.+-]+/[\w.+-]+")
 _CONTAINER: Final = re.compile(rb"(?im)^content-type:[ \t]*(?:multipart|message)/")
 
 
@@ -29,7 +30,8 @@ class Part:
 
     @property
     def content_type(self) -> str:
-        return self.message.get_content_type()
+        found = _TYPE.match(self.message.get_content_type())  # tolerate a broken header
+        return found[0] if found else "text/plain"
 
 
 def parse(data: bytes) -> tuple[Message, list[str]]:

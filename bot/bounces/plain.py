@@ -22,7 +22,7 @@ _MARKER: Final = re.compile(
     r"(?im)^[ \t>|]*(?:(?:[-=_*#]{2,}|\[)[ \t]*[^\n]*?(?:original|copy of|returned|unsent|"
     r"undelivered message|headers?|rfc ?822|message text)[^\n]*$|"
     r"(?:message headers follow|below this line is a copy|original message follows|"
-    r"the original message (?:headers? )?(?:follows?|is attached|was)|"
+    r"the original message (?:headers? )?(?:follows?|is attached)|"
     r"(?:headers|copy) of (?:the|your) (?:original )?message|here is a copy of the first part)"
     r"[^\n]*$)"
 )
@@ -33,10 +33,16 @@ _HEADER_LINE: Final = re.compile(
 _LEADS: Final = re.compile(r"^[\s<>\"'(\[*•·|-]*$")
 _NAMED_BY: Final = re.compile(
     r"(?i)(?:\b(?:to|for|recipients?|recipient\(s\)|address(?:es)?|address\(es\)|user|"
-    r"mailbox|rcpt))\s*[:=]?\s*[<\"'(\[]*$"
+    r"userid|mailbox|rcpt))\s*[:=]?\s*[<\"'(\[]*$|(?<![Ii][Dd]):\s*[<\"'(\[]*$"
 )
-_LABEL: Final = re.compile(r"(?i)^\s*(?:to|cc|bcc|from|sender|reply-to|envelope-from)\s*:\s*<?$")
+_LABEL: Final = re.compile(
+    r"(?i)^\s*(?:to|cc|bcc|from|sender|reply-to|envelope-from|return-path|references|"
+    r"in-reply-to)\s*:\s*<?$"
+)
 _REPLY_LINE: Final = re.compile(r"^\s*[#(]?[245]\d\d[ -]")
+_STATUS_LINE: Final = re.compile(
+    r"^\s*[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?<([^<>\s]+@[^<>\s]+)>\.\.\."
+)
 _CODE: Final = re.compile(r"(?<![\w.:/=-])#?([245]\d\d)(?=[ -]+(?:[245]\.\d|[A-Za-z<#\"'(\[]))")
 _SAID: Final = re.compile(
     r"(?i)(?:said|returned was|error was|reason|diagnostic(?:-code)?|smtp error|"
@@ -88,7 +94,8 @@ def recipients_in(report: str, excluded: frozenset[str]) -> list[Found]:
 
 def _named_on(line: str) -> list[str]:
     if _REPLY_LINE.match(line):
-        return []
+        status = _STATUS_LINE.match(line)  # sendmail: "550 5.1.1 <anna@x>... User unknown"
+        return [normalised(status[1])] if status else []
     return [normalised(m[1]) for m in ADDRESS.finditer(line) if _names(line[: m.start()])]
 
 
@@ -142,3 +149,16 @@ def other_lines(block: str) -> str | None:
     """A block's words besides its address line (Exchange: "The recipient name is not ...")."""
     rest = " ".join(line.strip() for line in block.splitlines()[1:] if line.strip())
     return rest[:MAX_REPLY] or None
+
+
+_NOTICE_ADDRESS: Final = re.compile(r'\\?"emailAddress\\?"\s*:\s*\\?"([^"\\]+)')
+_NOTICE_REPLY: Final = re.compile(r'\\?"diagnosticCode\\?"\s*:\s*\\?"([^"\\]{1,1000})')
+
+
+def notice_recipients(report: str) -> list[Found]:
+    """A JSON bounce notification (Amazon SES through SNS): its bounced recipients."""
+    if "bouncedRecipients" not in report:
+        return []
+    reply = _NOTICE_REPLY.search(report)
+    block = reply[1] if reply else ""
+    return [Found(normalised(m[1]), block) for m in _NOTICE_ADDRESS.finditer(report)]

@@ -9,13 +9,14 @@ from typing import Final
 
 from bot.bounces import cues, dsn, plain
 from bot.bounces.addresses import ADDRESS, normalised
-from bot.bounces.mime import Part, parse, text_of, walk
+from bot.bounces.mime import MAX_TEXT, Part, parse, text_of, walk
 from bot.bounces.model import BounceKind, BounceReport, FailedRecipient, Reply
-from bot.bounces.original import original_message_id
+from bot.bounces.original import original_message_id, original_recipients
 from bot.diagnostics.smtp import BounceReason, decode
 
 _TAG: Final = re.compile(r"<[^>]{0,2000}>")
 _SPACES: Final = re.compile(r"[ \t\r\f\v]+")
+_MIME_LINE: Final = re.compile(r"(?i)^(?:--|content-[\w-]+:|\s*boundary=)")
 
 
 def read_bounce(data: bytes | str) -> BounceReport:
@@ -23,38 +24,40 @@ def read_bounce(data: bytes | str) -> BounceReport:
     raw = data.encode("utf-8", errors="replace") if isinstance(data, str) else data
     message, notes = parse(raw)
     parts = list(walk(message))
-    report = plain.report_section(_report_text(parts))
-    original = original_message_id(parts, report_text=_body_text(parts))
-    kind, recipients = _verdict(message, parts, report)
+    text = _report_text(parts)
+    report = plain.report_section(text)
+    original = original_message_id(parts, text[len(report) :]) or original_message_id(
+        parts, _body_text(parts)
+    )
+    kind, recipients = _verdict(message, parts, text, report)
     return BounceReport(kind, tuple(recipients), original, tuple(notes))
 
 
 def _verdict(
-    message: Message, parts: list[Part], report: str
+    message: Message, parts: list[Part], text: str, report: str
 ) -> tuple[BounceKind, list[FailedRecipient]]:
     types = {p.content_type for p in parts if not p.quoted}
-    if cues.is_feedback(message, types):
+    if cues.is_feedback(message, types, report):
         return BounceKind.FEEDBACK, []
-    listed = _dsn_recipients(parts)
+    listed = _dsn_recipients(parts, text)
     failing = [r for r in listed if r.failed]
     if failing:
         return _from_dsn(failing, report, _excluded(message))
     if listed or cues.is_auto_reply(message) or not cues.looks_like_bounce(message, report):
         kind = BounceKind.AUTO_REPLY if cues.is_auto_reply(message) else BounceKind.NOT_BOUNCE
         return kind, []
-    found = _plain_recipients(message, report)
+    found = _plain_recipients(message, report) or _quoted_recipients(message, text, report)
     kind = BounceKind.DELAY if cues.is_delay(message, report) else BounceKind.BOUNCE
     return kind, [_failed(f.address, _reply_of(f.block, report), f.block, report) for f in found]
 
 
-def _dsn_recipients(parts: list[Part]) -> list[dsn.DsnRecipient]:
+def _dsn_recipients(parts: list[Part], text: str) -> list[dsn.DsnRecipient]:
     top = [p for p in parts if not p.quoted]
     found = [r for p in top if p.content_type == "message/delivery-status"
              for r in dsn.recipients_in_part(p.message)]  # fmt: skip
     if found:
         return found
-    return [r for p in top if p.content_type == "text/plain"
-            for r in dsn.recipients_in_text(text_of(p.message))]  # fmt: skip
+    return dsn.recipients_in_text(text)
 
 
 def _from_dsn(
@@ -62,7 +65,7 @@ def _from_dsn(
 ) -> tuple[BounceKind, list[FailedRecipient]]:
     blocks = {f.address: f.block for f in plain.recipients_in(report, excluded)}
     recipients = [_dsn_failed(r, blocks.get(r.address, ""), report) for r in _unique(listed)]
-    final = any(r.action == "failed" or (not r.action and r.status or "5")[0] == "5"
+    final = any(r.action == "failed" or ((not r.action and r.status) or "5")[0] == "5"
                 for r in listed)  # fmt: skip
     return (BounceKind.BOUNCE if final else BounceKind.DELAY), recipients
 
@@ -89,11 +92,17 @@ def _with_host(failed: FailedRecipient, host: str) -> FailedRecipient:
 
 
 def _plain_recipients(message: Message, report: str) -> list[plain.Found]:
-    found = plain.recipients_in(report, _excluded(message))
+    found = plain.notice_recipients(report) or plain.recipients_in(report, _excluded(message))
     if found:
         return found
     header = cues.header(message, "x-failed-recipients")
     return [plain.Found(normalised(m[1]), report) for m in ADDRESS.finditer(header)]
+
+
+def _quoted_recipients(message: Message, text: str, report: str) -> list[plain.Found]:
+    excluded = _excluded(message)
+    named = original_recipients(text[len(report) :])
+    return [plain.Found(a, report) for a in named if a not in excluded]
 
 
 def _reply_of(block: str, report: str) -> Reply:
@@ -125,12 +134,36 @@ def _excluded(message: Message) -> frozenset[str]:
 
 
 def _report_text(parts: list[Part]) -> str:
-    """The bounce's own words: its top-level text parts (HTML without tags when only that)."""
-    top = [p for p in parts if not p.quoted and p.message.get_content_maintype() == "text"]
-    plain_parts = [text_of(p.message) for p in top if p.content_type == "text/plain"]
+    """The bounce's own words: its top-level text parts (HTML without tags when only that),
+    or the raw body of a multipart whose boundary could not be read."""
+    top = [p for p in parts if not p.quoted]
+    plain_parts = [_readable(p) for p in top if p.content_type == "text/plain"]
+    plain_parts += [_unparsed(p.message) for p in top if p.message.is_multipart() is False
+                    and p.message.get_content_maintype() == "multipart"]  # fmt: skip
     if any(t.strip() for t in plain_parts):
-        return "\n".join(plain_parts)
-    return "\n".join(_untagged(text_of(p.message)) for p in top if p.content_type == "text/html")
+        return _unquoted("\n".join(plain_parts))
+    html = [_untagged(text_of(p.message)) for p in top if p.content_type == "text/html"]
+    return _unquoted("\n".join(html))
+
+
+def _readable(part: Part) -> str:
+    return text_of(part.message)
+
+
+def _unparsed(message: Message) -> str:
+    payload = message.get_payload()
+    text = payload[:MAX_TEXT] if isinstance(payload, str) else ""
+    return "\n".join(line for line in text.splitlines() if not _MIME_LINE.match(line))
+
+
+def _unquoted(text: str) -> str:
+    """A forwarded report quoted with "> " read as the report itself."""
+    lines = text.splitlines()
+    quoted = sum(1 for line in lines if line.startswith(">"))
+    if quoted * 2 < sum(1 for line in lines if line.strip()):
+        return text
+    return "\n".join(line[1:].removeprefix(" ") if line.startswith(">") else line
+                     for line in lines)  # fmt: skip
 
 
 def _body_text(parts: list[Part]) -> str:
