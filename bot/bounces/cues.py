@@ -71,8 +71,8 @@ def _decoded(value: str | bytes, charset: str | None) -> str:
 
 
 def is_feedback(message: Message, content_types: set[str], report: str) -> bool:
-    report = str(message.get_param("report-type", "") or "").lower()
-    if report == "feedback-report" or "message/feedback-report" in content_types:
+    report_type = str(message.get_param("report-type", "") or "").lower()
+    if report_type == "feedback-report" or "message/feedback-report" in content_types:
         return True
     if "complainedRecipients" in report:  # an Amazon SES complaint notification
         return True

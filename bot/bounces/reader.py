@@ -37,7 +37,7 @@ def _verdict(
     message: Message, parts: list[Part], text: str, report: str
 ) -> tuple[BounceKind, list[FailedRecipient]]:
     types = {p.content_type for p in parts if not p.quoted}
-    if cues.is_feedback(message, types, report):
+    if cues.is_feedback(message, types, text):
         return BounceKind.FEEDBACK, []
     listed = _dsn_recipients(parts, text)
     failing = [r for r in listed if r.failed]
@@ -65,9 +65,15 @@ def _from_dsn(
 ) -> tuple[BounceKind, list[FailedRecipient]]:
     blocks = {f.address: f.block for f in plain.recipients_in(report, excluded)}
     recipients = [_dsn_failed(r, blocks.get(r.address, ""), report) for r in _unique(listed)]
-    final = any(r.action == "failed" or ((not r.action and r.status) or "5")[0] == "5"
-                for r in listed)  # fmt: skip
+    final = any(_final(r) for r in listed)
     return (BounceKind.BOUNCE if final else BounceKind.DELAY), recipients
+
+
+def _final(recipient: dsn.DsnRecipient) -> bool:
+    """Failed for good: "Action: failed", or no action and a status that is not 4.x.x."""
+    if recipient.action:
+        return recipient.action == "failed"
+    return not (recipient.status or "").startswith("4")
 
 
 def _unique(listed: list[dsn.DsnRecipient]) -> list[dsn.DsnRecipient]:
