@@ -11,6 +11,7 @@ from typing import Final
 from bot.bounces.addresses import address_in, is_system
 
 MAX_HEADER: Final = 1_000
+MAX_WORDS: Final = 20_000  # characters of a report searched for its phrases
 _BOUNCE_SUBJECT: Final = re.compile(
     r"(?i)undeliver|undelivered|delivery (?:status|fail|notification|report|problem|error)|"
     r"returned mail|failure notice|mail delivery|could not be delivered|non.?delivery|"
@@ -97,12 +98,13 @@ def looks_like_bounce(message: Message, report: str) -> bool:
         return True
     if message.get("x-failed-recipients"):
         return True
-    return bool(_BOUNCE_SUBJECT.search(header(message, "subject")) or _BOUNCE_WORDS.search(report))
+    words = " ".join(report[:MAX_WORDS].split())  # phrases wrap across lines
+    return bool(_BOUNCE_SUBJECT.search(header(message, "subject")) or _BOUNCE_WORDS.search(words))
 
 
 def is_delay(message: Message, report: str) -> bool:
     """A report that says delivery is late and still retried, and not that it failed."""
-    said = header(message, "subject") + "\n" + report
+    said = header(message, "subject") + " " + " ".join(report[:MAX_WORDS].split())
     return bool(_DELAY_WORDS.search(said)) and not _FINAL_WORDS.search(said)
 
 

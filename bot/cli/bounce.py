@@ -41,9 +41,12 @@ def read_files(
         if data is None:
             code = EXIT_USAGE
             continue
-        report = read_bounce(data)
-        print(_as_json(name, report) if as_json else as_text(name, report), file=out, flush=True)
+        print_bounce(name, read_bounce(data), as_json=as_json, out=out)
     return code
+
+
+def print_bounce(name: str, report: BounceReport, *, as_json: bool, out: TextIO) -> None:
+    print(_as_json(name, report) if as_json else as_text(name, report), file=out, flush=True)
 
 
 def _read(name: str, stdin: BinaryIO, err: TextIO) -> bytes | None:
