@@ -12,6 +12,7 @@ from bot.grammar import Verb, parse_command
 from bot.ids import recognise
 from bot.render.blocks import Message, Style, notice_message, overflow_message
 from bot.render.mrkdwn import escape
+from bot.slack.bounces import answer_pasted_bounce
 from bot.slack.buttons import Reply
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
@@ -73,6 +74,12 @@ async def run_command(deps: SlackDeps, poster: Poster, command: SlashCommand, re
     if refusal is not None:
         await reply(notice_message(refusal))
         return
+    verb, _, rest = command.text.strip().partition(" ")
+    place = Place(command.channel)
+    if verb.lower() == "trace" and await answer_pasted_bounce(
+        deps, poster, rest, place, command.user
+    ):
+        return
     plan = plan_command(command.text, deps.max_ids)
     if plan.help:
         await reply(notice_message(HELP))
@@ -84,7 +91,6 @@ async def run_command(deps: SlackDeps, poster: Poster, command: SlashCommand, re
     if plan.overflow:
         style = Style(mask_recipients=deps.mask_recipients)
         await reply(overflow_message(plan.overflow, deps.max_ids, style))
-    place = Place(command.channel)
     async with asyncio.TaskGroup() as group:
         for spec in plan.specs:
             if await _unrecorded(deps, spec):
