@@ -11,7 +11,7 @@ from typing import Final
 from bot.bounces.addresses import address_in, is_system
 
 MAX_HEADER: Final = 1_000
-MAX_WORDS: Final = 20_000  # characters of a report searched for its phrases
+MAX_WORDS: Final = 6_000  # characters of a report searched for its phrases
 _BOUNCE_SUBJECT: Final = re.compile(
     r"(?i)undeliver|undelivered|delivery (?:status|fail|notification|report|problem|error)|"
     r"returned mail|failure notice|mail delivery|could not be delivered|non.?delivery|"
@@ -109,4 +109,4 @@ def is_delay(message: Message, report: str) -> bool:
 
 
 def says_expired(text: str) -> bool:
-    return bool(_EXPIRED.search(text))
+    return bool(_EXPIRED.search(text[:MAX_WORDS]))

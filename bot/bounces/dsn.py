@@ -38,7 +38,7 @@ def recipients_in_part(part: Message) -> list[DsnRecipient]:
     """The per-recipient groups of a message/delivery-status part."""
     payload = part.get_payload()
     if isinstance(payload, list):
-        groups = [_group_of(m) for m in payload if isinstance(m, Message)]
+        groups = [g for m in payload if isinstance(m, Message) for g in _groups_of(m)]
     else:
         groups = field_groups(text_of(part) or str(payload))
     return [r for r in (_recipient(g) for g in groups[:MAX_GROUPS]) if r is not None]
@@ -52,8 +52,15 @@ def recipients_in_text(text: str) -> list[DsnRecipient]:
     return [r for r in (_recipient(g) for g in groups[:MAX_GROUPS]) if r is not None]
 
 
-def _group_of(message: Message) -> dict[str, str]:
-    return {k.lower(): " ".join(str(v).split()) for k, v in message.items()}
+def _groups_of(message: Message) -> list[dict[str, str]]:
+    """One block's fields; a field repeated starts the next recipient (a blank line missing)."""
+    groups: list[dict[str, str]] = [{}]
+    for name, value in message.items():
+        key = name.lower()
+        if key in groups[-1]:
+            groups.append({})
+        groups[-1][key] = " ".join(str(value).split())
+    return groups
 
 
 def field_groups(text: str) -> list[dict[str, str]]:
@@ -68,7 +75,9 @@ def field_groups(text: str) -> list[dict[str, str]]:
             groups[-1][last] += " " + line.strip()
         elif match := _FIELD.match(line.strip()):
             last = match[1].lower()
-            groups[-1].setdefault(last, match[2].strip())
+            if last in groups[-1]:
+                groups.append({})
+            groups[-1][last] = match[2].strip()
     return [g for g in groups if g]
 
 

@@ -14,17 +14,34 @@ from bot.bounces.mime import Part, headers_in, text_of
 _QUOTED_ID: Final = re.compile(r"(?im)^[ \t>]*Message-I[dD][ \t]*:[ \t]*\n?[ \t]*<?([^\s<>]+)>?")
 _QUOTED_TO: Final = re.compile(r"(?im)^[ \t>]*To[ \t]*:[ \t]*((?:.*)(?:\n[ \t]+.*)*)")
 MAX_QUOTED: Final = 200_000
+_SOFT_BREAK_TAIL: Final = re.compile(r"\r?\n([^\s<>]+)")
 _HEADER_PARTS: Final = frozenset({"text/rfc822-headers", "message/rfc822-headers"})
 
 
-def original_message_id(parts: list[Part], quoted_text: str) -> str | None:
-    """The first Message-ID found, attached copies first, without its angle brackets."""
+def original_message_id(parts: list[Part], *texts: str) -> str | None:
+    """The first Message-ID found, attached copies first, then quoted in `texts` in turn;
+    without its angle brackets."""
     for part in parts[1:]:
         found = _attached_id(part)
         if found:
             return found
-    match = _QUOTED_ID.search(quoted_text)
-    return _clean(match[1]) if match else None
+    for text in texts:
+        found = _quoted_id(text[:MAX_QUOTED])
+        if found:
+            return found
+    return None
+
+
+def _quoted_id(text: str) -> str | None:
+    """`Message-ID: <...>` in text; a quoted-printable soft break inside the id is joined."""
+    match = _QUOTED_ID.search(text)
+    if match is None:
+        return None
+    value = match[1]
+    if value.endswith("="):
+        tail = _SOFT_BREAK_TAIL.match(text, match.end(1))
+        value = value[:-1] + tail[1] if tail else value
+    return _clean(value)
 
 
 def _attached_id(part: Part) -> str | None:
@@ -37,8 +54,8 @@ def _attached_id(part: Part) -> str | None:
         decoded = part.message.get_payload(decode=True)
         raw = decoded.decode("utf-8", "replace") if isinstance(decoded, bytes) else str(inner)
         return _from_text(raw)
-    if part.message.get("content-type") is None and part.message.get("message-id"):
-        return _id_of(part.message)  # a copy attached without a Content-Type of its own
+    if part.message.get("message-id"):
+        return _id_of(part.message)  # a copy attached as a part of its own, headers and all
     if part.content_type in _HEADER_PARTS:
         return _clean(str(headers_in(text_of(part.message)).get("message-id", "")))
     return None
@@ -60,8 +77,7 @@ def original_recipients(quoted_text: str) -> list[str]:
 
 
 def _from_text(text: str) -> str | None:
-    match = _QUOTED_ID.search(text[:MAX_QUOTED])
-    return _clean(match[1]) if match else None
+    return _quoted_id(text[:MAX_QUOTED])
 
 
 def _clean(value: str) -> str | None:

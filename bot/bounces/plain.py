@@ -17,11 +17,15 @@ from typing import Final
 from bot.bounces.addresses import ADDRESS, is_system, normalised
 
 MAX_BLOCK_LINES: Final = 20
+MAX_SCAN: Final = 100_000  # characters of a report searched for the start of the quoted copy
+MAX_REPLY_SCAN: Final = 6_000  # characters of a whole report searched for a reply
+_MARKER_WORDS: Final = ("original", "copy", "return", "unsent", "undelivered", "header",
+                        "rfc", "message text", "follow", "below this line")  # fmt: skip
 MAX_REPLY: Final = 1_000
 _MARKER: Final = re.compile(
     r"(?im)^[ \t>|]*(?:(?:[-=_*#]{2,}|\[)[ \t]*[^\n]*?(?:original|copy of|returned|unsent|"
     r"undelivered message|headers?|rfc ?822|message text)[^\n]*$|"
-    r"(?:message headers follow|below this line is a copy|original message follows|"
+    r"[^\n]{0,80}?(?:message headers follow|below this line is a copy|original message follows|"
     r"the original message (?:headers? )?(?:follows?|is attached)|"
     r"(?:headers|copy) of (?:the|your) (?:original )?message|here is a copy of the first part)"
     r"[^\n]*$)"
@@ -29,6 +33,11 @@ _MARKER: Final = re.compile(
 _HEADER_LINE: Final = re.compile(
     r"^(?:Return-Path|Received|Message-I[dD]|From|To|Subject|Date|MIME-Version|Content-Type|"
     r"DKIM-Signature|Delivered-To|Reply-To|X-[A-Za-z0-9-]+):[ \t]"
+)
+_SENDER_NEXT: Final = re.compile(r"(?i)\b(?:sent by|sender|from)\s*:?\s*$")
+_TRANSPORT_LINE: Final = re.compile(
+    r"(?i)^(?:Return-Path|Received|Message-I[dD]|MIME-Version|Content-Type|DKIM-Signature|"
+    r"Delivered-To|X-[A-Za-z0-9-]+):"
 )
 _LEADS: Final = re.compile(r"^[\s<>\"'(\[*•·|-]*$")
 _NAMED_BY: Final = re.compile(
@@ -66,17 +75,25 @@ class Found:
 
 def report_section(text: str) -> str:
     """The report before the quoted original message (its marker or its header block)."""
-    cut = len(text)
-    marker = _MARKER.search(text)
-    if marker:
-        cut = marker.start()
-    lines = text[:cut].splitlines(keepends=True)
+    lines = text[:MAX_SCAN].splitlines(keepends=True)
     offset = 0
     for line, following in zip(lines, [*lines[1:], ""], strict=False):
-        if _HEADER_LINE.match(line) and _HEADER_LINE.match(following):
+        if _is_marker(line) or _header_pair(line, following):
             return text[:offset]
         offset += len(line)
-    return text[:cut]
+    return text
+
+
+def _is_marker(line: str) -> bool:
+    lowered = line.lower()
+    return any(word in lowered for word in _MARKER_WORDS) and bool(_MARKER.match(line))
+
+
+def _header_pair(line: str, following: str) -> bool:
+    """Two header lines in a row, one of them a transport header: a quoted copy starts."""
+    if not (_HEADER_LINE.match(line) and _HEADER_LINE.match(following)):
+        return False
+    return bool(_TRANSPORT_LINE.match(line) or _TRANSPORT_LINE.match(following))
 
 
 def recipients_in(report: str, excluded: frozenset[str]) -> list[Found]:
@@ -84,8 +101,11 @@ def recipients_in(report: str, excluded: frozenset[str]) -> list[Found]:
     lines = report.splitlines()
     anchors: list[tuple[int, str]] = []
     seen: set[str] = set()
+    previous = ""
     for index, line in enumerate(lines):
-        for address in _named_on(line):
+        named = [] if _SENDER_NEXT.search(previous) else _named_on(line)
+        previous = line if line.strip() else previous
+        for address in named:
             if address not in seen and address not in excluded and not is_system(address):
                 seen.add(address)
                 anchors.append((index, address))
@@ -93,6 +113,8 @@ def recipients_in(report: str, excluded: frozenset[str]) -> list[Found]:
 
 
 def _named_on(line: str) -> list[str]:
+    if "@" not in line:
+        return []
     if _REPLY_LINE.match(line):
         status = _STATUS_LINE.match(line)  # sendmail: "550 5.1.1 <anna@x>... User unknown"
         return [normalised(status[1])] if status else []
@@ -117,6 +139,7 @@ def _found(lines: list[str], anchors: list[tuple[int, str]], i: int) -> Found:
 
 def reply_text(block: str) -> str | None:
     """The remote reply in a block: from its first SMTP code, else after "said:", bounded."""
+    block = block[:MAX_REPLY_SCAN]
     code = _CODE.search(block)
     if code:
         return _joined(block[code.start(1) :])

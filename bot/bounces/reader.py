@@ -26,9 +26,7 @@ def read_bounce(data: bytes | str) -> BounceReport:
     parts = list(walk(message))
     text = _report_text(parts)
     report = plain.report_section(text)
-    original = original_message_id(parts, text[len(report) :]) or original_message_id(
-        parts, _body_text(parts)
-    )
+    original = original_message_id(parts, text[len(report) :], text, _body_text(parts))
     kind, recipients = _verdict(message, parts, text, report)
     return BounceReport(kind, tuple(recipients), original, tuple(notes))
 
@@ -48,7 +46,8 @@ def _verdict(
         return kind, []
     found = _plain_recipients(message, report) or _quoted_recipients(message, text, report)
     kind = BounceKind.DELAY if cues.is_delay(message, report) else BounceKind.BOUNCE
-    return kind, [_failed(f.address, _reply_of(f.block, report), f.block, report) for f in found]
+    gave_up = cues.says_expired(report)
+    return kind, [_failed(f.address, _reply_of(f.block, report), f.block, gave_up) for f in found]
 
 
 def _dsn_recipients(parts: list[Part], text: str) -> list[dsn.DsnRecipient]:
@@ -63,8 +62,11 @@ def _dsn_recipients(parts: list[Part], text: str) -> list[dsn.DsnRecipient]:
 def _from_dsn(
     listed: list[dsn.DsnRecipient], report: str, excluded: frozenset[str]
 ) -> tuple[BounceKind, list[FailedRecipient]]:
-    blocks = {f.address: f.block for f in plain.recipients_in(report, excluded)}
-    recipients = [_dsn_failed(r, blocks.get(r.address, ""), report) for r in _unique(listed)]
+    terse = any(not r.diagnostic or not r.remote_host for r in listed)
+    found = plain.recipients_in(report, excluded) if terse else []
+    blocks = {f.address: f.block for f in found}
+    gave_up = cues.says_expired(report)
+    recipients = [_dsn_failed(r, blocks.get(r.address, ""), gave_up) for r in _unique(listed)]
     final = any(_final(r) for r in listed)
     return (BounceKind.BOUNCE if final else BounceKind.DELAY), recipients
 
@@ -83,10 +85,10 @@ def _unique(listed: list[dsn.DsnRecipient]) -> list[dsn.DsnRecipient]:
     return list(seen.values())
 
 
-def _dsn_failed(recipient: dsn.DsnRecipient, block: str, report: str) -> FailedRecipient:
+def _dsn_failed(recipient: dsn.DsnRecipient, block: str, gave_up: bool) -> FailedRecipient:
     text = recipient.diagnostic or plain.reply_text(block) or plain.other_lines(block)
     reply = Reply(None, recipient.status, text)
-    failed = _failed(recipient.address, reply, block, report)
+    failed = _failed(recipient.address, reply, block, gave_up)
     if failed.remote_host is None and recipient.remote_host:
         return _with_host(failed, recipient.remote_host)
     return failed
@@ -116,10 +118,12 @@ def _reply_of(block: str, report: str) -> Reply:
                  or plain.other_lines(block))  # fmt: skip
 
 
-def _failed(address: str, reply: Reply, block: str, report: str) -> FailedRecipient:
+def _failed(address: str, reply: Reply, block: str, gave_up: bool) -> FailedRecipient:
+    """One recipient's reply decoded; `gave_up` when the report says the sender stopped
+    retrying (read per recipient when the report has a block for it)."""
     decoded = decode(reply.code, reply.enhanced, reply.text)
     reason = decoded.reason
-    if cues.says_expired(block or report) or cues.says_expired(reply.text or ""):
+    if (cues.says_expired(block) if block else gave_up) or cues.says_expired(reply.text or ""):
         reason = BounceReason.EXPIRED
     return FailedRecipient(
         address=address,
