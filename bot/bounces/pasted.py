@@ -12,7 +12,9 @@ from bot.bounces.reader import read_bounce
 from bot.qboxmail.contract import MESSAGE_ID_RE
 from bot.targets import Hints, Target, TargetKind
 
-MIN_CHARS: Final = 60
+MIN_CHARS: Final = 160  # a chat line about a failure ("mail to x failed: 550") is no bounce
+MIN_LINES: Final = 3
+MAX_SCAN: Final = 20_000
 _LOOKS_REPORTED: Final = re.compile(
     r"(?i)deliver|undeliver|bounce|returned|mailer-daemon|postmaster|final-recipient|said:|"
     r"failed|rejected|[245]\.\d{1,3}\.\d{1,3}"
@@ -23,7 +25,9 @@ _SLACK_LINK: Final = re.compile(r"<((?:https?|ftp)://[^|>]{1,2000})(?:\|[^>]{0,2
 
 def bounce_in(text: str) -> BounceReport | None:
     """The bounce `text` is, when it is one (bounce or delay, naming who failed)."""
-    if len(text) < MIN_CHARS or not _LOOKS_REPORTED.search(text):
+    if len(text) < MIN_CHARS or text.count("\n") < MIN_LINES - 1:
+        return None
+    if not _LOOKS_REPORTED.search(text[:MAX_SCAN]):
         return None
     report = read_bounce(from_slack(text))
     if report.kind in (BounceKind.BOUNCE, BounceKind.DELAY) and report.recipients:

@@ -17,6 +17,7 @@ from typing import Final
 from bot.bounces.addresses import ADDRESS, is_system, normalised
 
 MAX_BLOCK_LINES: Final = 20
+MAX_RECIPIENTS: Final = 200
 MAX_SCAN: Final = 100_000  # characters of a report searched for the start of the quoted copy
 MAX_REPLY_SCAN: Final = 6_000  # characters of a whole report searched for a reply
 _MARKER_WORDS: Final = ("original", "copy", "return", "unsent", "undelivered", "header",
@@ -109,6 +110,8 @@ def recipients_in(report: str, excluded: frozenset[str]) -> list[Found]:
             if address not in seen and address not in excluded and not is_system(address):
                 seen.add(address)
                 anchors.append((index, address))
+        if len(anchors) >= MAX_RECIPIENTS:
+            break
     return [_found(lines, anchors, i) for i in range(len(anchors))]
 
 

@@ -128,3 +128,16 @@ def test_an_out_of_office_reply_is_an_auto_reply() -> None:
     report = read_bounce(data)
     assert report.kind is BounceKind.AUTO_REPLY
     assert report.recipients == ()
+
+
+def test_a_report_naming_thousands_of_addresses_lists_a_bounded_number() -> None:
+    lines = b"".join(b"<user%d@example.com>:\n" % n for n in range(5_000))
+    data = b"From: MAILER-DAEMON@mx.example.net\nSubject: Undelivered Mail\n\n" + lines
+    report = read_bounce(data)
+    assert report.kind is BounceKind.BOUNCE
+    assert 0 < len(report.recipients) <= 200
+
+
+def test_a_megabyte_of_at_signs_is_no_recipient() -> None:
+    data = b"From: MAILER-DAEMON@mx.example.net\nSubject: Undelivered Mail\n\n" + b"a@" * 500_000
+    assert read_bounce(data).recipients == ()

@@ -61,8 +61,16 @@ def test_a_bounce_of_a_message_sent_elsewhere_is_read_and_not_traced(
     assert "not a Qboxmail message_id" in out
 
 
-def test_text_with_ids_but_no_bounce_is_not_read_as_one() -> None:
-    text = f"customer says {BOUNCED['message_id']} to {BOUNCED['to']} never arrived, help"
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"customer says {BOUNCED['message_id']} to {BOUNCED['to']} never arrived, help",
+        f"delivery failed to {BOUNCED['to']}: 550 5.1.1 user unknown, can you check the "
+        "account? it worked yesterday and the customer is waiting for the order confirmation",
+    ],
+    ids=["ids", "one-line-about-a-failure"],
+)
+def test_chat_text_about_a_failure_is_not_read_as_a_bounce(text: str) -> None:
     assert bounce_in(text) is None
 
 
