@@ -27,6 +27,8 @@ def corpus_figures() -> None:
     print(f"original Message-ID found where Sisimai found one: {result.ids_found}/"
           f"{result.ids_wanted} = {100 * result.ids_found / result.ids_wanted:.1f} % "
           "(target >= 90 %)")  # fmt: skip
+    print(f"reply codes (basic and enhanced) as Sisimai read them: {result.codes_agree}/"
+          f"{result.codes_compared}")  # fmt: skip
     print(f"reasons agreeing with Sisimai (for matched recipients; the reply reader's figure): "
           f"{result.reasons_agree}/{result.reasons_compared}")  # fmt: skip
     kinds()

@@ -33,7 +33,7 @@ _MARKER: Final = re.compile(
 )
 _HEADER_LINE: Final = re.compile(
     r"^(?:Return-Path|Received|Message-I[dD]|From|To|Subject|Date|MIME-Version|Content-Type|"
-    r"DKIM-Signature|Delivered-To|Reply-To|X-[A-Za-z0-9-]+):[ \t]"
+    r"DKIM-Signature|Delivered-To|Reply-To|X-[A-Za-z0-9-]+):"
 )
 _SENDER_NEXT: Final = re.compile(r"(?i)\b(?:sent by|sender|from)\s*:?\s*$")
 _TRANSPORT_LINE: Final = re.compile(
@@ -53,10 +53,19 @@ _REPLY_LINE: Final = re.compile(r"^\s*[#(]?[245]\d\d[ -]")
 _STATUS_LINE: Final = re.compile(
     r"^\s*[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?<([^<>\s]+@[^<>\s]+)>\.\.\."
 )
-_CODE: Final = re.compile(r"(?<![\w.:/=-])#?([245]\d\d)(?=[ -]+(?:[245]\.\d|[A-Za-z<#\"'(\[]))")
+_CODE: Final = re.compile(
+    r"(?:(?<![\w.:/=-])|(?<=\s:))#?([245]\d\d)(?=[ ,-]+(?:[245]\.\d|[A-Za-z<#\"'(\[]))"
+)
 _SAID: Final = re.compile(
     r"(?i)(?:said|returned was|error was|reason|diagnostic(?:-code)?|smtp error|"
     r"error message)\s*:\s*"
+)
+_RELAYED: Final = re.compile(
+    r"[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?<[^<>\s]{1,300}>\.\.\.\s*(?=[245]\d\d\b)"
+)
+_NEW_LINE_OF_TRANSCRIPT: Final = re.compile(
+    r"^(?:<<<|>>>|while talking to|(?:[245]\d\d )?\S+ \([a-z]+\)\.\.\.|[245]\d\d [<\S]+\.\.\.)",
+    re.IGNORECASE,
 )
 _CONTINUED: Final = re.compile(r"^\s*[245]\d\d[- ](?:[245]\.\d{1,3}\.\d{1,3})?\s*")
 _HOST: Final = re.compile(
@@ -91,7 +100,10 @@ def _is_marker(line: str) -> bool:
 
 
 def _header_pair(line: str, following: str) -> bool:
-    """Two header lines in a row, one of them a transport header: a quoted copy starts."""
+    """Two header lines in a row, one of them a transport header, or a transport header
+    folded onto the next line: a quoted copy starts."""
+    if _TRANSPORT_LINE.match(line) and following[:1] in (" ", "\t"):
+        return True
     if not (_HEADER_LINE.match(line) and _HEADER_LINE.match(following)):
         return False
     return bool(_TRANSPORT_LINE.match(line) or _TRANSPORT_LINE.match(following))
@@ -143,20 +155,32 @@ def _found(lines: list[str], anchors: list[tuple[int, str]], i: int) -> Found:
 def reply_text(block: str) -> str | None:
     """The remote reply in a block: from its first SMTP code, else after "said:", bounded."""
     block = block[:MAX_REPLY_SCAN]
-    code = _CODE.search(block)
+    code = _failure_code(block)
     if code:
-        return _joined(block[code.start(1) :])
+        start = code.start(1)
+        relayed = _RELAYED.match(block, start)  # sendmail: "554 <x>... 550 Host unknown"
+        return _joined(block[relayed.end() if relayed else start :])
     said = _SAID.search(block)
     if said:
         return _joined(block[said.end() :]) or None
     return None
 
 
+def _failure_code(block: str) -> re.Match[str] | None:
+    """The first 4xx/5xx code (a greeting or "250 Ok" before it is not the refusal)."""
+    first = None
+    for found in _CODE.finditer(block):
+        if found[1][0] in "45":
+            return found
+        first = first or found
+    return first
+
+
 def _joined(text: str) -> str:
     """The reply's lines up to a blank line, multi-line prefixes (`550-5.7.1`) folded."""
     lines: list[str] = []
     for number, line in enumerate(text.splitlines()):
-        if not line.strip():
+        if not line.strip() or (number and _NEW_LINE_OF_TRANSCRIPT.match(line)):
             if lines:
                 break
             continue

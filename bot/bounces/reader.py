@@ -4,6 +4,7 @@ them, and the original's Message-ID. Pure and bounded; never raises on what it r
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from email.message import Message
 from typing import Final
 
@@ -86,17 +87,16 @@ def _unique(listed: list[dsn.DsnRecipient]) -> list[dsn.DsnRecipient]:
 
 
 def _dsn_failed(recipient: dsn.DsnRecipient, block: str, gave_up: bool) -> FailedRecipient:
-    text = recipient.diagnostic or plain.reply_text(block) or plain.other_lines(block)
-    reply = Reply(None, recipient.status, text)
-    failed = _failed(recipient.address, reply, block, gave_up)
-    if failed.remote_host is None and recipient.remote_host:
-        return _with_host(failed, recipient.remote_host)
-    return failed
-
-
-def _with_host(failed: FailedRecipient, host: str) -> FailedRecipient:
-    return FailedRecipient(failed.address, failed.reason, failed.category, failed.permanent,
-                           failed.summary, failed.reply, host.lower())  # fmt: skip
+    diagnostic = recipient.diagnostic and (plain.reply_text(recipient.diagnostic)
+                                           or recipient.diagnostic)  # fmt: skip
+    text = diagnostic or plain.reply_text(block) or plain.other_lines(block)
+    status = recipient.status  # the reporting server's; the reply's own code comes first
+    failed = _failed(recipient.address, Reply(None, None, text), block, gave_up)
+    host = recipient.remote_host or plain.remote_host(recipient.diagnostic or "") or None
+    reply = failed.reply
+    if reply.enhanced is None and status is not None:
+        reply = Reply(reply.code, status, reply.text)
+    return replace(failed, reply=reply, remote_host=host.lower() if host else failed.remote_host)
 
 
 def _plain_recipients(message: Message, report: str) -> list[plain.Found]:

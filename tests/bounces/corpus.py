@@ -4,11 +4,12 @@ is scored: used by the corpus tests and printed by bench/bounce_messages.py."""
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.bounces import BounceKind, BounceReport, read_bounce
+from bot.bounces import BounceKind, BounceReport, FailedRecipient, read_bounce
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "bounces"
 NOT_FAILURES = frozenset({"feedback", "vacation"})
@@ -21,6 +22,7 @@ class Expected:
     recipients: frozenset[str]
     message_id: str | None
     reasons: dict[str, str]
+    codes: dict[str, tuple[str, str]]  # recipient -> (basic code, enhanced code) as labelled
     feedback: bool
     vacation: bool
 
@@ -33,6 +35,8 @@ class Score:
     ids_found: int = 0
     reasons_compared: int = 0
     reasons_agree: int = 0
+    codes_compared: int = 0
+    codes_agree: int = 0
     disagreements: list[str] = field(default_factory=list)
 
     def line(self, text: str) -> None:
@@ -53,9 +57,16 @@ def _expected(rows: list[dict[str, object]]) -> Expected:
         recipients=frozenset(str(r["recipient"]).lower() for r in failing),
         message_id=next((str(r["messageid"]) for r in rows if r["messageid"]), None),
         reasons={str(r["recipient"]).lower(): str(r["reason"]) for r in failing},
+        codes={str(r["recipient"]).lower(): _codes(r) for r in failing},
         feedback=any(r["reason"] == "feedback" for r in rows),
         vacation=any(r["reason"] == "vacation" for r in rows),
     )
+
+
+def _codes(row: dict[str, object]) -> tuple[str, str]:
+    status = str(row["deliverystatus"] or "")
+    invented = bool(re.fullmatch(r"\d\.0\.9\d\d", status))  # Sisimai's own, not the bounce's
+    return str(row["replycode"] or ""), "" if invented else status
 
 
 def read(name: str) -> BounceReport:
@@ -88,10 +99,29 @@ def _score_one(result: Score, name: str, want: Expected, got: BounceReport) -> N
             result.line(f"message-id {name}: sisimai {want.message_id} "
                         f"qbx {got.original_message_id}")  # fmt: skip
     for recipient in got.recipients:
+        _score_codes(result, name, want.codes.get(recipient.address), recipient)
         if recipient.address in want.reasons:
             result.reasons_compared += 1
             if recipient.reason.value == want.reasons[recipient.address]:
                 result.reasons_agree += 1
+
+
+def _score_codes(
+    result: Score, name: str, want: tuple[str, str] | None, got: FailedRecipient
+) -> None:
+    """The reply's basic and enhanced codes against Sisimai's (where it had them)."""
+    if want is None or not any(want):
+        return
+    result.codes_compared += 1
+    mine = (
+        str(got.reply.code or "") if want[0] else "",
+        (got.reply.enhanced or "") if want[1] else "",
+    )
+    if mine == want:
+        result.codes_agree += 1
+    else:
+        result.line(f"reply codes {name} {got.address}: sisimai {want} qbx {mine} "
+                    f"text {(got.reply.text or '')[:120]!r}")  # fmt: skip
 
 
 def kinds_of(names: list[str]) -> dict[str, BounceKind]:

@@ -76,3 +76,17 @@ def test_a_plain_text_exim_report_is_read_without_a_delivery_status_part() -> No
     assert recipient.reply.text == "554 5.7.0 Header error"
     assert recipient.remote_host == "mx.example.jp"
     assert report.original_message_id == "hogeuoiuadogalhg.dg9i09@example.jp"
+
+
+def test_reply_codes_agree_with_sisimais_where_it_read_them(scored: Score) -> None:
+    assert scored.codes_compared >= 250
+    assert scored.codes_agree / scored.codes_compared >= 0.92, "\n".join(scored.disagreements)
+
+
+def test_a_sendmail_transcript_gives_the_remote_reply_not_sendmails_own_status() -> None:
+    report = read("eml/bsd/lhost-v5sendmail-04.eml")
+    replies = {r.address: r.reply for r in report.recipients}
+    assert replies["mikeneko@example.ac.jp"].code == 550
+    assert replies["mikeneko@example.ac.jp"].text == (
+        "550 Host unknown (Authoritative answer from name server)"
+    )
