@@ -3,12 +3,15 @@ its thread, then the original message is traced when its Message-ID is a Qboxmai
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from bot.bounces import BounceKind, BounceReport, read_bounce
 from bot.bounces.pasted import bounce_in, original_target
+from bot.render.blocks import notice_message
 from bot.render.bounces import bounce_message, file_refused_message
+from bot.slack.buttons import Reply
 from bot.slack.files import FileRefused, download
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
@@ -30,12 +33,32 @@ async def answer_pasted_bounce(
     return True
 
 
+async def answer_command_bounce(
+    deps: SlackDeps, poster: Poster, text: str, place: Place, user: str, reply: Reply
+) -> bool:
+    """`/qbx trace <a bounce's text>`: answered as a bounce (within the user's rate limit)."""
+    parts = text.strip().split(None, 1)
+    report = bounce_in(parts[1]) if len(parts) == 2 and parts[0].lower() == "trace" else None
+    if report is None:
+        return False
+    decision = await deps.store.hit_rate_limit(user, deps.traces_per_minute)
+    if not decision.allowed:
+        wait = max(1, math.ceil(decision.retry_after_seconds))
+        await reply(
+            notice_message(f":hourglass: Too many traces this minute; try again in {wait} s.")
+        )
+        return True
+    await answer_bounce(deps, poster, report, place, user)
+    return True
+
+
 async def answer_bounce(
     deps: SlackDeps, poster: Poster, report: BounceReport, place: Place, user: str, name: str = ""
 ) -> None:
     """Per-recipient answer at `place`, then the trace of a Qboxmail original in that thread."""
     target = original_target(report)
-    what = f"bounce:{name or report.original_message_id or len(report.recipients)}"
+    addresses = ",".join(sorted(r.address for r in report.recipients))
+    what = f"bounce:{name}:{report.original_message_id or ''}:{addresses}"[:400]
     if not await _first_time(deps, place, what):
         return
     message = bounce_message(report, mask=deps.mask_recipients, traced=target is not None,

@@ -12,7 +12,7 @@ from bot.grammar import Verb, parse_command
 from bot.ids import recognise
 from bot.render.blocks import Message, Style, notice_message, overflow_message
 from bot.render.mrkdwn import escape
-from bot.slack.bounces import answer_pasted_bounce
+from bot.slack.bounces import answer_command_bounce
 from bot.slack.buttons import Reply
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
@@ -74,11 +74,8 @@ async def run_command(deps: SlackDeps, poster: Poster, command: SlashCommand, re
     if refusal is not None:
         await reply(notice_message(refusal))
         return
-    verb, _, rest = command.text.strip().partition(" ")
     place = Place(command.channel)
-    if verb.lower() == "trace" and await answer_pasted_bounce(
-        deps, poster, rest, place, command.user
-    ):
+    if await answer_command_bounce(deps, poster, command.text, place, command.user, reply):
         return
     plan = plan_command(command.text, deps.max_ids)
     if plan.help:

@@ -76,7 +76,7 @@ async def test_slash_trace_with_a_bounce_posts_the_answer_then_the_trace_in_its_
     qbx: Harness,
 ) -> None:
     ids = qbx.scenarios["bounced"]["ids"]
-    response = await qbx.command("trace " + bounce_text(ids["message_id"], ids["to"]))
+    response = await qbx.command("trace\n" + bounce_text(ids["message_id"], ids["to"]))
     assert response.status_code == 200
     calls = await qbx.slack.wait_for(checklist_done)
     (answer,) = [c for c in parents(calls, CHANNEL) if "a bounce" in c.text]
