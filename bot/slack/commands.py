@@ -31,6 +31,8 @@ HELP = (
     "(POST /ledger)\n"
     "• `/qbx check domain example.com` (also request, message, mailbox, recipient, account)\n"
     "• add `--deep` for the deeper level\n"
+    "• `/qbx trace <a bounce's text>`, or a bounce pasted or attached (`.eml`) in a watched "
+    "channel: who failed and why, then the original message traced\n"
     "• paste ids in a watched channel, mention `@qbx` in a thread, or use the message "
     "shortcut *Trace ids in this message*."
 )
