@@ -90,13 +90,12 @@ def _dsn_failed(recipient: dsn.DsnRecipient, block: str, gave_up: bool) -> Faile
     diagnostic = recipient.diagnostic and (plain.reply_text(recipient.diagnostic)
                                            or recipient.diagnostic)  # fmt: skip
     text = diagnostic or plain.reply_text(block) or plain.other_lines(block)
-    status = recipient.status  # the reporting server's; the reply's own code comes first
     failed = _failed(recipient.address, Reply(None, None, text), block, gave_up)
+    if failed.reply.enhanced is None and recipient.status is not None:
+        # the reply's own code comes first; else the reporting server's Status decides
+        failed = _failed(recipient.address, Reply(None, recipient.status, text), block, gave_up)
     host = recipient.remote_host or plain.remote_host(recipient.diagnostic or "") or None
-    reply = failed.reply
-    if reply.enhanced is None and status is not None:
-        reply = Reply(reply.code, status, reply.text)
-    return replace(failed, reply=reply, remote_host=host.lower() if host else failed.remote_host)
+    return replace(failed, remote_host=host.lower() if host else failed.remote_host)
 
 
 def _plain_recipients(message: Message, report: str) -> list[plain.Found]:
