@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.logs import get_logger
 from bot.render.blocks import notice_message
+from bot.slack.bounces import answer_files
 from bot.slack.pasted import message_text, thread_of, trace_ids_in
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
@@ -68,6 +69,8 @@ async def trace_pasted(
         return
     author = str(event.get("user") or event.get("bot_id") or "")
     thread = Place(str(event["channel"]), thread_of(event))
+    if event.get("files"):  # a bounce attached as a message file
+        await answer_files(deps, poster, event["files"], thread, author)
     await trace_ids_in(deps, poster, message_text(event), thread, author)
 
 

@@ -15,6 +15,7 @@ RULES: list[tuple[str, set[str]]] = [
     ("bot/diagnostics/**/*.py", EDGE_LIBS),
     ("bot/render/**/*.py", EDGE_LIBS),
     ("bot/ids.py", EDGE_LIBS),
+    ("bot/bounces/**/*.py", EDGE_LIBS),
     ("bot/recognition/**/*.py", EDGE_LIBS),
     ("bot/grammar.py", EDGE_LIBS),
     ("bot/incidents/rules.py", EDGE_LIBS),

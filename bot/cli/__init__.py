@@ -24,6 +24,7 @@ EXIT_UNREACHABLE = 3
 COMMANDS: dict[str, tuple[str, str]] = {
     "trace": ("trace", "recognise ids in any text and trace them"),
     "check": ("trace", "run one checklist on one value"),
+    "bounce": ("bounce", "read bounce messages: who failed, and why"),
     "demo": ("trace", "trace a few simulator messages, one per verdict"),
     "serve": ("serve", "serve the Slack app (HTTP, or Socket Mode)"),
     "worker": ("worker", "run background jobs from the Redis queue"),

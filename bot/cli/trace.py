@@ -15,6 +15,8 @@ from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any, TextIO
 
+from bot.bounces import BounceReport
+from bot.bounces.pasted import bounce_in, original_target
 from bot.cli import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
 from bot.compose import build_trace_service, open_qboxmail
 from bot.diagnostics.finder import unrecorded_reference
@@ -60,7 +62,24 @@ def _flags(args: argparse.Namespace) -> str:
 
 def handle_trace(args: argparse.Namespace) -> int:
     text = " ".join(args.text)
+    bounce = bounce_in(text)
+    if bounce is not None:
+        return _trace_bounce(args, bounce)
     return _run(args, f"trace {text}{_flags(args)}")
+
+
+def _trace_bounce(args: argparse.Namespace, bounce: BounceReport) -> int:
+    """A pasted bounce: read it, then trace its original message when it is a Qboxmail one."""
+    from bot.cli.bounce import print_bounce
+
+    print_bounce("bounce", bounce, as_json=args.json, out=sys.stdout)
+    target = original_target(bounce)
+    if target is None:
+        if not args.json:
+            print("The original message's id is not a Qboxmail message_id: nothing to trace.")
+        return EXIT_OK
+    hint = f" to {target.hints.recipients[0]}" if target.hints.recipients else ""
+    return _run(args, f"trace {target.value}{hint}{_flags(args)}")
 
 
 def handle_check(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from bot.grammar import Verb, parse_command
 from bot.ids import recognise
 from bot.render.blocks import Message, Style, notice_message, overflow_message
 from bot.render.mrkdwn import escape
+from bot.slack.bounces import answer_command_bounce
 from bot.slack.buttons import Reply
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
@@ -30,6 +31,8 @@ HELP = (
     "(POST /ledger)\n"
     "• `/qbx check domain example.com` (also request, message, mailbox, recipient, account)\n"
     "• add `--deep` for the deeper level\n"
+    "• `/qbx trace <a bounce's text>`, or a bounce pasted or attached (`.eml`) in a watched "
+    "channel: who failed and why, then the original message traced\n"
     "• paste ids in a watched channel, mention `@qbx` in a thread, or use the message "
     "shortcut *Trace ids in this message*."
 )
@@ -73,6 +76,9 @@ async def run_command(deps: SlackDeps, poster: Poster, command: SlashCommand, re
     if refusal is not None:
         await reply(notice_message(refusal))
         return
+    place = Place(command.channel)
+    if await answer_command_bounce(deps, poster, command.text, place, command.user, reply):
+        return
     plan = plan_command(command.text, deps.max_ids)
     if plan.help:
         await reply(notice_message(HELP))
@@ -84,7 +90,6 @@ async def run_command(deps: SlackDeps, poster: Poster, command: SlashCommand, re
     if plan.overflow:
         style = Style(mask_recipients=deps.mask_recipients)
         await reply(overflow_message(plan.overflow, deps.max_ids, style))
-    place = Place(command.channel)
     async with asyncio.TaskGroup() as group:
         for spec in plan.specs:
             if await _unrecorded(deps, spec):

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.ids import recognise
 from bot.render.blocks import Style, overflow_message
+from bot.slack.bounces import answer_pasted_bounce
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.slack.tracing import TraceSpec, run_trace
@@ -48,7 +49,10 @@ def thread_of(message: Mapping[str, Any]) -> str:
 
 
 async def trace_ids_in(deps: SlackDeps, poster: Poster, text: str, thread: Place, user: str) -> int:
-    """Trace the ids in `text` into `thread`, skipping ids already answered there."""
+    """Trace the ids in `text` into `thread`, skipping ids already answered there; a pasted
+    bounce is answered as one (per recipient, then its original traced)."""
+    if await answer_pasted_bounce(deps, poster, text, thread, user):
+        return 1
     recognition = recognise(text, limit=deps.max_ids)
     fresh = [t for t in recognition.targets if await _first_time(deps, thread, t.key)]
     if recognition.overflow and await _first_time(deps, thread, "overflow"):

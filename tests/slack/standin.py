@@ -1,5 +1,6 @@
 """A loopback stand-in for Slack's Web API: a real HTTP server on port 0 that records every call.
 
+Shared files (`files`) are described by files.info and served at /files/{id} to a bot token.
 Special inputs: channel `C_NOT_IN` answers `not_in_channel`, `C_NOT_FOUND` `channel_not_found`,
 `C_BROKEN` `internal_error`; `C_RATE` answers its first call of each method with 429 and
 `Retry-After: 1`. Tests wait on recorded calls with `wait_for` (bounded, no fixed sleeps).
@@ -58,6 +59,7 @@ class StandIn:
     base_url: str = ""
     calls: list[Call] = field(default_factory=list)
     threads: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # id -> (name, content)
     _ts: int = 0
     _rated: set[str] = field(default_factory=set)
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -143,6 +145,16 @@ def _complete(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
 
 
+def _file_info(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
+    file_id = str(args.get("file"))
+    if file_id not in stand.files:
+        return {"ok": False, "error": "file_not_found"}
+    name, content = stand.files[file_id]
+    url = f"{stand.base_url}/files/{file_id}"
+    return {"ok": True, "file": {"id": file_id, "name": name, "size": len(content),
+                                 "url_private_download": url}}  # fmt: skip
+
+
 _METHODS: dict[str, Callable[[StandIn, dict[str, Any]], dict[str, Any]]] = {
     "chat.postMessage": _post,
     "chat.update": _update,
@@ -152,6 +164,7 @@ _METHODS: dict[str, Callable[[StandIn, dict[str, Any]], dict[str, Any]]] = {
     "auth.test": _auth,
     "files.getUploadURLExternal": _upload_url,
     "files.completeUploadExternal": _complete,
+    "files.info": _file_info,
 }
 
 
@@ -173,6 +186,14 @@ def _routes(stand: StandIn) -> list[Route]:
         await stand.record(Call("upload", "POST", body, {"file_id": request.path_params["fid"]}))
         return Response("OK - " + str(len(body)))
 
+    async def file(request: Request) -> Response:
+        file_id = request.path_params["fid"]
+        auth = request.headers.get("authorization", "")
+        await stand.record(Call("file_download", "GET", b"", {"file": file_id, "auth": auth}))
+        if not auth.startswith("Bearer xoxb-") or file_id not in stand.files:
+            return Response("not found", 404)
+        return Response(stand.files[file_id][1], media_type="message/rfc822")
+
     async def respond(request: Request) -> Response:
         body = await request.body()
         args = json.loads(body or b"{}")
@@ -183,6 +204,7 @@ def _routes(stand: StandIn) -> list[Route]:
         Route("/api/{method}", api, methods=["GET", "POST"]),
         Route("/upload/{fid}", upload, methods=["POST"]),
         Route("/respond/{rid}", respond, methods=["POST"]),
+        Route("/files/{fid}", file, methods=["GET"]),
     ]
 
 

@@ -1,0 +1,105 @@
+"""RFC 3464 delivery-status fields: one group per recipient (Final-Recipient, Action, Status,
+Diagnostic-Code, Remote-MTA), read from a message/delivery-status part or from text that
+carries the same fields."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from email.message import Message
+from typing import Final
+
+from bot.bounces.addresses import address_in
+from bot.bounces.mime import text_of
+
+_FIELD: Final = re.compile(r"^([A-Za-z][A-Za-z0-9-]{1,40})\s*:\s*(.*)$")
+_STATUS: Final = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})")
+_TYPED: Final = re.compile(r"^\s*[A-Za-z0-9-]{2,12}\s*;\s*")  # "smtp; ", "rfc822; ", "dns; "
+FAILED_ACTIONS: Final = frozenset({"failed", "delayed"})
+MAX_GROUPS: Final = 500
+
+
+@dataclass(frozen=True)
+class DsnRecipient:
+    address: str
+    action: str  # failed, delayed, delivered, relayed, expanded; "" when absent
+    status: str | None  # "5.1.1"
+    diagnostic: str | None  # the remote reply, its type ("smtp;") removed
+    remote_host: str | None
+
+    @property
+    def failed(self) -> bool:
+        if self.action:
+            return self.action in FAILED_ACTIONS
+        return self.status is not None and self.status[0] in "45"
+
+
+def recipients_in_part(part: Message) -> list[DsnRecipient]:
+    """The per-recipient groups of a message/delivery-status part."""
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        groups = [g for m in payload if isinstance(m, Message) for g in _groups_of(m)]
+    else:
+        groups = field_groups(text_of(part) or str(payload))
+    return [r for r in (_recipient(g) for g in groups[:MAX_GROUPS]) if r is not None]
+
+
+def recipients_in_text(text: str) -> list[DsnRecipient]:
+    """The same fields written into a text part (some servers do)."""
+    if "recipient" not in text.lower():
+        return []
+    groups = field_groups(text)
+    return [r for r in (_recipient(g) for g in groups[:MAX_GROUPS]) if r is not None]
+
+
+def _groups_of(message: Message) -> list[dict[str, str]]:
+    """One block's fields; a field repeated starts the next recipient (a blank line missing)."""
+    groups: list[dict[str, str]] = [{}]
+    for name, value in message.items():
+        key = name.lower()
+        if key in groups[-1]:
+            groups.append({})
+        groups[-1][key] = " ".join(str(value).split())
+    return groups
+
+
+def field_groups(text: str) -> list[dict[str, str]]:
+    """Blocks of `Name: value` lines (continuations folded), split on blank lines."""
+    groups: list[dict[str, str]] = [{}]
+    last: str | None = None
+    for line in text.splitlines():
+        if not line.strip():
+            groups.append({})
+            last = None
+        elif line[0] in " \t" and last is not None:
+            groups[-1][last] += " " + line.strip()
+        elif match := _FIELD.match(line.strip()):
+            last = match[1].lower()
+            if last in groups[-1]:
+                groups.append({})
+            groups[-1][last] = match[2].strip()
+    return [g for g in groups if g]
+
+
+def _recipient(group: dict[str, str]) -> DsnRecipient | None:
+    named = group.get("final-recipient") or group.get("original-recipient")
+    address = address_in(_untyped(named)) if named else None
+    if address is None:
+        return None
+    status = _STATUS.search(group.get("status", ""))
+    return DsnRecipient(
+        address=address,
+        action=group.get("action", "").strip().lower().split(" ")[0],
+        status=".".join(status.groups()) if status else None,
+        diagnostic=_untyped(group.get("diagnostic-code")) or None,
+        remote_host=_host(group.get("remote-mta")),
+    )
+
+
+def _untyped(value: str | None) -> str:
+    return _TYPED.sub("", value or "", count=1).strip()
+
+
+def _host(value: str | None) -> str | None:
+    host = _untyped(value).strip("[]<> ").split(" ")[0]
+    return host or None

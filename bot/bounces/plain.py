@@ -1,0 +1,214 @@
+"""Plain-text bounce reports (Postfix, Exim, qmail, Exchange, Gmail, Yahoo, Domino, ...): the
+report is cut from the quoted original, failed recipients are the addresses a report names as
+such, and each recipient's block yields the remote reply and host.
+
+Rules: an address is a recipient when it leads its line (`  anna@x`, `<anna@x>:`,
+`anna@x on <date>`) or follows a word that names one ("to", "recipient", "address", "for",
+"user", "mailbox"); never when a header label precedes it (`To: ...` of a quoted summary) or it is
+the bounce's own sender or addressee.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from bot.bounces.addresses import ADDRESS, is_system, normalised
+
+MAX_BLOCK_LINES: Final = 20
+MAX_RECIPIENTS: Final = 200
+MAX_SCAN: Final = 100_000  # characters of a report searched for the start of the quoted copy
+MAX_REPLY_SCAN: Final = 6_000  # characters of a whole report searched for a reply
+_MARKER_WORDS: Final = ("original", "copy", "return", "unsent", "undelivered", "header",
+                        "rfc", "message text", "follow", "below this line")  # fmt: skip
+MAX_REPLY: Final = 1_000
+_MARKER: Final = re.compile(
+    r"(?im)^[ \t>|]*(?:(?:[-=_*#]{2,}|\[)[ \t]*[^\n]*?(?:original|copy of|returned|unsent|"
+    r"undelivered message|headers?|rfc ?822|message text)[^\n]*$|"
+    r"[^\n]{0,80}?(?:message headers follow|below this line is a copy|original message follows|"
+    r"the original message (?:headers? )?(?:follows?|is attached)|"
+    r"(?:headers|copy) of (?:the|your) (?:original )?message|here is a copy of the first part)"
+    r"[^\n]*$)"
+)
+_HEADER_LINE: Final = re.compile(
+    r"^(?:Return-Path|Received|Message-I[dD]|From|To|Subject|Date|MIME-Version|Content-Type|"
+    r"DKIM-Signature|Delivered-To|Reply-To|X-[A-Za-z0-9-]+):"
+)
+_SENDER_NEXT: Final = re.compile(r"(?i)\b(?:sent by|sender|from)\s*:?\s*$")
+_TRANSPORT_LINE: Final = re.compile(
+    r"(?i)^(?:Return-Path|Received|Message-I[dD]|MIME-Version|Content-Type|DKIM-Signature|"
+    r"Delivered-To|X-[A-Za-z0-9-]+):"
+)
+_LEADS: Final = re.compile(r"^[\s<>\"'(\[*•·|-]*$")
+_NAMED_BY: Final = re.compile(
+    r"(?i)(?:\b(?:to|for|recipients?|recipient\(s\)|address(?:es)?|address\(es\)|user|"
+    r"userid|mailbox|rcpt))\s*[:=]?\s*[<\"'(\[]*$|(?<![Ii][Dd]):\s*[<\"'(\[]*$"
+)
+_LABEL: Final = re.compile(
+    r"(?i)^\s*(?:to|cc|bcc|from|sender|reply-to|envelope-from|return-path|references|"
+    r"in-reply-to)\s*:\s*<?$"
+)
+_REPLY_LINE: Final = re.compile(r"^\s*[#(]?[245]\d\d[ -]")
+_STATUS_LINE: Final = re.compile(
+    r"^\s*[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?<([^<>\s]+@[^<>\s]+)>\.\.\."
+)
+_CODE: Final = re.compile(
+    r"(?:(?<![\w.:/=-])|(?<=\s:))#?([245]\d\d)(?=[ ,-]+(?:[245]\.\d|[A-Za-z<#\"'(\[]))"
+)
+_SAID: Final = re.compile(
+    r"(?i)(?:said|returned was|error was|reason|diagnostic(?:-code)?|smtp error|"
+    r"error message)\s*:\s*"
+)
+_RELAYED: Final = re.compile(
+    r"[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?<[^<>\s]{1,300}>\.\.\.\s*(?=[245]\d\d\b)"
+)
+_NEW_LINE_OF_TRANSCRIPT: Final = re.compile(
+    r"^(?:<<<|>>>|while talking to|(?:[245]\d\d )?\S+ \([a-z]+\)\.\.\.|[245]\d\d [<\S]+\.\.\.)",
+    re.IGNORECASE,
+)
+_CONTINUED: Final = re.compile(r"^\s*[245]\d\d[- ](?:[245]\.\d{1,3}\.\d{1,3})?\s*")
+_HOST: Final = re.compile(
+    r"(?i)(?:\bhost\s+\[?([a-z0-9][a-z0-9.-]*\.[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})\]?|"
+    r"\b([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+)\s*\[\d{1,3}(?:\.\d{1,3}){3}\]|"
+    r"connected to\s+(\d{1,3}(?:\.\d{1,3}){3}))"
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A recipient the report names, and the lines of the report about it."""
+
+    address: str
+    block: str
+
+
+def report_section(text: str) -> str:
+    """The report before the quoted original message (its marker or its header block)."""
+    lines = text[:MAX_SCAN].splitlines(keepends=True)
+    offset = 0
+    for line, following in zip(lines, [*lines[1:], ""], strict=False):
+        if _is_marker(line) or _header_pair(line, following):
+            return text[:offset]
+        offset += len(line)
+    return text
+
+
+def _is_marker(line: str) -> bool:
+    lowered = line.lower()
+    return any(word in lowered for word in _MARKER_WORDS) and bool(_MARKER.match(line))
+
+
+def _header_pair(line: str, following: str) -> bool:
+    """Two header lines in a row, one of them a transport header, or a transport header
+    folded onto the next line: a quoted copy starts."""
+    if _TRANSPORT_LINE.match(line) and following[:1] in (" ", "\t"):
+        return True
+    if not (_HEADER_LINE.match(line) and _HEADER_LINE.match(following)):
+        return False
+    return bool(_TRANSPORT_LINE.match(line) or _TRANSPORT_LINE.match(following))
+
+
+def recipients_in(report: str, excluded: frozenset[str]) -> list[Found]:
+    """The failed recipients a report names, each with its block of lines."""
+    lines = report.splitlines()
+    anchors: list[tuple[int, str]] = []
+    seen: set[str] = set()
+    previous = ""
+    for index, line in enumerate(lines):
+        named = [] if _SENDER_NEXT.search(previous) else _named_on(line)
+        previous = line if line.strip() else previous
+        for address in named:
+            if address not in seen and address not in excluded and not is_system(address):
+                seen.add(address)
+                anchors.append((index, address))
+        if len(anchors) >= MAX_RECIPIENTS:
+            break
+    return [_found(lines, anchors, i) for i in range(len(anchors))]
+
+
+def _named_on(line: str) -> list[str]:
+    if "@" not in line:
+        return []
+    if _REPLY_LINE.match(line):
+        status = _STATUS_LINE.match(line)  # sendmail: "550 5.1.1 <anna@x>... User unknown"
+        return [normalised(status[1])] if status else []
+    return [normalised(m[1]) for m in ADDRESS.finditer(line) if _names(line[: m.start()])]
+
+
+def _names(prefix: str) -> bool:
+    if _LABEL.match(prefix):
+        return False
+    return bool(_LEADS.match(prefix) or _NAMED_BY.search(prefix[-60:]))
+
+
+def _found(lines: list[str], anchors: list[tuple[int, str]], i: int) -> Found:
+    start, address = anchors[i]
+    end = anchors[i + 1][0] if i + 1 < len(anchors) else len(lines)
+    if end == start:  # several recipients on one line share what follows
+        later = [a for a, _ in anchors[i + 1 :] if a > start]
+        end = later[0] if later else len(lines)
+    end = min(end, start + MAX_BLOCK_LINES)
+    return Found(address, "\n".join(lines[start:end]))
+
+
+def reply_text(block: str) -> str | None:
+    """The remote reply in a block: from its first SMTP code, else after "said:", bounded."""
+    block = block[:MAX_REPLY_SCAN]
+    code = _failure_code(block)
+    if code:
+        start = code.start(1)
+        relayed = _RELAYED.match(block, start)  # sendmail: "554 <x>... 550 Host unknown"
+        return _joined(block[relayed.end() if relayed else start :])
+    said = _SAID.search(block)
+    if said:
+        return _joined(block[said.end() :]) or None
+    return None
+
+
+def _failure_code(block: str) -> re.Match[str] | None:
+    """The first 4xx/5xx code (a greeting or "250 Ok" before it is not the refusal)."""
+    first = None
+    for found in _CODE.finditer(block):
+        if found[1][0] in "45":
+            return found
+        first = first or found
+    return first
+
+
+def _joined(text: str) -> str:
+    """The reply's lines up to a blank line, multi-line prefixes (`550-5.7.1`) folded."""
+    lines: list[str] = []
+    for number, line in enumerate(text.splitlines()):
+        if not line.strip() or (number and _NEW_LINE_OF_TRANSCRIPT.match(line)):
+            if lines:
+                break
+            continue
+        lines.append(line.strip() if number == 0 else _CONTINUED.sub("", line).strip())
+    return " ".join(lines)[:MAX_REPLY].strip()
+
+
+def remote_host(block: str) -> str | None:
+    match = _HOST.search(block)
+    if match is None:
+        return None
+    return next(g for g in match.groups() if g).lower().rstrip(".")
+
+
+def other_lines(block: str) -> str | None:
+    """A block's words besides its address line (Exchange: "The recipient name is not ...")."""
+    rest = " ".join(line.strip() for line in block.splitlines()[1:] if line.strip())
+    return rest[:MAX_REPLY] or None
+
+
+_NOTICE_ADDRESS: Final = re.compile(r'\\?"emailAddress\\?"\s*:\s*\\?"([^"\\]+)')
+_NOTICE_REPLY: Final = re.compile(r'\\?"diagnosticCode\\?"\s*:\s*\\?"([^"\\]{1,1000})')
+
+
+def notice_recipients(report: str) -> list[Found]:
+    """A JSON bounce notification (Amazon SES through SNS): its bounced recipients."""
+    if "bouncedRecipients" not in report:
+        return []
+    reply = _NOTICE_REPLY.search(report)
+    block = reply[1] if reply else ""
+    return [Found(normalised(m[1]), block) for m in _NOTICE_ADDRESS.finditer(report)]

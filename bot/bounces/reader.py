@@ -1,0 +1,185 @@
+"""Read one message as a bounce: its kind, its failed recipients with the replies that refused
+them, and the original's Message-ID. Pure and bounded; never raises on what it reads."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from email.message import Message
+from typing import Final
+
+from bot.bounces import cues, dsn, plain
+from bot.bounces.addresses import ADDRESS, normalised
+from bot.bounces.mime import MAX_TEXT, Part, parse, text_of, walk
+from bot.bounces.model import BounceKind, BounceReport, FailedRecipient, Reply
+from bot.bounces.original import original_message_id, original_recipients
+from bot.diagnostics.smtp import BounceReason, decode
+
+_TAG: Final = re.compile(r"<[^>]{0,2000}>")
+_SPACES: Final = re.compile(r"[ \t\r\f\v]+")
+_MIME_LINE: Final = re.compile(r"(?i)^(?:--|content-[\w-]+:|\s*boundary=)")
+
+
+def read_bounce(data: bytes | str) -> BounceReport:
+    """What `data` (a whole message, or a pasted bounce's text) says about a failed delivery."""
+    raw = data.encode("utf-8", errors="replace") if isinstance(data, str) else data
+    message, notes = parse(raw)
+    parts = list(walk(message))
+    text = _report_text(parts)
+    report = plain.report_section(text)
+    original = original_message_id(parts, text[len(report) :], text, _body_text(parts))
+    kind, recipients = _verdict(message, parts, text, report)
+    return BounceReport(kind, tuple(recipients), original, tuple(notes))
+
+
+def _verdict(
+    message: Message, parts: list[Part], text: str, report: str
+) -> tuple[BounceKind, list[FailedRecipient]]:
+    types = {p.content_type for p in parts if not p.quoted}
+    if cues.is_feedback(message, types, text):
+        return BounceKind.FEEDBACK, []
+    listed = _dsn_recipients(parts, text)
+    failing = [r for r in listed if r.failed]
+    if failing:
+        return _from_dsn(failing, report, _excluded(message))
+    if listed or cues.is_auto_reply(message) or not cues.looks_like_bounce(message, report):
+        kind = BounceKind.AUTO_REPLY if cues.is_auto_reply(message) else BounceKind.NOT_BOUNCE
+        return kind, []
+    found = _plain_recipients(message, report) or _quoted_recipients(message, text, report)
+    kind = BounceKind.DELAY if cues.is_delay(message, report) else BounceKind.BOUNCE
+    gave_up = cues.says_expired(report)
+    return kind, [_failed(f.address, _reply_of(f.block, report), f.block, gave_up) for f in found]
+
+
+def _dsn_recipients(parts: list[Part], text: str) -> list[dsn.DsnRecipient]:
+    top = [p for p in parts if not p.quoted]
+    found = [r for p in top if p.content_type == "message/delivery-status"
+             for r in dsn.recipients_in_part(p.message)]  # fmt: skip
+    if found:
+        return found
+    return dsn.recipients_in_text(text)
+
+
+def _from_dsn(
+    listed: list[dsn.DsnRecipient], report: str, excluded: frozenset[str]
+) -> tuple[BounceKind, list[FailedRecipient]]:
+    terse = any(not r.diagnostic or not r.remote_host for r in listed)
+    found = plain.recipients_in(report, excluded) if terse else []
+    blocks = {f.address: f.block for f in found}
+    gave_up = cues.says_expired(report)
+    recipients = [_dsn_failed(r, blocks.get(r.address, ""), gave_up) for r in _unique(listed)]
+    final = any(_final(r) for r in listed)
+    return (BounceKind.BOUNCE if final else BounceKind.DELAY), recipients
+
+
+def _final(recipient: dsn.DsnRecipient) -> bool:
+    """Failed for good: "Action: failed", or no action and a status that is not 4.x.x."""
+    if recipient.action:
+        return recipient.action == "failed"
+    return not (recipient.status or "").startswith("4")
+
+
+def _unique(listed: list[dsn.DsnRecipient]) -> list[dsn.DsnRecipient]:
+    seen: dict[str, dsn.DsnRecipient] = {}
+    for recipient in listed:
+        seen.setdefault(recipient.address, recipient)
+    return list(seen.values())
+
+
+def _dsn_failed(recipient: dsn.DsnRecipient, block: str, gave_up: bool) -> FailedRecipient:
+    diagnostic = recipient.diagnostic and (plain.reply_text(recipient.diagnostic)
+                                           or recipient.diagnostic)  # fmt: skip
+    text = diagnostic or plain.reply_text(block) or plain.other_lines(block)
+    failed = _failed(recipient.address, Reply(None, None, text), block, gave_up)
+    if failed.reply.enhanced is None and recipient.status is not None:
+        # the reply's own code comes first; else the reporting server's Status decides
+        failed = _failed(recipient.address, Reply(None, recipient.status, text), block, gave_up)
+    host = recipient.remote_host or plain.remote_host(recipient.diagnostic or "") or None
+    return replace(failed, remote_host=host.lower() if host else failed.remote_host)
+
+
+def _plain_recipients(message: Message, report: str) -> list[plain.Found]:
+    found = plain.notice_recipients(report) or plain.recipients_in(report, _excluded(message))
+    if found:
+        return found
+    header = cues.header(message, "x-failed-recipients")
+    return [plain.Found(normalised(m[1]), report) for m in ADDRESS.finditer(header)]
+
+
+def _quoted_recipients(message: Message, text: str, report: str) -> list[plain.Found]:
+    excluded = _excluded(message)
+    named = original_recipients(text[len(report) :])
+    return [plain.Found(a, report) for a in named if a not in excluded]
+
+
+def _reply_of(block: str, report: str) -> Reply:
+    return Reply(None, None, plain.reply_text(block) or plain.reply_text(report)
+                 or plain.other_lines(block))  # fmt: skip
+
+
+def _failed(address: str, reply: Reply, block: str, gave_up: bool) -> FailedRecipient:
+    """One recipient's reply decoded; `gave_up` when the report says the sender stopped
+    retrying (read per recipient when the report has a block for it)."""
+    decoded = decode(reply.code, reply.enhanced, reply.text)
+    reason = decoded.reason
+    if (cues.says_expired(block) if block else gave_up) or cues.says_expired(reply.text or ""):
+        reason = BounceReason.EXPIRED
+    return FailedRecipient(
+        address=address,
+        reason=reason,
+        category=decoded.category,
+        permanent=decoded.permanent,
+        summary=decoded.summary,
+        reply=Reply(decoded.code, decoded.enhanced or reply.enhanced, reply.text),
+        remote_host=plain.remote_host(block) or plain.remote_host(reply.text or ""),
+    )
+
+
+def _excluded(message: Message) -> frozenset[str]:
+    """The bounce's own sender and addressee are never its failed recipients."""
+    names = ("from", "to", "return-path", "reply-to", "sender")
+    found = {normalised(m[1]) for n in names for m in ADDRESS.finditer(cues.header(message, n))}
+    return frozenset(found)
+
+
+def _report_text(parts: list[Part]) -> str:
+    """The bounce's own words: its top-level text parts (HTML without tags when only that),
+    or the raw body of a multipart whose boundary could not be read."""
+    top = [p for p in parts if not p.quoted]
+    plain_parts = [_readable(p) for p in top if p.content_type == "text/plain"]
+    plain_parts += [_unparsed(p.message) for p in top if p.message.is_multipart() is False
+                    and p.message.get_content_maintype() == "multipart"]  # fmt: skip
+    if any(t.strip() for t in plain_parts):
+        return _unquoted("\n".join(plain_parts))
+    html = [_untagged(text_of(p.message)) for p in top if p.content_type == "text/html"]
+    return _unquoted("\n".join(html))
+
+
+def _readable(part: Part) -> str:
+    return text_of(part.message)
+
+
+def _unparsed(message: Message) -> str:
+    payload = message.get_payload()
+    text = payload[:MAX_TEXT] if isinstance(payload, str) else ""
+    return "\n".join(line for line in text.splitlines() if not _MIME_LINE.match(line))
+
+
+def _unquoted(text: str) -> str:
+    """A forwarded report quoted with "> " read as the report itself."""
+    lines = text.splitlines()
+    quoted = sum(1 for line in lines if line.startswith(">"))
+    if quoted * 2 < sum(1 for line in lines if line.strip()):
+        return text
+    return "\n".join(line[1:].removeprefix(" ") if line.startswith(">") else line
+                     for line in lines)  # fmt: skip
+
+
+def _body_text(parts: list[Part]) -> str:
+    return "\n".join(text_of(p.message) for p in parts
+                     if not p.quoted and p.message.get_content_maintype() == "text")  # fmt: skip
+
+
+def _untagged(html: str) -> str:
+    text = _TAG.sub(" ", re.sub(r"(?i)<br\s*/?>|</p>|</div>|</tr>", "\n", html))
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.splitlines())
