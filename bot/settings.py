@@ -117,6 +117,10 @@ class Settings(BaseSettings):
 
     # --- remediation, watches (issue-14 features) ------------------------------------------
     qbx_remediation_users: CommaList = ()
+    qbx_watch_ttl_hours: int = Field(
+        default=24, ge=1, le=168, description="A watch stops after this many hours."
+    )
+    qbx_max_watches: int = Field(default=50, ge=1, le=1000, description="Open watches at most.")
 
     # --- incidents ------------------------------------------------------------------------
     qbx_incident_channel: str | None = None

@@ -16,6 +16,7 @@ from bot.slack.buttons import Reply
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.slack.tracing import TraceSpec, run_trace
+from bot.slack.watch_command import is_watch_command, run_watch_command
 from bot.targets import Target, TargetKind
 
 USAGE = (
@@ -72,6 +73,9 @@ async def run_command(deps: SlackDeps, poster: Poster, command: SlashCommand, re
     refusal = deps.access.refusal(command.user, command.channel)
     if refusal is not None:
         await reply(notice_message(refusal))
+        return
+    if is_watch_command(command.text):  # `/qbx watch <id>` (bot/slack/watch_command.py)
+        await run_watch_command(deps, poster, command.text, command.user, command.channel, reply)
         return
     plan = plan_command(command.text, deps.max_ids)
     if plan.help:

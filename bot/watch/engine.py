@@ -24,10 +24,16 @@ Sleep = Callable[[float], Awaitable[None]]
 log = get_logger("qbx.watch")
 
 
-class Checker(Protocol):
-    """Re-traces a watched message; returns the verdict code (and publishes the result)."""
+@dataclass(frozen=True)
+class Checked:
+    code: str  # the verdict code found
+    key: str = ""  # where the new result's context is kept
 
-    async def check(self, watch: Watch) -> str: ...
+
+class Checker(Protocol):
+    """Re-traces a watched message and shows the result in place."""
+
+    async def check(self, watch: Watch) -> Checked: ...
 
     async def ended(self, watch: Watch) -> None:
         """Say in place that the watch ended (final state, time up, or stopped)."""
@@ -62,13 +68,14 @@ class WatchEngine:
         if now - watch.started_at >= self._ttl:
             return await self._end(replace(watch, status=WatchStatus.EXPIRED))
         try:
-            code = await self._checker.check(watch)
-        except QbxError as exc:  # Qboxmail or Slack down: keep the watch, try later
-            log.warning("watch_check_failed", watch=watch.watch_id, error=str(exc))
+            found = await self._checker.check(watch)
+        except Exception as exc:
+            # the watch stays and is tried again on its back-off; its TTL still ends it
+            log.warning("watch_check_failed", watch=watch.watch_id, error=repr(exc))
             later = replace(watch, next_at=now + delay_after(watch.checks))
             await self._book.save(later)
             return "failed"
-        checked = after_check(watch, code, now, self._ttl)
+        checked = after_check(watch, found.code, now, self._ttl, found.key)
         if checked.status is WatchStatus.WATCHING:
             await self._book.save(checked)
             return "checked"

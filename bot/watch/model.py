@@ -37,6 +37,7 @@ class Watch:
     next_at: float
     checks: int = 0
     code: str = ""  # the last verdict code
+    key: str = ""  # the opaque key of the last result's context (its report and buttons)
     status: WatchStatus = WatchStatus.WATCHING
 
     def to_json(self) -> dict[str, Any]:
@@ -59,8 +60,8 @@ def is_final(code: str) -> bool:
     return code not in OPEN_CODES
 
 
-def after_check(watch: Watch, code: str, now: float, ttl_seconds: float) -> Watch:
-    """The watch after one check that found `code` at `now`."""
+def after_check(watch: Watch, code: str, now: float, ttl_seconds: float, key: str = "") -> Watch:
+    """The watch after one check that found `code` at `now` (its result kept under `key`)."""
     checks = watch.checks + 1
     status = WatchStatus.WATCHING
     if is_final(code):
@@ -68,7 +69,8 @@ def after_check(watch: Watch, code: str, now: float, ttl_seconds: float) -> Watc
     elif now - watch.started_at >= ttl_seconds:
         status = WatchStatus.EXPIRED
     next_at = now + delay_after(checks)
-    return replace(watch, checks=checks, code=code, status=status, next_at=next_at)
+    key = key or watch.key
+    return replace(watch, checks=checks, code=code, status=status, next_at=next_at, key=key)
 
 
 def max_checks_per_hour() -> int:
