@@ -14,7 +14,15 @@ import httpx
 from bot.runtime import open_runtime
 from bot.simulator import SimulatorHandle
 from tests.slack import signing
-from tests.slack.conftest import CHANNEL, USER, Harness, buttons, parents, settings_for
+from tests.slack.conftest import (
+    CHANNEL,
+    USER,
+    Harness,
+    buttons,
+    in_thread,
+    parents,
+    settings_for,
+)
 from tests.slack.standin import TEAM, Call, StandIn, serving
 
 REMEDIATOR = "U0REMEDIATOR"
@@ -68,7 +76,9 @@ async def traced(qbx: Harness, name: str, action: str) -> tuple[str, dict[str, d
     await qbx.command(scenario_text(qbx, name))
     calls = await qbx.slack.wait_for(lambda cs: len(parents(cs)) > before)
     ts = str(parents(calls)[before].answer["ts"])
-    calls = await qbx.slack.wait_for(lambda cs: action in final_buttons(cs, ts))
+    calls = await qbx.slack.wait_for(
+        lambda cs: action in final_buttons(cs, ts) and bool(in_thread(cs, ts))
+    )  # the verdict with its buttons, and the checklist in the thread: the trace is done
     return ts, final_buttons(calls, ts)
 
 

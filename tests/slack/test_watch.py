@@ -5,11 +5,12 @@ watch that survives a restart (Redis)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
 from bot.simulator import SimulatorHandle, running_simulator
-from bot.watch.model import CALLS_PER_CHECK
+from bot.watch.model import CALLS_PER_CHECK, max_calls_per_hour, max_checks_per_hour
 from tests.redis_support import REDIS_URL, machine_redis, unique_prefix
 from tests.slack.conftest import Harness, dumps, in_thread, parents, updates_of
 from tests.slack.followup_support import (
@@ -165,3 +166,11 @@ async def test_a_watch_survives_a_restart(sim: SimulatorHandle, slack: StandIn) 
 def scenario_arg(qbx: Harness, name: str) -> str:
     ids = qbx.scenarios[name]["ids"]
     return f"{ids['message_id']} to {ids['to']} on {ids['date']}"
+
+
+def test_the_readme_states_the_watch_budget() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert f"at most **{max_checks_per_hour()} re-checks**" in readme
+    assert f"at most **{CALLS_PER_CHECK} API calls**" in readme
+    assert f"at most **{max_calls_per_hour()} API calls per hour**" in readme
+    assert f"({2 * CALLS_PER_CHECK} per hour after the first)" in readme
