@@ -17,6 +17,11 @@ ACTION_WATCH: Final = "qbx_watch"
 ACTION_UNWATCH: Final = "qbx_unwatch"
 ACTION_REPLY_DRAFT: Final = "qbx_reply_draft"
 ACTION_REACTIVATE: Final = "qbx_reactivate"
+ACTION_FEEDBACK_UP: Final = "qbx_feedback_up"
+ACTION_FEEDBACK_DOWN: Final = "qbx_feedback_down"
+WHY_CALLBACK: Final = "qbx_feedback_why"
+WHY_BLOCK: Final = "why"
+WHY_MAX: Final = 200
 WATCHABLE: Final = frozenset({VerdictCode.QUEUED, VerdictCode.DEFERRED})
 MAX_CONFIRM_TEXT: Final = 300
 Message = dict[str, Any]
@@ -45,7 +50,31 @@ def extra_buttons(report: Report, key: str, mask: Masker) -> list[Block]:
         reactivate = button("Reactivate address", ACTION_REACTIVATE, key, "danger")
         buttons.append(reactivate | {"confirm": reactivation_confirm(report, mask)})
     buttons.append(button("Reply draft", ACTION_REPLY_DRAFT, key))
+    buttons.append(button("👍 Right", ACTION_FEEDBACK_UP, key))
+    buttons.append(button("👎 Wrong", ACTION_FEEDBACK_DOWN, key))
     return buttons
+
+
+def why_modal(private_metadata: str) -> Block:
+    """The private question after a 👎: one line of why."""
+    field = {
+        "type": "plain_text_input",
+        "action_id": WHY_BLOCK,
+        "max_length": WHY_MAX,
+        "placeholder": {"type": "plain_text", "text": "e.g. it was delivered, the log shows it"},
+    }
+    return {
+        "type": "modal",
+        "callback_id": WHY_CALLBACK,
+        "private_metadata": private_metadata,
+        "title": {"type": "plain_text", "text": "What was wrong?"},
+        "submit": {"type": "plain_text", "text": "Send"},
+        "close": {"type": "plain_text", "text": "Skip"},
+        "blocks": [
+            {"type": "input", "block_id": WHY_BLOCK, "element": field,
+             "label": {"type": "plain_text", "text": "One line of why (only qbx's admins see it)"}},
+        ],
+    }  # fmt: skip
 
 
 def reactivation_confirm(report: Report, mask: Masker) -> Block:

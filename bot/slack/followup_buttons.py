@@ -1,4 +1,4 @@
-"""The follow-up buttons: Watch, Stop watching, Reply draft (private) and Reactivate address.
+"""The follow-up buttons: Watch, Stop watching, Reply draft (private), Reactivate address, 👍/👎.
 
 Every answer to the clicker is private. Reactivate is refused, privately and without any call
 to Qboxmail, to anyone not in QBX_REMEDIATION_USERS; a double click reactivates once.
@@ -13,6 +13,8 @@ from bot.errors import InputError
 from bot.remediation import reactivation as r
 from bot.render.blocks import Message, notice_message
 from bot.render.followup import (
+    ACTION_FEEDBACK_DOWN,
+    ACTION_FEEDBACK_UP,
     ACTION_REACTIVATE,
     ACTION_REPLY_DRAFT,
     ACTION_UNWATCH,
@@ -22,6 +24,7 @@ from bot.render.followup import (
 from bot.render.mrkdwn import Masker, escape, safe
 from bot.render.reply_draft import reply_draft
 from bot.slack.buttons import ALREADY, EXPIRED, Reply
+from bot.slack.feedback import Vote, judge
 from bot.slack.followup import clock_time, fresh_result
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
@@ -38,6 +41,7 @@ class FollowClick:
     user: str
     channel: str
     message_ts: str  # the result message the button is on ("" when Slack did not say)
+    trigger_id: str = ""  # lets a 👎 open its modal
 
 
 async def press_followup(deps: SlackDeps, poster: Poster, click: FollowClick, reply: Reply) -> None:
@@ -65,6 +69,9 @@ async def _dispatch(
         return draft_message(context)
     if click.action_id == ACTION_WATCH:
         return await start_watch(deps, poster, context, click.value, parent_ts, click.user)
+    if click.action_id in (ACTION_FEEDBACK_UP, ACTION_FEEDBACK_DOWN):
+        vote = Vote(click.action_id, click.value, click.user, click.channel, click.trigger_id)
+        return await judge(deps, poster, vote, context)
     if click.action_id == ACTION_REACTIVATE:
         return await reactivate_from_slack(deps, poster, click, context, parent_ts)
     return notice_message(EXPIRED)
