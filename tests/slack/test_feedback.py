@@ -20,6 +20,7 @@ from tests.slack.followup_support import click_on, followup_app, private, traced
 from tests.slack.standin import TEAM, StandIn
 
 OTHER = "U0SECOND"
+REASON = "It was <!channel> delivered, see the log"  # kept as text; never posted to a channel
 
 
 @pytest.fixture
@@ -65,12 +66,12 @@ async def test_votes_are_recorded_once_and_a_down_vote_asks_why(
             raw = opened.args["view"]
             view = json.loads(raw) if isinstance(raw, str) else raw
             assert view["callback_id"] == "qbx_feedback_why"
-            await submit_why(qbx, view, "It was <!channel> delivered, see the log", OTHER)
+            await submit_why(qbx, view, REASON, OTHER)
             await private(qbx, 3)
             assert await feedback_entries(qbx) == [
                 (USER, UP, "bounced", f"answer={key}"),
                 (OTHER, DOWN, "bounced", f"answer={key}"),
-                (OTHER, WHY, "bounced", f"answer={key} why=It was <!channel> delivered, see the log"),
+                (OTHER, WHY, "bounced", f"answer={key} why={REASON}"),
             ]  # fmt: skip
         monkeypatch.setenv("REDIS_URL", REDIS_URL)
         monkeypatch.setenv("QBX_REDIS_PREFIX", prefix)
