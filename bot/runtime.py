@@ -157,13 +157,13 @@ async def open_runtime(
                 trace_slots=trace_slots, wall_clock=clock, ledger=ledger,
             )  # fmt: skip
             queue, closables = job_queue(settings, base, Poster(client))
-            followup = build_followup(settings, store, api, clock)  # watches, remediation
+            health = health_checks(client, api, store)
+            followup = build_followup(settings, store, api, clock, health)  # watches, remediation
             deps = replace(base, jobs=queue, followup=followup)
             watches = await stack.enter_async_context(
                 watch_polling(watch_engine(deps, Poster(client)))
             )
             app = build_app(AppDeps(slack=deps, client=client, signing_secret=secret))
-            health = health_checks(client, api, store)
             routes = [*ledger_routes(settings, ledger), *alert_routes(settings, deps, client)]
             try:
                 yield Runtime(

@@ -11,6 +11,7 @@ from bot.errors import InputError
 from bot.grammar import Verb, parse_command
 from bot.ids import recognise
 from bot.render.blocks import Message, Style, notice_message, overflow_message
+from bot.render.home import trace_modal
 from bot.render.mrkdwn import escape
 from bot.slack.buttons import Reply
 from bot.slack.ports import SlackDeps
@@ -41,6 +42,7 @@ class SlashCommand:
     text: str
     user: str
     channel: str
+    trigger_id: str = ""  # lets `/qbx` alone open the trace form
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,11 @@ async def run_command(deps: SlackDeps, poster: Poster, command: SlashCommand, re
     refusal = deps.access.refusal(command.user, command.channel)
     if refusal is not None:
         await reply(notice_message(refusal))
+        return
+    if not command.text.strip() and command.trigger_id:  # the form (bot/slack/home.py)
+        await poster.client.views_open(
+            trigger_id=command.trigger_id, view=trace_modal(command.channel)
+        )
         return
     if is_watch_command(command.text):  # `/qbx watch <id>` (bot/slack/watch_command.py)
         await run_watch_command(deps, poster, command.text, command.user, command.channel, reply)

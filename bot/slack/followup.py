@@ -1,4 +1,4 @@
-"""What the follow-up features need in Slack (watches, remediation), and the fresh result in place.
+"""What the follow-up features need in Slack (watches, remediation, Home), and fresh results.
 
 `FollowUp` rides on SlackDeps (`deps.followup`); `fresh_result` re-traces a spec and renders
 the result with new buttons, for a watch check or after a reactivation.
@@ -6,7 +6,7 @@ the result with new buttons, for a watch check or after a reactivation.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -39,6 +39,8 @@ class FollowUp:
     clock: Callable[[], float]  # epoch seconds: the watch schedule
     ttl_seconds: float
     max_watches: int
+    health: Callable[[], Awaitable[Mapping[str, bool]]] | None = None  # the Home tab's health
+    incident_channel: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Composition of watches and remediation for `qbx serve`: the FollowUp deps and the poller.
+"""Composition of watches, remediation and Home for `qbx serve`: the FollowUp deps, the poller.
 
 Every serving process polls every POLL_SECONDS; the engine's store lease lets one pass run at a
 time across replicas (on Redis), and the watches themselves live in the store, so they survive
@@ -8,8 +8,9 @@ restarts and any replica carries on where another stopped.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
+from typing import Protocol
 
 from bot.remediation.policy import RemediationPolicy
 from bot.remediation.reactivation import SuppressionApi
@@ -24,8 +25,29 @@ from bot.watch.engine import WatchEngine, poll_forever
 from bot.watch.model import POLL_SECONDS
 
 
+class HealthSource(Protocol):
+    async def run(self) -> tuple[int, dict[str, object]]: ...
+
+
+def health_probe(checks: HealthSource) -> Callable[[], Awaitable[Mapping[str, bool]]]:
+    """The server's health checks as the Home tab shows them: component -> answers."""
+
+    async def probe() -> Mapping[str, bool]:
+        _, body = await checks.run()
+        components = body.get("components")
+        if not isinstance(components, dict):
+            return {}
+        return {name: bool(c.get("ok")) for name, c in components.items()}
+
+    return probe
+
+
 def build_followup(
-    settings: Settings, store: Store, api: SuppressionApi, clock: Callable[[], float]
+    settings: Settings,
+    store: Store,
+    api: SuppressionApi,
+    clock: Callable[[], float],
+    health: HealthSource | None = None,
 ) -> FollowUp:
     return FollowUp(
         book=WatchBook(store, max_watches=settings.qbx_max_watches),
@@ -34,6 +56,8 @@ def build_followup(
         clock=clock,
         ttl_seconds=settings.qbx_watch_ttl_hours * 3600.0,
         max_watches=settings.qbx_max_watches,
+        health=health_probe(health) if health is not None else None,
+        incident_channel=settings.qbx_incident_channel,
     )
 
 
