@@ -158,7 +158,9 @@ async def open_runtime(
             )  # fmt: skip
             queue, closables = job_queue(settings, base, Poster(client))
             health = health_checks(client, api, store)
-            followup = build_followup(settings, store, api, clock, health)  # watches, remediation
+            remote = next((c for c in closables if isinstance(c, WorkerQueue)), None)
+            workers = remote.worker_alive if remote is not None else None
+            followup = build_followup(settings, store, api, clock, health, workers)
             deps = replace(base, jobs=queue, followup=followup)
             watches = await stack.enter_async_context(
                 watch_polling(watch_engine(deps, Poster(client)))

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Protocol
 
+from bot.errors import QbxError
 from bot.remediation.policy import RemediationPolicy
 from bot.remediation.reactivation import SuppressionApi
 from bot.settings import Settings
@@ -29,17 +30,33 @@ class HealthSource(Protocol):
     async def run(self) -> tuple[int, dict[str, object]]: ...
 
 
-def health_probe(checks: HealthSource) -> Callable[[], Awaitable[Mapping[str, bool]]]:
-    """The server's health checks as the Home tab shows them: component -> answers."""
+Alive = Callable[[], Awaitable[bool]]
+IN_PROCESS = "workers (in this process)"
+
+
+def health_probe(
+    checks: HealthSource, workers: Alive | None
+) -> Callable[[], Awaitable[Mapping[str, bool]]]:
+    """The server's health checks as the Home tab shows them (component -> answers), plus
+    whether a `qbx worker` answers (None: no Redis, jobs run in this process)."""
 
     async def probe() -> Mapping[str, bool]:
         _, body = await checks.run()
         components = body.get("components")
-        if not isinstance(components, dict):
-            return {}
-        return {name: bool(c.get("ok")) for name, c in components.items()}
+        found = {n: bool(c.get("ok")) for n, c in components.items()} if isinstance(
+            components, dict) else {}  # fmt: skip
+        return found | (await _workers(workers))
 
     return probe
+
+
+async def _workers(workers: Alive | None) -> dict[str, bool]:
+    if workers is None:
+        return {IN_PROCESS: True}
+    try:
+        return {"workers": await workers()}
+    except QbxError:  # Redis down: no worker can be reached either
+        return {"workers": False}
 
 
 def build_followup(
@@ -48,6 +65,7 @@ def build_followup(
     api: SuppressionApi,
     clock: Callable[[], float],
     health: HealthSource | None = None,
+    workers: Alive | None = None,
 ) -> FollowUp:
     return FollowUp(
         book=WatchBook(store, max_watches=settings.qbx_max_watches),
@@ -56,7 +74,7 @@ def build_followup(
         clock=clock,
         ttl_seconds=settings.qbx_watch_ttl_hours * 3600.0,
         max_watches=settings.qbx_max_watches,
-        health=health_probe(health) if health is not None else None,
+        health=health_probe(health, workers) if health is not None else None,
         incident_channel=settings.qbx_incident_channel,
     )
 

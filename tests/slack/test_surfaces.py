@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.simulator import SimulatorHandle, running_simulator
+from tests.redis_support import REDIS_URL, machine_redis, unique_prefix
 from tests.slack import signing
 from tests.slack.conftest import CHANNEL, USER, Harness, dumps, parents
 from tests.slack.followup_support import click_on, followup_app, private, traced
@@ -105,7 +106,7 @@ async def test_the_home_tab_shows_traces_watches_incidents_and_health(qbx: Harne
     assert "*deferred*" in text  # the recent trace's verdict
     assert "(yours)" in text  # the open watch
     assert "<#C0INCIDENTS>" in text
-    for name in ("slack", "qboxmail", "store"):
+    for name in ("slack", "qboxmail", "store", "workers (in this process)"):
         assert f":large_green_circle: {name}" in text
     assert qbx.scenarios["greylisted"]["ids"]["to"] not in text  # masked
 
@@ -122,3 +123,20 @@ def test_the_manifest_asks_for_the_home_tab_and_its_event() -> None:
     manifest = (ROOT / "slack-manifest.yml").read_text()
     assert "home_tab_enabled: true" in manifest
     assert "- app_home_opened" in manifest
+
+
+@pytest.mark.redis
+async def test_on_redis_without_a_worker_the_home_tab_says_so(
+    sim: SimulatorHandle, slack: StandIn
+) -> None:
+    prefix = unique_prefix()
+    async with (
+        machine_redis(prefix),
+        followup_app(sim, slack, redis_url=REDIS_URL, qbx_redis_prefix=prefix) as qbx,
+    ):
+        await qbx.event({"type": "app_home_opened", "user": USER, "tab": "home"})
+        calls = await qbx.slack.wait_for(lambda cs: any(c.method == "views.publish" for c in cs))
+        [published] = [c for c in calls if c.method == "views.publish"]
+        text = json.dumps(view_of(published))
+        assert ":red_circle: workers" in text
+        assert ":large_green_circle: store" in text
