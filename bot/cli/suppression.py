@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import json
 import sys
 import time
 from typing import Any, TextIO
@@ -19,6 +20,7 @@ from bot.cli import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
 from bot.cli.shared_state import load_or_explain
 from bot.compose import open_qboxmail
 from bot.errors import ApiUnreachable, InputError, QboxmailError, StoreUnavailable
+from bot.logs import configure_logging
 from bot.remediation import reactivation as r
 from bot.remediation.policy import OFF, RemediationPolicy
 from bot.settings import Settings
@@ -50,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
     settings = load_or_explain()
     if settings is None:
         return EXIT_USAGE
+    fmt = settings.log_format.value if settings.log_format else None
+    configure_logging(level=settings.log_level.value, fmt=fmt, secrets=settings.secret_values())
     if (
         not args.dry_run
         and not RemediationPolicy(frozenset(settings.qbx_remediation_users)).enabled
@@ -134,7 +138,7 @@ def plan_text(found: r.Plan, simulated: bool) -> str:
     return (
         f"{label}{found.address} is suppressed ({r.describe(found.entry)}).\n"
         f"Reactivating sends PUT /api/delivery/suppression_lists/edit with "
-        f"{r.edit_for(found).body()}"
+        f"{json.dumps(r.edit_for(found).body())}"
     )
 
 
