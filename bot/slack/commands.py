@@ -32,6 +32,8 @@ HELP = (
     "(POST /ledger)\n"
     "• `/qbx check domain example.com` (also request, message, mailbox, recipient, account)\n"
     "• add `--deep` for the deeper level\n"
+    "• `/qbx watch <message id> [to <recipient>]` follows a queued or deferred message to its "
+    "end; `/qbx` alone opens a form\n"
     "• paste ids in a watched channel, mention `@qbx` in a thread, or use the message "
     "shortcut *Trace ids in this message*."
 )
