@@ -34,7 +34,9 @@ from bot.slack.client import Sleep, build_web_client
 from bot.slack.jobs import SLACK_JOBS, SlackWork, register_slack_jobs
 from bot.slack.ports import LogPdfSource, SlackDeps
 from bot.slack.poster import Poster
+from bot.slack.watch_poller import build_followup, watch_engine, watch_polling
 from bot.store import Keys, Store, open_store
+from bot.watch.engine import WatchEngine
 from bot.web import LEDGER_PATH, HealthChecks, build_asgi, store_probe
 from bot.worker_jobs import policy_from
 
@@ -47,6 +49,7 @@ class Runtime:
     asgi: Starlette
     health: HealthChecks
     deps: SlackDeps
+    watches: WatchEngine | None = None  # the watch engine this process polls (bot/watch/)
 
 
 def _bot_token(settings: Settings) -> str:
@@ -139,7 +142,11 @@ async def open_runtime(
     token, secret = _bot_token(settings), _signing_secret(settings, socket)
     store = open_store(redis_url=settings.redis_url, prefix=settings.qbx_redis_prefix, clock=clock)
     try:
-        async with open_qboxmail(settings) as (api, simulated), aiohttp.ClientSession() as session:
+        async with (
+            open_qboxmail(settings) as (api, simulated),
+            aiohttp.ClientSession() as session,
+            contextlib.AsyncExitStack() as stack,
+        ):
             ledger = Ledger(store, clock=clock)
             tracer = build_trace_service(settings, api, simulated, ledger=ledger)
             client = build_web_client(
@@ -150,9 +157,15 @@ async def open_runtime(
                 trace_slots=trace_slots, wall_clock=clock, ledger=ledger,
             )  # fmt: skip
             queue, closables = job_queue(settings, base, Poster(client))
-            deps = replace(base, jobs=queue)
-            app = build_app(AppDeps(slack=deps, client=client, signing_secret=secret))
             health = health_checks(client, api, store)
+            remote = next((c for c in closables if isinstance(c, WorkerQueue)), None)
+            workers = remote.worker_alive if remote is not None else None
+            followup = build_followup(settings, store, api, clock, health, workers)
+            deps = replace(base, jobs=queue, followup=followup)
+            watches = await stack.enter_async_context(
+                watch_polling(watch_engine(deps, Poster(client)))
+            )
+            app = build_app(AppDeps(slack=deps, client=client, signing_secret=secret))
             routes = [*ledger_routes(settings, ledger), *alert_routes(settings, deps, client)]
             try:
                 yield Runtime(
@@ -160,6 +173,7 @@ async def open_runtime(
                     asgi=build_asgi(app, health, deps.background.in_flight, routes),
                     health=health,
                     deps=deps,
+                    watches=watches,
                 )
             finally:
                 await deps.background.drain(SHUTDOWN_GRACE)

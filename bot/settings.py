@@ -115,6 +115,13 @@ class Settings(BaseSettings):
     qbx_mask_recipients: bool = True
     port: int = Field(default=3000, ge=1, le=65535)
 
+    # --- remediation, watches (issue-14 features) ------------------------------------------
+    qbx_remediation_users: CommaList = ()
+    qbx_watch_ttl_hours: int = Field(
+        default=24, ge=1, le=168, description="A watch stops after this many hours."
+    )
+    qbx_max_watches: int = Field(default=50, ge=1, le=1000, description="Open watches at most.")
+
     # --- incidents ------------------------------------------------------------------------
     qbx_incident_channel: str | None = None
     qbx_alerts_secret: SecretStr | None = None
@@ -130,7 +137,11 @@ class Settings(BaseSettings):
     )
 
     @field_validator(
-        "qbx_watch_channels", "qbx_allowed_channels", "qbx_allowed_users", mode="before"
+        "qbx_watch_channels",
+        "qbx_allowed_channels",
+        "qbx_allowed_users",
+        "qbx_remediation_users",
+        mode="before",
     )
     @classmethod
     def _split_commas(cls, value: Any) -> Any:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.slack.ports import SlackDeps
-from handlers import actions, commands, errors, events, shortcuts
+from handlers import actions, commands, errors, events, followup, shortcuts, surfaces
 
 
 def register_all(app: AsyncApp, deps: SlackDeps) -> None:
     """Register every listener and the one error handler on `app`."""
-    for module in (commands, events, actions, shortcuts, errors):
+    for module in (commands, events, actions, followup, shortcuts, surfaces, errors):
         module.register(app, deps)

@@ -28,6 +28,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             text=str(command.get("text") or ""),
             user=str(command["user_id"]),
             channel=str(command["channel_id"]),
+            trigger_id=str(command.get("trigger_id") or ""),
         )
         work = run_command(deps, Poster(client), slash, via_response_url(respond))
         deps.background.start(work, failure_handler(deps, body, client, respond))

@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "simulator": ("simulator", "run the local Qboxmail API simulator (Management + Send API)"),
     "ledger": ("ledger", "the id ledger: import records, find them"),
     "audit": ("audit", "print recent audit log entries"),
+    "suppression": ("suppression", "reactivate a suppressed address (guarded, audited)"),
+    "feedback": ("feedback", "agreement per verdict code (👍/👎)"),
     "incidents": ("incidents", "incident posts: demo or one watcher pass"),
 }
 

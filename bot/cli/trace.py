@@ -28,6 +28,7 @@ from bot.ids import recognise
 from bot.ledger import Ledger
 from bot.logs import configure_logging
 from bot.qboxmail.client import QboxmailClient
+from bot.render.reply_draft import reply_draft
 from bot.render.text import STEP_MARK, render_text
 from bot.settings import Settings, load_settings
 from bot.store import open_store
@@ -54,6 +55,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--token-prefix", help="first 8 characters of the Send token used")
     parser.add_argument("--client-ip", help="the IP the integration sends from")
+    parser.add_argument(
+        "--reply-draft", action="store_true", help="print a reply draft for the customer instead"
+    )
 
 
 def _flags(args: argparse.Namespace) -> str:
@@ -163,6 +167,9 @@ async def _execute(settings: Settings, command: Command, args: argparse.Namespac
         service = build_trace_service(settings, api, simulated, ledger=ledger)
         for run in _runs(service, command, settings, args, out, ledger):
             report = await run(progress_printer(err) if err.isatty() else None)
+            if getattr(args, "reply_draft", False):  # bot/render/reply_draft.py
+                print(reply_draft(report), file=out, flush=True)
+                continue
             print_report(report, as_json=command.json, out=out)
     return EXIT_OK
 

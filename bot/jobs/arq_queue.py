@@ -92,6 +92,9 @@ class WorkerQueue:
                 self._queue = await ArqQueue.connect(self._url, self._keys, self._known)
             return self._queue
 
+    async def worker_alive(self) -> bool:
+        return await (await self._connected()).worker_alive()
+
     async def enqueue(self, name: str, payload: Payload) -> str:
         queue = await self._connected()
         if not await queue.worker_alive():

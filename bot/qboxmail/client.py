@@ -35,6 +35,7 @@ from bot.qboxmail.models import (
     OutgoingLog,
     Page,
     SendResponse,
+    SuppressionEdit,
     SuppressionEntry,
     TraceMailAccount,
     TraceMailDomain,
@@ -161,6 +162,11 @@ class QboxmailClient:
         response = await self._http.send(Call(Api.MANAGEMENT, "POST", path, json={"email": email}))
         page = decode_page(SuppressionEntry, response, CallInfo(Api.MANAGEMENT, "POST", path))
         return list(page.resources)
+
+    async def suppression_edit(self, edit: SuppressionEdit) -> None:
+        """The client's one write (documented PUT): e.g. `active=False` reactivates an address."""
+        path = _path("suppression_edit")
+        await self._http.send(Call(Api.MANAGEMENT, "PUT", path, json=edit.body()))
 
     # --- TraceMail --------------------------------------------------------------------------
     async def mailouts(self, query: MailoutQuery) -> Page[MailoutEntry]:

@@ -89,6 +89,9 @@ ENDPOINTS: Final[tuple[Endpoint, ...]] = (
     Endpoint(
         "suppression_details", Api.MANAGEMENT, "POST", "/api/delivery/suppression_lists/details"
     ),
+    # The one write: reactivate (un-suppress) an address. Documented PUT; see SUPPRESSION_EDIT_*.
+    # Retried like a read: the same body sets the same state (HTTP PUT is idempotent).
+    Endpoint("suppression_edit", Api.MANAGEMENT, "PUT", "/api/delivery/suppression_lists/edit"),
     # Delivery TraceMail (mailouts and counters documented; the rest assumed, A§4.2)
     Endpoint("mailouts", Api.MANAGEMENT, "GET", "/api/delivery/tracemail/mailouts", paged=True),
     Endpoint("counters", Api.MANAGEMENT, "GET", "/api/delivery/tracemail/counters"),
@@ -167,6 +170,15 @@ def match_endpoint(api: Api, method: str, path: str) -> Endpoint | None:
         if endpoint.api == api and endpoint.method == method and endpoint.pattern.match(path):
             return endpoint
     return None
+
+
+# --- The suppression edit (documented §3.4: PUT .../suppression_lists/edit) ------------------
+# Body: `email*`, `reason`, `accounts[]` (empty = no restriction), `active` (bool); success body
+# "Empty". Assumptions: the entry edited is the address's entry with exactly that `accounts`
+# scope, so qbx always sends the entry's own scope back (a reactivation never widens or narrows
+# it); success is any 2xx with an empty or ignorable body; no entry for the address is a 404.
+SUPPRESSION_EDIT_FIELDS: Final = ("email", "active", "accounts")
+SUPPRESSION_EDIT_ENDPOINT: Final = "suppression_edit"
 
 
 # --- Pagination and history (documented; A§4.1) -----------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bot.qboxmail.contract import AccountStatus
+from bot.qboxmail.contract import SUPPRESSION_EDIT_FIELDS, AccountStatus
 
 T = TypeVar("T")
 
@@ -272,6 +272,17 @@ class SuppressionEntry(Wire):
     def customer_wide(self) -> bool:
         """`accounts: []` means the entry applies to every account (A§5)."""
         return not self.accounts
+
+
+class SuppressionEdit(Wire):
+    """The body of PUT /api/delivery/suppression_lists/edit (contract.SUPPRESSION_EDIT_*)."""
+
+    email: str
+    active: bool
+    accounts: list[int] = Field(default_factory=list)  # the entry's own scope; [] = customer-wide
+
+    def body(self) -> dict[str, Any]:
+        return self.model_dump(include=set(SUPPRESSION_EDIT_FIELDS))
 
 
 # --- Hosting ------------------------------------------------------------------------------------

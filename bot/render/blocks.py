@@ -17,6 +17,7 @@ from bot.diagnostics.report import (
     StepResult,
     StepStatus,
 )
+from bot.render.followup import extra_buttons
 from bot.render.mrkdwn import Masker, safe
 from bot.render.slack_limits import (
     MAX_BUTTON_TEXT,
@@ -120,6 +121,8 @@ def verdict_message(report: Report, actions: ResultActions, style: Style) -> Mes
     facts += " · :test_tube: simulated data" if report.simulated else ""
     blocks = [_section(body), context_block(facts + " · checklist in the thread")]
     buttons = _buttons(actions)
+    if actions.rerun:  # follow-up buttons (bot/render/followup.py), behind the same key
+        buttons += extra_buttons(report, actions.rerun, mask)
     if buttons:
         blocks.append({"type": "actions", "block_id": "qbx_result", "elements": buttons})
     return _message(f"{emoji} {safe(verdict.headline, mask)}", blocks)

@@ -24,6 +24,7 @@ from bot.simulator.payload import OutMessage, PayloadError, carried, parse_bulk,
 from bot.simulator.responses import JSON, send_error
 from bot.simulator.state import Simulation
 from bot.simulator.stories import story
+from bot.simulator.suppressions import entries_for
 
 _STATUS_ERRORS = {
     AccountStatus.DISABLED: "account_disabled",
@@ -196,7 +197,7 @@ def _accept(sim: Simulation, attempt: Attempt, messages: list[OutMessage]) -> di
     for message in messages:
         message_id = f"{sim.new_uuid()}@{message.sender_domain}"
         for recipient in message.recipients:
-            fate = sim.world.fate(attempt.account, recipient)
+            fate = sim.world.fate(attempt.account, recipient, entries_for(sim, recipient))
             suppressed += fate.startswith("suppressed_")
             fields = {
                 "from_": message.sender,

@@ -41,10 +41,11 @@ class RateLimiter:
 
 @dataclass
 class LiveState:
-    """What requests have changed since start: messages sent per account, tokens last used."""
+    """What requests have changed since start: messages sent, tokens last used, suppressions."""
 
     sent: dict[int, int] = field(default_factory=dict)
     token_used: dict[int, datetime] = field(default_factory=dict)
+    suppression_active: dict[int, bool] = field(default_factory=dict)  # entry id -> edited flag
 
     def record(self, account_id: int, count: int) -> None:
         self.sent[account_id] = self.sent.get(account_id, 0) + count

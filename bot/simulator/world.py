@@ -74,11 +74,16 @@ class World:
                 fates[box.email] = HOSTED_FATES[box.profile]
         return fates
 
-    def fate(self, account: Account, address: str) -> str:
-        """The story a message from `account` to `address` will tell (see stories.STORIES)."""
+    def fate(
+        self, account: Account, address: str, current: Sequence[Suppression] | None = None
+    ) -> str:
+        """The story a message from `account` to `address` will tell (see stories.STORIES).
+
+        `current`: the address's suppression entries as edited since start (default: as seeded).
+        """
         address = address.lower()
         if not account.spec.ignore_suppression_list:
-            for entry in self.suppressions_for(address):
+            for entry in self.suppressions_for(address) if current is None else current:
                 if entry.applies_to(account.id):
                     return f"suppressed_{entry.reason}"
         domain = address.rsplit("@", 1)[-1]

@@ -11,12 +11,14 @@ from bot.errors import InputError
 from bot.grammar import Verb, parse_command
 from bot.ids import recognise
 from bot.render.blocks import Message, Style, notice_message, overflow_message
+from bot.render.home import trace_modal
 from bot.render.mrkdwn import escape
 from bot.slack.bounces import answer_command_bounce
 from bot.slack.buttons import Reply
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.slack.tracing import TraceSpec, run_trace
+from bot.slack.watch_command import is_watch_command, run_watch_command
 from bot.targets import Target, TargetKind
 
 USAGE = (
@@ -33,6 +35,8 @@ HELP = (
     "• add `--deep` for the deeper level\n"
     "• `/qbx trace <a bounce's text>`, or a bounce pasted or attached (`.eml`) in a watched "
     "channel: who failed and why, then the original message traced\n"
+    "• `/qbx watch <message id> [to <recipient>]` follows a queued or deferred message to its "
+    "end; `/qbx` alone opens a form\n"
     "• paste ids in a watched channel, mention `@qbx` in a thread, or use the message "
     "shortcut *Trace ids in this message*."
 )
@@ -43,6 +47,7 @@ class SlashCommand:
     text: str
     user: str
     channel: str
+    trigger_id: str = ""  # lets `/qbx` alone open the trace form
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,14 @@ async def run_command(deps: SlackDeps, poster: Poster, command: SlashCommand, re
     refusal = deps.access.refusal(command.user, command.channel)
     if refusal is not None:
         await reply(notice_message(refusal))
+        return
+    if not command.text.strip() and command.trigger_id:  # the form (bot/slack/home.py)
+        await poster.client.views_open(
+            trigger_id=command.trigger_id, view=trace_modal(command.channel)
+        )
+        return
+    if is_watch_command(command.text):  # `/qbx watch <id>` (bot/slack/watch_command.py)
+        await run_watch_command(deps, poster, command.text, command.user, command.channel, reply)
         return
     place = Place(command.channel)
     if await answer_command_bounce(deps, poster, command.text, place, command.user, reply):

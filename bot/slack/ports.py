@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from bot.diagnostics.report import ProgressCallback, Report
 from bot.grammar import CheckKind
@@ -15,6 +15,9 @@ from bot.slack.background import Background
 from bot.slack.progress import UpdateThrottle
 from bot.store.base import Store
 from bot.targets import Target
+
+if TYPE_CHECKING:
+    from bot.slack.followup import FollowUp
 
 
 class Tracer(Protocol):
@@ -92,6 +95,7 @@ class SlackDeps:
     traces_per_minute: int = 20
     click_ttl_seconds: float = 120.0
     thread_claim_seconds: float = 7 * 24 * 3600
+    followup: FollowUp | None = None  # watches and remediation (bot/slack/followup.py)
 
 
 HealthCheck = Callable[[], Awaitable[bool]]

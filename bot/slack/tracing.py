@@ -30,6 +30,7 @@ from bot.render.mrkdwn import escape
 from bot.render.slack_limits import context_block
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
+from bot.slack.recent import remember_trace
 from bot.store.base import AuditEntry
 from bot.targets import Target
 
@@ -148,6 +149,7 @@ async def run_trace(
     await deps.store.audit(
         AuditEntry(actor=user, action=action, target=spec.subject, where=place.channel)
     )
+    await remember_trace(deps, user, place.channel, parent_ts, report)  # the Home tab
     return report
 
 

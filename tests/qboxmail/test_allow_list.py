@@ -103,3 +103,10 @@ async def test_a_bad_account_id_is_refused_before_any_network_io(
         with pytest.raises(PathNotAllowed):
             await client.api_tokens(-1)
     assert script.requests == []
+
+
+def test_the_only_write_is_the_suppression_edit() -> None:
+    """Reads are GETs plus the documented POST lookup; Send is the mail itself; one write."""
+    lookups = {"suppression_details", "send", "send_bulk"}
+    writes = {e.name for e in ENDPOINTS if e.method != "GET" and e.name not in lookups}
+    assert writes == {"suppression_edit"}

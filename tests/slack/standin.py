@@ -155,7 +155,16 @@ def _file_info(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
                                  "url_private_download": url}}  # fmt: skip
 
 
+def _view(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
+    """views.open / views.publish: the view back with an id, as Slack answers."""
+    raw = args.get("view") or {}
+    view = json.loads(raw) if isinstance(raw, str) else dict(raw)
+    return {"ok": True, "view": {**view, "id": f"V{stand.next_ts()}"}}
+
+
 _METHODS: dict[str, Callable[[StandIn, dict[str, Any]], dict[str, Any]]] = {
+    "views.open": _view,
+    "views.publish": _view,
     "chat.postMessage": _post,
     "chat.update": _update,
     "chat.postEphemeral": _ephemeral,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bot.simulator.call import Handler
-from bot.simulator.routes import delivery, hosting, send, tracemail
+from bot.simulator.routes import delivery, hosting, remediation, send, tracemail
 
 HANDLERS: dict[str, Handler] = {
     **delivery.HANDLERS,
     **tracemail.HANDLERS,
     **hosting.HANDLERS,
     **send.HANDLERS,
+    **remediation.HANDLERS,
 }

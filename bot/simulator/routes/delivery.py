@@ -15,6 +15,7 @@ from bot.simulator import catalog
 from bot.simulator.call import Call, Handler
 from bot.simulator.entities import Account, Domain, Suppression
 from bot.simulator.responses import Resources, forbidden, invalid, model_json, not_found, pagination
+from bot.simulator.suppressions import all_entries, entries_for
 
 DOMAIN_STATUS_FILTER = ("all", "enabled", "not_verified", "misconfigured", "disabled", "blocked")
 ACCOUNT_STATUS_FILTER = ("all", *(s.name.lower() for s in AccountStatus))
@@ -184,7 +185,7 @@ async def suppression_lists(call: Call) -> Resources:
     category, added_on = p.lower("category"), p.day("added_on")
     selected = [
         s
-        for s in call.sim.world.suppressions
+        for s in all_entries(call.sim)
         if (query is None or query in s.email)
         and (account_id is None or not s.accounts or account_id in s.accounts)
         and (status in (None, "all") or s.active == (status == "enabled"))
@@ -205,7 +206,7 @@ async def suppression_details(call: Call) -> Resources:
         raise invalid("email", "can't be blank")
     if "@" not in email:
         raise invalid("email", "is not valid")
-    entries = call.sim.world.suppressions_for(email.strip())
+    entries = entries_for(call.sim, email.strip())
     return Resources(
         [suppression_json(s) for s in entries], pagination(len(entries), 1, max(1, len(entries)))
     )

@@ -1,0 +1,120 @@
+"""The app's own surfaces as Block Kit: the trace form (a modal) and the Home tab. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from bot.render.mrkdwn import Masker, escape, safe
+from bot.render.slack_limits import Block, clip, context_block
+from bot.watch.model import Watch
+
+TRACE_MODAL: Final = "qbx_trace_modal"
+WHAT, RECIPIENT, DAY = "what", "recipient", "date"
+MAX_WHAT: Final = 3000
+HEALTH_MARK: Final = {True: ":large_green_circle:", False: ":red_circle:"}
+
+
+def _input(block_id: str, label: str, element: Block, *, optional: bool = False) -> Block:
+    return {"type": "input", "block_id": block_id, "optional": optional,
+            "label": {"type": "plain_text", "text": label},
+            "element": {**element, "action_id": block_id}}  # fmt: skip
+
+
+def trace_modal(channel: str) -> Block:
+    """`/qbx` with nothing after it: what to trace, and the hints that narrow the search."""
+    what = {"type": "plain_text_input", "multiline": True, "max_length": MAX_WHAT,
+            "placeholder": {"type": "plain_text", "text": "a message id, request_id, address, "
+                            "domain, code, or a pasted error body"}}  # fmt: skip
+    recipient = {"type": "plain_text_input", "max_length": 320}
+    return {
+        "type": "modal",
+        "callback_id": TRACE_MODAL,
+        "private_metadata": channel,  # the trace is posted where the form was opened
+        "title": {"type": "plain_text", "text": "Trace with qbx"},
+        "submit": {"type": "plain_text", "text": "Trace"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            _input(WHAT, "Id or text", what),
+            _input(RECIPIENT, "Recipient (optional)", recipient, optional=True),
+            _input(DAY, "Date sent (optional)", {"type": "datepicker"}, optional=True),
+        ],
+    }
+
+
+def command_text(values: Mapping[str, Any]) -> str:
+    """The submitted form as the `/qbx trace` text it stands for."""
+
+    def value(block: str, key: str) -> str:
+        return str(((values.get(block) or {}).get(block) or {}).get(key) or "").strip()
+
+    text = value(WHAT, "value")
+    recipient, day = value(RECIPIENT, "value"), value(DAY, "selected_date")
+    return " ".join(p for p in (text, f"to {recipient}" if recipient else "",
+                                f"on {day}" if day else "") if p)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RecentTrace:
+    subject: str
+    code: str
+    channel: str
+    ts: str
+    at: str  # "2026-11-23 15:30 UTC"
+
+    @property
+    def link(self) -> str:
+        return f"https://slack.com/archives/{self.channel}/p{self.ts.replace('.', '')}"
+
+
+@dataclass(frozen=True)
+class HomeState:
+    user: str
+    recent: Sequence[RecentTrace]
+    watches: Sequence[Watch]
+    health: Mapping[str, bool]
+    incident_channel: str | None
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, 3000)}}
+
+
+def _header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": text}}
+
+
+def home_view(state: HomeState, mask: Masker) -> Block:
+    blocks: list[Block] = [_header("Your recent traces")]
+    blocks += [_section(_recent_line(r, mask)) for r in state.recent] or [
+        context_block("None yet: `/qbx trace <id>`, or `/qbx` alone for a form.")
+    ]
+    blocks.append(_header("Open watches"))
+    blocks += [_section(_watch_line(w, state.user, mask)) for w in state.watches] or [
+        context_block("Nothing is being watched.")
+    ]
+    blocks.append(_header("Incidents"))
+    blocks.append(context_block(_incidents_line(state.incident_channel)))
+    blocks.append(_header("Dependencies"))
+    blocks.append(_section("  ".join(f"{HEALTH_MARK[ok]} {escape(name)}"
+                                     for name, ok in state.health.items())))  # fmt: skip
+    return {"type": "home", "blocks": blocks[:100]}
+
+
+def _recent_line(trace: RecentTrace, mask: Masker) -> str:
+    subject = safe(clip(trace.subject, 120), mask)
+    return f"*{escape(trace.code)}* · `{subject}` · {escape(trace.at)} · <{trace.link}|open>"
+
+
+def _watch_line(watch: Watch, user: str, mask: Masker) -> str:
+    mine = " (yours)" if watch.user == user else ""
+    link = f"https://slack.com/archives/{watch.channel}/p{watch.parent_ts.replace('.', '')}"
+    subject = safe(clip(watch.subject, 120), mask)
+    return f":eyes: `{subject}`{mine} · last *{escape(watch.code)}* · <{link}|open>"
+
+
+def _incidents_line(channel: str | None) -> str:
+    if channel is None:
+        return "The incident watcher is off (QBX_INCIDENT_CHANNEL is not set)."
+    return f"Open incidents are posted and updated in <#{escape(channel)}>."

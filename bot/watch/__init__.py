@@ -1,0 +1,1 @@
+"""Watches: re-check a queued or deferred message with back-off until it reaches a final state."""
