@@ -128,11 +128,26 @@ def shown(value: Any) -> str:
     return f"a {kind_of(value).value}"
 
 
+def loose_kind(value: Any) -> Kind:
+    """The kind a value counts as under the documented leniency: numbers and booleans may
+    arrive as strings (A§1), so "12" counts as an integer and "true" as a boolean."""
+    kind = kind_of(value)
+    if kind is not Kind.STRING:
+        return kind
+    if value.strip().lower() in ("true", "false"):
+        return Kind.BOOLEAN
+    try:
+        float(value)
+    except ValueError:
+        return kind
+    return Kind.INTEGER if value.strip().lstrip("-").isdigit() else Kind.NUMBER
+
+
 def _value_problem(info: FieldInfo, value: Any) -> tuple[str, str] | None:
     """(expected, got) when `value` does not fit the field's kinds or vocabulary."""
     expected = kinds_of(info.annotation)
     got = kind_of(value)
-    if Kind.ANY not in expected and got not in expected:
+    if Kind.ANY not in expected and got not in expected and loose_kind(value) not in expected:
         return " or ".join(sorted(k.value for k in expected)), got.value
     vocab = vocabulary(info)
     if vocab is not None and value is not None and value not in vocab.values:

@@ -18,7 +18,6 @@ from typing import Annotated, Any, Final, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.qboxmail.contract import (
-    SEND_ERRORS_BY_ID,
     AccountStatus,
     AccountStatusDetail,
     AccountType,
@@ -61,8 +60,6 @@ class Vocabulary:
     def of(cls, enum: type[Enum]) -> Vocabulary:
         return cls(enum.__name__, frozenset(member.value for member in enum))
 
-
-SEND_ERROR_IDS: Final = Vocabulary("SEND_ERRORS", frozenset(SEND_ERRORS_BY_ID))
 
 
 class Wire(BaseModel):
@@ -112,7 +109,7 @@ class MailoutEntry(Wire):
     collection: Annotated[str, Vocabulary.of(Collection)] = "worked"
     status: Annotated[str | None, Vocabulary.of(MailoutStatus)] = None
     error_category: Annotated[str | None, Vocabulary.of(ErrorCategory)] = None
-    error: Annotated[str | None, SEND_ERROR_IDS] = None
+    error: str | None = None  # a contract.SEND_ERRORS id (`qbx doctor` lists unknown ones)
     http_status: int | None = None
     request_id: str | None = None
     message_id: str | None = None

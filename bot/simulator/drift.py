@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Final
 
@@ -29,7 +30,7 @@ class Drift:
     change: Change
     field: str
     renamed_to: str = ""  # RENAME: the new name
-    retype: str = ""  # RETYPE: "text" (the value as a string) or "name" (an int as its label)
+    retype: str = ""  # RETYPE: "name" (an int status as its label) or "epoch" (ISO time -> int)
 
     def apply(self, item: dict[str, Any]) -> None:
         if self.field not in item:
@@ -45,7 +46,9 @@ class Drift:
 def _retyped(value: Any, how: str) -> Any:
     if how == "name" and value in set(AccountStatus):
         return AccountStatus(value).name.lower()
-    return None if value is None else str(value)
+    if how == "epoch" and isinstance(value, str):
+        return int(datetime.fromisoformat(value).timestamp())
+    return value
 
 
 _ACCOUNTS = ("delivery_accounts", "delivery_account")
@@ -53,7 +56,7 @@ DRIFTS: Final[tuple[Drift, ...]] = (
     Drift(_ACCOUNTS, Change.RETYPE, "status", retype="name"),  # 0 -> "enabled"
     Drift(_ACCOUNTS, Change.DROP, "remaining_messages"),
     Drift(("mailouts",), Change.RENAME, "smtp_response", renamed_to="smtp_reply"),
-    Drift(("mailouts",), Change.RETYPE, "attempts", retype="text"),  # 3 -> "3"
+    Drift(("mailouts",), Change.RETYPE, "created_at", retype="epoch"),  # ISO text -> 1796000000
     Drift(("counters",), Change.RENAME, "authErrors", renamed_to="auth_errors"),
     Drift(("hosting_domains", "hosting_domain"), Change.DROP, "status"),
 )
