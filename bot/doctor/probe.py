@@ -58,8 +58,8 @@ class Probe:
     async def run(self) -> None:
         """Every endpoint, chains concurrently; the caller bounds the whole with a timeout."""
         await self.read("dashboard")
-        if self.auth_error is not None:
-            return
+        if self.results["dashboard"].status is EndpointStatus.FAILED:
+            return  # the token or the host is wrong: every other call would fail the same way
         await asyncio.gather(
             self._delivery(), self._suppressions(), self._tracemail(), self._hosting()
         )
@@ -95,12 +95,13 @@ class Probe:
         boxes = await self.read_with("mailboxes", code, {"per": SMALL_PAGE}, domain_code=code)
         box = _first(boxes, "code")
         await self.read_with("mailbox", box, domain_code=code, email_account_code=box)
-        emails = [str(b["email"]) for b in boxes if b.get("email")]
+        emails: list[str | None] = [str(b["email"]) for b in boxes if b.get("email")]
         await self._logs(code, emails)
 
-    async def _logs(self, code: object, emails: list[str]) -> None:
+    async def _logs(self, code: object, emails: list[str | None]) -> None:
         """Yesterday's logs of the first mailbox (of a few) that received mail that day."""
         incoming: list[Item] = []
+        email: str | None = None
         for email in emails or [None]:
             incoming = await self.read_with(
                 "log_incoming", email, self._day(email), domain_code=code

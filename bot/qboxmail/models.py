@@ -61,7 +61,6 @@ class Vocabulary:
         return cls(enum.__name__, frozenset(member.value for member in enum))
 
 
-
 class Wire(BaseModel):
     """Base of every wire model."""
 
