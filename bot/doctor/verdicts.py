@@ -82,7 +82,7 @@ def endpoint_check(result: EndpointResult) -> Check:
 
 def _failure_fix(detail: str) -> str:
     if detail.startswith(("HTTP 404", "HTTP 422", "HTTP 405")):
-        return f"the assumed path or parameters are wrong: correct them in {CONTRACT_FILE}, {SEND_BACK}"
+        return f"the assumed path or parameters are wrong: correct {CONTRACT_FILE}, {SEND_BACK}"
     if detail.startswith(("HTTP 401", "HTTP 403")):
         return "the token may not see this resource: check its user's permissions in the panel"
     if detail.startswith("not reached within"):

@@ -10,8 +10,8 @@ construction. Vocabulary fields stay plain strings (compare them with the enums 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
 from dataclasses import dataclass
+from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Any, Final, Generic, TypeVar
 
