@@ -42,6 +42,8 @@ def write_recording(
     """Write one file per sampled endpoint (and the index); return the paths written."""
     directory.mkdir(parents=True, exist_ok=True)
     places = Placeholders(secrets=secrets)
+    for sample in samples.values():
+        places.learn(sample.body)
     written = []
     for name in sorted(samples):
         path = directory / f"{name}.json"

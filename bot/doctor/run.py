@@ -20,7 +20,7 @@ from bot.doctor.store import store_checks
 from bot.doctor.verdicts import endpoint_check, send_error_check, token_check
 from bot.errors import ConfigError
 from bot.settings import Settings
-from bot.slack.client import build_web_client
+from bot.slack.client import Sleep, build_web_client
 
 CALL_TIMEOUT = 5.0  # seconds for any one Qboxmail call (the settings' may be longer)
 RETRY_BUDGET = 2.0
@@ -33,6 +33,7 @@ class DoctorOptions:
     time_limit: float = 30.0
     record_dir: Path | None = None
     manifest: Path | None = None
+    sleep: Sleep = asyncio.sleep  # between Slack retries (tests pass one that returns at once)
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ async def _slack(settings: Settings, options: DoctorOptions) -> list[Check]:
             base_url=str(settings.slack_api_url),
             session=session,
             timeout=SLACK_TIMEOUT,
+            sleep=options.sleep,
         )
         return await slack_checks(client, slack_setup(settings), wanted)
 

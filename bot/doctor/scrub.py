@@ -20,6 +20,7 @@ NAME_KEYS = frozenset(
      "customer_name", "fullname", "first_name", "last_name", "display_name", "contact"}
 )  # fmt: skip
 SUBJECT_KEYS = frozenset({"subject"})
+MIN_KNOWN = 4  # shorter known names are not searched for in free text
 KEPT_DOMAINS = ("qboxmail.com", "qboxmail.it")  # Qboxmail's own hosts are not customer data
 _LOCAL = r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
 _V4 = r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?![\d.])"
@@ -77,10 +78,34 @@ class Placeholders:
         return self._get("subject", text, "subject-{n}")
 
     def text(self, value: str) -> str:
-        """Free text with every address, IP and domain in it replaced."""
+        """Free text with every known secret, name and subject, and every address, IP and
+        domain in it replaced."""
         for secret in self.secrets:
             value = value.replace(secret, self.token(secret))
+        for original, placeholder in self._known_words():
+            value = value.replace(original, placeholder)
         return _PATTERN.sub(self._one, value)
+
+    def _known_words(self) -> list[tuple[str, str]]:
+        pairs = [
+            pair
+            for kind in ("token", "name", "subject")
+            for pair in self._maps.get(kind, {}).items()
+            if len(pair[0]) >= MIN_KNOWN
+        ]
+        return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+
+    def learn(self, value: Any, key: str = "") -> None:
+        """Give a placeholder to every name, subject and secret in `value` now, so that free
+        text anywhere in the recording (read before or after) has them replaced too."""
+        if isinstance(value, dict):
+            for k, v in value.items():
+                self.learn(v, str(k))
+        elif isinstance(value, list):
+            for v in value:
+                self.learn(v, key)
+        elif isinstance(value, str) and value and _kind_by_key(value, key.lower()):
+            _scrub_text(value, self, key.lower())
 
     def _one(self, match: re.Match[str]) -> str:
         found = match.group(0)
@@ -100,11 +125,21 @@ def scrub(value: Any, places: Placeholders, key: str = "") -> Any:
     return _scrub_text(value, places, key.lower())
 
 
-def _scrub_text(value: str, places: Placeholders, key: str) -> str:
+def _kind_by_key(value: str, key: str) -> str | None:
+    """ "token", "subject" or "name" when the field's name says what the value is."""
     if SECRET_KEYS.search(key):
-        return places.token(value)
+        return "token"
     if key in SUBJECT_KEYS:
-        return places.subject(value)
+        return "subject"
     if key in NAME_KEYS and "@" not in value and not _WHOLE_DOMAIN.match(value):
-        return places.name(value)
-    return places.text(value)
+        return "name"
+    return None
+
+
+def _scrub_text(value: str, places: Placeholders, key: str) -> str:
+    kind = _kind_by_key(value, key)
+    if kind == "token":
+        return places.token(value)
+    if kind == "subject":
+        return places.subject(value)
+    return places.name(value) if kind == "name" else places.text(value)

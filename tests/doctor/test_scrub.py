@@ -64,3 +64,12 @@ def test_a_name_field_holding_a_domain_gets_the_domain_placeholder() -> None:
     places = Placeholders()
     out = scrub([{"name": "hosted.example"}, {"email": "mario@hosted.example"}], places)
     assert out[1]["email"].endswith("@" + out[0]["name"])
+
+
+def test_a_name_learnt_anywhere_is_replaced_in_free_text_everywhere() -> None:
+    places = Placeholders()
+    alert = {"text": "Account Billing notices (4133) has no quota left"}
+    account = {"id": 4133, "description": "Billing notices"}
+    places.learn([alert, account])
+    assert scrub(alert, places)["text"] == "Account name-1 (4133) has no quota left"
+    assert scrub(account, places)["description"] == "name-1"
