@@ -69,11 +69,9 @@ class EndpointResult:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "name": self.name,
             "method": self.method,
             "path": self.path,
             "status": self.status.value,
-            "detail": self.detail,
             "missing": list(self.shape.missing),
             "unexpected_type": [u.text() for u in self.shape.unexpected_type],
             "unknown_fields": list(self.shape.unknown_fields),

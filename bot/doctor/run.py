@@ -94,7 +94,7 @@ async def qboxmail_part(
             why_not = f"not reached within the {options.time_limit:g} s time limit"
         token = settings.qboxmail_api_token
         secrets = (token.get_secret_value(),) if token else ()
-        paths = _record(options, probe, secrets, simulated)
+        paths = await asyncio.to_thread(_record, options, probe, secrets, simulated)
     results = probe.finished(why_not)
     checks = [token_check(results, probe.auth_error is not None)]
     if checks[0].status is Status.OK:  # else every endpoint would repeat the same failure

@@ -29,6 +29,10 @@ async def probed(sim: SimulatorHandle) -> dict[str, Sample]:
     return probe.samples
 
 
+def stems(directory: Path) -> set[str]:
+    return {p.stem for p in directory.glob("*.json")}
+
+
 def strings(value: Any, key: str = "") -> list[tuple[str, str]]:
     if isinstance(value, dict):
         return [pair for k, v in value.items() for pair in strings(v, k)]
@@ -68,7 +72,7 @@ async def test_one_file_per_endpoint_read_and_an_index(
     samples = await probed(sim)
     write_recording(tmp_path, samples, secrets=(), simulated=True)
     reads = {e.name for e in ENDPOINTS if e.idempotent}
-    assert {p.stem for p in tmp_path.glob("*.json")} == reads | {Path(INDEX).stem}
+    assert stems(tmp_path) == reads | {Path(INDEX).stem}
     index = json.loads((tmp_path / INDEX).read_text())
     assert set(index["endpoints"]) == reads
     pdf = json.loads((tmp_path / "log_pdf.json").read_text())
