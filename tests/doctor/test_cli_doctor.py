@@ -12,6 +12,7 @@ import pytest
 from bot.cli import main
 from bot.qboxmail.contract import ENDPOINTS
 from bot.simulator import SimulatorHandle, simulator_in_thread
+from tests.redis_support import free_port
 
 CHECK_KEYS = {"area", "name", "status", "detail", "fix"}
 ENDPOINT_KEYS = {"method", "path", "status", "missing", "unexpected_type", "unknown_fields"}
@@ -127,3 +128,13 @@ def test_invalid_settings_are_one_failed_check_naming_each(
     assert (check["area"], check["status"]) == ("settings", "fail")
     assert "LOG_LEVEL" in check["detail"]
     assert "QBX_SCAN_BUDGET" in check["detail"]
+
+
+def test_redis_down_fails_the_run_and_says_where(
+    account: SimulatorHandle, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
+    assert main(["doctor"]) == 1
+    out = capsys.readouterr().out
+    assert "✗ store: shared state: Redis at 127.0.0.1:" in out
+    assert "✓ qboxmail: token" in out  # the other areas were still checked
