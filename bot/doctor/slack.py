@@ -70,6 +70,11 @@ def _header(headers: Mapping[str, Any], name: str) -> str | None:
 
 def scope_check(granted_header: str | None, wanted: tuple[str, ...]) -> Check:
     name = "scopes"
+    if not wanted:
+        return Check(
+            Area.SLACK, name, Status.WARN, "no manifest to compare the granted scopes with",
+            "run qbx doctor from the project's directory (it reads slack-manifest.yml)",
+        )  # fmt: skip
     if granted_header is None:
         return Check(
             Area.SLACK, name, Status.WARN, "Slack did not say which scopes the token has",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -129,3 +130,12 @@ async def test_an_unreachable_slack_fails_without_crashing() -> None:
     assert checks[0].status is Status.FAIL
     assert "cannot reach Slack" in checks[0].detail
     assert "xoxb-test-doctor" not in str([c.to_json() for c in checks])
+
+
+async def test_without_the_manifest_the_scopes_are_not_called_complete(
+    slack: StandIn, tmp_path: Path
+) -> None:
+    options = DoctorOptions(today=date(2026, 11, 20), manifest=tmp_path / "absent.yml")
+    check = named(await slack_part(settings(slack), options), "scopes")
+    assert check.status is Status.WARN
+    assert "slack-manifest.yml" in check.fix
