@@ -91,12 +91,18 @@ class Probe:
     async def _hosting(self) -> None:
         domains = await self.read("hosting_domains", {"per": SMALL_PAGE})
         code = _first(domains, "code")
-        await self.read_with("hosting_domain", code, domain_code=code)
+        await asyncio.gather(
+            self.read_with("hosting_domain", code, domain_code=code), self._mailboxes(code)
+        )
+
+    async def _mailboxes(self, code: object) -> None:
         boxes = await self.read_with("mailboxes", code, {"per": SMALL_PAGE}, domain_code=code)
         box = _first(boxes, "code")
-        await self.read_with("mailbox", box, domain_code=code, email_account_code=box)
         emails: list[str | None] = [str(b["email"]) for b in boxes if b.get("email")]
-        await self._logs(code, emails)
+        await asyncio.gather(
+            self.read_with("mailbox", box, domain_code=code, email_account_code=box),
+            self._logs(code, emails),
+        )
 
     async def _logs(self, code: object, emails: list[str | None]) -> None:
         """Yesterday's logs of the first mailbox (of a few) that received mail that day."""
@@ -108,13 +114,13 @@ class Probe:
             )
             if incoming:
                 break
-        await self.read_with("log_access", email, self._day(email), domain_code=code)
-        await self.read_with("log_outgoing", email, self._day(email), domain_code=code)
         message_id, log_id = _first(incoming, "message_id"), _first(incoming, "id")
         where = {"email": str(email), "message_id": str(message_id)}
-        await self.read_with("message_folder", message_id, where, domain_code=code)
-        await self.read_with(
-            "log_pdf", log_id, domain_code=code, log_type="incoming", log_id=log_id
+        await asyncio.gather(
+            self.read_with("log_access", email, self._day(email), domain_code=code),
+            self.read_with("log_outgoing", email, self._day(email), domain_code=code),
+            self.read_with("message_folder", message_id, where, domain_code=code),
+            self.read_with("log_pdf", log_id, domain_code=code, log_type="incoming", log_id=log_id),
         )
 
     def _day(self, email: str | None) -> dict[str, str]:
@@ -130,9 +136,11 @@ class Probe:
             return []
         return await self.read(name, *params, **path)
 
-    async def read(self, name: str, *params: dict[str, str], **path: Any) -> list[Item]:
-        """Call `name` once per params set (once when none); compare; keep the first sample."""
-        body = path.pop("body", None)
+    async def read(
+        self, name: str, *params: dict[str, str], body: Any = None, **path: object
+    ) -> list[Item]:
+        """Call `name` once per params set (once when none), compare the items with its model,
+        keep a sample (the first with items) for recording."""
         items: list[Any] = []
         shapes: list[Shape] = []
         for query in params or ({},):
