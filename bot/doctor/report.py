@@ -45,8 +45,10 @@ class Check:
     fix: str = ""
 
     def line(self) -> str:
+        """One terminal line: the mark, where, what was found, and (unless ok) what to do."""
         fix = f" → {self.fix}" if self.fix and self.status is not Status.OK else ""
-        return f"{MARKS[self.status]} {self.area.value}: {self.name}: {self.detail}{fix}"
+        text = f"{self.area.value}: {self.name}: {self.detail}{fix}"
+        return f"{MARKS[self.status]} " + "".join(c if c.isprintable() else " " for c in text)
 
     def to_json(self) -> dict[str, str]:
         return {

@@ -65,7 +65,8 @@ def settings_checks(settings: Settings) -> list[Check]:
 
 def invalid_settings(error: ConfigError) -> DoctorReport:
     fix = "fix them in the environment or .env (see .env.example), then run qbx doctor again"
-    check = Check(Area.SETTINGS, "settings", Status.FAIL, str(error), fix)
+    problems = [line.strip(" -") for line in str(error).splitlines()[1:]] or [str(error)]
+    check = Check(Area.SETTINGS, "settings", Status.FAIL, "invalid: " + "; ".join(problems), fix)
     return DoctorReport((check,))
 
 

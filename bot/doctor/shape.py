@@ -19,6 +19,7 @@ from bot.qboxmail.models import Vocabulary, unwrap_data
 
 _SAFE_VALUE_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_-.")
 MAX_SHOWN = 40
+MAX_KEY = 64
 
 
 class Kind(StrEnum):
@@ -120,6 +121,13 @@ def wire_name(name: str, info: FieldInfo) -> str:
     return info.alias or name
 
 
+def printable(key: str) -> str:
+    """A field name from the wire as it may be printed: short, without control characters."""
+    if len(key) <= MAX_KEY and key.isprintable():
+        return key
+    return repr(key[:MAX_KEY])
+
+
 def shown(value: Any) -> str:
     """A vocabulary value safe to print (short, plain); anything else only by its kind."""
     text = str(value)
@@ -179,7 +187,7 @@ def _walk(model: type[BaseModel], item: dict[str, Any], prefix: str, tally: _Tal
         inner = item_model(info.annotation)
         if inner is not None and isinstance(item[key], list):
             _walk_items(inner, item[key], f"{path}[].", tally)
-    tally.unknown.update(prefix + key for key in item if key not in known)
+    tally.unknown.update(prefix + printable(key) for key in item if key not in known)
 
 
 def _walk_items(model: type[BaseModel], values: list[Any], prefix: str, tally: _Tally) -> None:

@@ -92,3 +92,9 @@ def test_a_value_with_personal_data_is_shown_only_by_its_kind() -> None:
     (problem,) = shape.unexpected_type
     assert "anna" not in problem.text()
     assert problem.field == "status_detail"
+
+
+def test_hostile_field_names_are_listed_printable_and_short() -> None:
+    shape = compare(DeliveryAccount, [changed(**{"\x1b[31mred": 1, "k" * 500: 2})])
+    assert all(name.isprintable() and len(name) < 80 for name in shape.unknown_fields)
+    assert len(shape.unknown_fields) == 2
