@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 
 from bot.doctor.report import Check, Status
-from bot.doctor.run import DoctorOptions, slack_part
+from bot.doctor.run import DoctorOptions, run_doctor, slack_part
 from bot.doctor.slack import manifest_scopes
 from bot.settings import Settings
-from tests.doctor.conftest import ROOT
+from bot.simulator import SimulatorHandle
+from tests.doctor.conftest import ROOT, options_for, settings_for
 from tests.redis_support import free_port
 from tests.slack.standin import StandIn, running_standin
 
@@ -139,3 +140,19 @@ async def test_without_the_manifest_the_scopes_are_not_called_complete(
     check = named(await slack_part(settings(slack), options), "scopes")
     assert check.status is Status.WARN
     assert "slack-manifest.yml" in check.fix
+
+
+async def test_the_whole_run_reports_slack_beside_qboxmail(
+    slack: StandIn, sim: SimulatorHandle
+) -> None:
+    slack.scopes = tuple(s for s in SCOPES if s != "groups:history")
+    values = {
+        "slack_bot_token": "xoxb-test-doctor",
+        "slack_signing_secret": "signing-secret",
+        "slack_api_url": f"{slack.base_url}/api/",
+        "qbx_watch_channels": "C_NOT_IN",
+    }
+    run = await run_doctor(settings_for(sim, **values), options_for(sim, sleep=no_sleep))
+    failed = {(c.area.value, c.name) for c in run.report.checks if c.status is Status.FAIL}
+    assert failed == {("slack", "scopes"), ("slack", "watched channel C_NOT_IN")}
+    assert not run.report.ok
