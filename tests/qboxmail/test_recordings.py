@@ -8,6 +8,7 @@ bot/qboxmail/models.py (or contract.py) reads it correctly.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import pytest
 
 from bot.doctor.record import INDEX
 from bot.doctor.shape import compare
-from bot.qboxmail.contract import ENDPOINTS_BY_NAME, Api
+from bot.qboxmail.contract import ENDPOINTS_BY_NAME, UUID4, Api
 from bot.qboxmail.models import BINARY_ENDPOINTS, RESPONSE_MODELS
 from bot.qboxmail.responses import CallInfo, decode_page
 
@@ -67,3 +68,11 @@ def test_a_drifted_answer_would_fail_these_tests(tmp_path: Path) -> None:
     shape = compare(RESPONSE_MODELS["delivery_accounts"], recorded["body"]["resources"])
     assert shape.missing == ("remaining_messages",)
     assert [u.field for u in shape.unexpected_type] == ["status"]
+
+
+def test_every_address_in_a_shipped_recording_is_a_placeholder() -> None:
+    address = re.compile(r"[\w.+-]+@[\w.-]+")
+    placeholder = re.compile(rf"^(user-\d+|{UUID4})@domain-\d+\.example$")
+    found = [a for p in FILES for a in address.findall(p.read_text())]
+    assert found  # the recordings do carry addresses
+    assert [a for a in found if not placeholder.match(a)] == []
