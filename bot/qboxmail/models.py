@@ -4,7 +4,9 @@ Unknown fields are ignored, numbers and booleans that arrive as strings are acce
 item wrapped as {"data": {...}} or {"data": "<json text>"} is unwrapped. Field names here are
 the contract's; the simulator serialises these same models, so both sides agree by
 construction. Vocabulary fields stay plain strings (compare them with the enums in
-`contract`) so that a value Qboxmail adds later does not break parsing. No httpx here.
+`contract`) so that a value Qboxmail adds later does not break parsing; each names its enum
+as `Vocabulary` metadata, and `qbx doctor` reads the fields, types and vocabularies it checks
+real answers against from these models. No httpx here.
 """
 
 from __future__ import annotations
