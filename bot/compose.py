@@ -48,6 +48,7 @@ async def open_qboxmail(settings: Settings) -> AsyncIterator[tuple[QboxmailClien
     from bot.simulator import running_simulator  # only when simulating: it starts a server
 
     async with running_simulator() as sim:
+        sim.simulation.drift = settings.qbx_simulator_drift
         client = _client(
             settings, api_url=sim.base_url, token=sim.management_token, send_url=sim.send_url
         )

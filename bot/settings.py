@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     )
     qboxmail_max_retries: int = Field(default=4, ge=0, le=10)
     qboxmail_max_connections: int = Field(default=50, ge=1, le=1000)
+    qbx_simulator_drift: bool = Field(
+        default=False,
+        description="Embedded simulator only: rename, drop and retype a few response fields.",
+    )
 
     # --- tracing --------------------------------------------------------------------------
     qbx_scan_budget: int = Field(

@@ -23,6 +23,10 @@ RULES: list[tuple[str, set[str]]] = [
     ("bot/targets.py", EDGE_LIBS),
     ("bot/qboxmail/contract.py", EDGE_LIBS),
     ("bot/qboxmail/models.py", EDGE_LIBS),
+    ("bot/doctor/shape.py", EDGE_LIBS),
+    ("bot/doctor/scrub.py", EDGE_LIBS),
+    ("bot/doctor/report.py", EDGE_LIBS),
+    ("bot/doctor/verdicts.py", EDGE_LIBS),
 ]
 # (library, the only places allowed to import it)
 SLACK_ADAPTER = ("handlers/", "bot/app.py", "bot/web.py", "bot/runtime.py", "bot/cli/serve.py")

@@ -2,7 +2,7 @@
 
 A command's handler receives the parsed arguments and returns the process exit code.
 Exit codes: 0 the command ran (whatever a verdict says), 2 bad input or settings, 3 the
-Qboxmail API cannot be reached.
+Qboxmail API cannot be reached (`qbx doctor`: 1 when a check failed).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "suppression": ("suppression", "reactivate a suppressed address (guarded, audited)"),
     "feedback": ("feedback", "agreement per verdict code (👍/👎)"),
     "incidents": ("incidents", "incident posts: demo or one watcher pass"),
+    "doctor": ("doctor", "check settings, Qboxmail, Slack and the store; report drift"),
 }
 
 

@@ -29,6 +29,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--management-token", default=DEFAULT_TOKEN)
     parser.add_argument("--latency-ms", type=int, default=0, help="added to every request")
+    parser.add_argument(
+        "--drift", action="store_true", help="rename, drop and retype a few response fields"
+    )
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--describe", action="store_true", help="print the world as JSON, exit")
     what.add_argument("--list-scenarios", action="store_true", help="one line per scenario")
@@ -47,6 +50,7 @@ async def _serve(args: argparse.Namespace) -> None:
         management_token=args.management_token,
         latency_ms=args.latency_ms,
     )
+    sim.drift = args.drift
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):

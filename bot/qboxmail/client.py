@@ -10,6 +10,7 @@ import asyncio
 import random
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -48,6 +49,15 @@ from bot.qboxmail.retry import RetryPolicy, Sleep, Timing
 M = TypeVar("M", bound=BaseModel)
 PER = MANAGEMENT_DEFAULT_PER
 PDF_ACCEPT = f"application/pdf, {JSON_TYPE}"  # JSON for the 404 error body
+
+
+@dataclass(frozen=True)
+class RawAnswer:
+    """An allow-listed read's 2xx answer, undecoded (what `qbx doctor` compares and records)."""
+
+    status: int
+    content_type: str
+    content: bytes
 
 
 def _utcnow() -> datetime:
@@ -294,6 +304,25 @@ class QboxmailClient:
         path = _path("log_pdf", domain_code=domain_code, log_type=log_type, log_id=log_id)
         response = await self._get(path, accept=PDF_ACCEPT)
         return decode_pdf(response, CallInfo(Api.MANAGEMENT, "GET", path))
+
+    # --- undecoded reads (qbx doctor) ------------------------------------------------------
+    async def raw(
+        self,
+        endpoint: str,
+        *,
+        params: dict[str, str] | None = None,
+        body: Any = None,
+        **path_values: object,
+    ) -> RawAnswer:
+        """One allow-listed read, undecoded. Endpoints that are not idempotent (the Send API's
+        writes) are refused before the network: this method never sends mail."""
+        spec = ENDPOINTS_BY_NAME[endpoint]
+        if not spec.idempotent or spec.api is not Api.MANAGEMENT:
+            raise PathNotAllowed(f"{endpoint} is a write", method=spec.method, path=spec.path)
+        call = Call(spec.api, spec.method, _path(endpoint, **path_values), params, json=body)
+        response = await self._http.send(replace(call, accept=f"{JSON_TYPE}, application/pdf"))
+        kind = response.headers.get("content-type", "")
+        return RawAnswer(response.status_code, kind, response.content)
 
     # --- Send API (never retried: a retry could send the mail twice) ------------------------
     async def send(

@@ -4,18 +4,36 @@ Unknown fields are ignored, numbers and booleans that arrive as strings are acce
 item wrapped as {"data": {...}} or {"data": "<json text>"} is unwrapped. Field names here are
 the contract's; the simulator serialises these same models, so both sides agree by
 construction. Vocabulary fields stay plain strings (compare them with the enums in
-`contract`) so that a value Qboxmail adds later does not break parsing. No httpx here.
+`contract`) so that a value Qboxmail adds later does not break parsing; each names its enum
+as `Vocabulary` metadata, and `qbx doctor` reads the fields, types and vocabularies it checks
+real answers against from these models. No httpx here.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from enum import Enum
+from typing import Annotated, Any, Final, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bot.qboxmail.contract import SUPPRESSION_EDIT_FIELDS, AccountStatus
+from bot.qboxmail.contract import (
+    SUPPRESSION_EDIT_FIELDS,
+    AccountStatus,
+    AccountStatusDetail,
+    AccountType,
+    Approval,
+    Collection,
+    DnsVerification,
+    ErrorCategory,
+    HostingDomainStatus,
+    HostingStatusDetail,
+    MailboxStatus,
+    MailoutStatus,
+    SuppressionReason,
+)
 
 T = TypeVar("T")
 
@@ -32,6 +50,18 @@ def unwrap_data(value: Any) -> Any:
         if isinstance(inner, dict):
             return inner
     return value
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Field metadata: the values the contract knows for this field (`qbx doctor` checks them)."""
+
+    name: str
+    values: frozenset[str | int]
+
+    @classmethod
+    def of(cls, enum: type[Enum]) -> Vocabulary:
+        return cls(enum.__name__, frozenset(member.value for member in enum))
 
 
 class Wire(BaseModel):
@@ -78,10 +108,10 @@ class MailoutEntry(Wire):
     to: str | None = None
     subject: str | None = None
     auth_protocol: str | None = None
-    collection: str = "worked"
-    status: str | None = None
-    error_category: str | None = None
-    error: str | None = None
+    collection: Annotated[str, Vocabulary.of(Collection)] = "worked"
+    status: Annotated[str | None, Vocabulary.of(MailoutStatus)] = None
+    error_category: Annotated[str | None, Vocabulary.of(ErrorCategory)] = None
+    error: str | None = None  # a contract.SEND_ERRORS id (`qbx doctor` lists unknown ones)
     http_status: int | None = None
     request_id: str | None = None
     message_id: str | None = None
@@ -91,7 +121,7 @@ class MailoutEntry(Wire):
     remote_mx: str | None = None
     attempts: int = 0
     next_attempt_at: datetime | None = None
-    suppression_reason: str | None = None
+    suppression_reason: Annotated[str | None, Vocabulary.of(SuppressionReason)] = None
     client_ip: str | None = None
 
     @field_validator("id", mode="before")
@@ -130,9 +160,9 @@ class TraceMailAccount(Counters):
     id: int
     username: str = ""
     description: str = ""
-    type: str | None = None
-    status: int = AccountStatus.ENABLED
-    status_detail: str | None = None
+    type: Annotated[str | None, Vocabulary.of(AccountType)] = None
+    status: Annotated[int, Vocabulary.of(AccountStatus)] = AccountStatus.ENABLED
+    status_detail: Annotated[str | None, Vocabulary.of(AccountStatusDetail)] = None
 
 
 class TraceMailDomain(Counters):
@@ -181,10 +211,10 @@ class DeliveryAccount(Wire):
     id: int
     username: str = ""
     description: str = ""
-    type: str | None = None
+    type: Annotated[str | None, Vocabulary.of(AccountType)] = None
     plan: str | None = None
-    status: int = AccountStatus.ENABLED
-    status_detail: str | None = None
+    status: Annotated[int, Vocabulary.of(AccountStatus)] = AccountStatus.ENABLED
+    status_detail: Annotated[str | None, Vocabulary.of(AccountStatusDetail)] = None
     allow_nets: list[str] = Field(default_factory=list)
     domains: list[DomainRef] = Field(default_factory=list)
     remaining_messages: int = 0
@@ -222,8 +252,8 @@ class DeliveryDomain(Wire):
     status: int = 0
     display_status: str | None = None
     status_detail: str | None = None
-    dns_verification_status: str | None = None
-    approval_status: str | None = None
+    dns_verification_status: Annotated[str | None, Vocabulary.of(DnsVerification)] = None
+    approval_status: Annotated[str | None, Vocabulary.of(Approval)] = None
     dkim_last_check_ok: bool | None = None
     dkim_last_checked_at: datetime | None = None
     spf_last_check_ok: bool | None = None
@@ -256,7 +286,7 @@ class ApiToken(Wire):
 class SuppressionEntry(Wire):
     id: int | str
     email: str
-    reason: str | None = None
+    reason: Annotated[str | None, Vocabulary.of(SuppressionReason)] = None
     category: str | None = None
     message: str | None = None
     accounts: list[int] = Field(default_factory=list)
@@ -289,8 +319,8 @@ class SuppressionEdit(Wire):
 class HostingDomain(Wire):
     code: str
     name: str
-    status: str = "enabled"
-    status_detail: str | None = None
+    status: Annotated[str, Vocabulary.of(HostingDomainStatus)] = "enabled"
+    status_detail: Annotated[str | None, Vocabulary.of(HostingStatusDetail)] = None
     is_healthy: bool | None = None
     ownership_verification_email_address: str | None = None
     has_dkim: bool | None = None
@@ -303,7 +333,7 @@ class Mailbox(Wire):
     code: str
     name: str = ""
     email: str
-    status: str = "enabled"
+    status: Annotated[str, Vocabulary.of(MailboxStatus)] = "enabled"
     status_detail: str | None = None
     quota_bytes: int = 0
     used_bytes: int = 0
@@ -427,3 +457,32 @@ class Page(BaseModel, Generic[T]):
 
     resources: list[T]
     pagination: Pagination = Field(default_factory=Pagination)
+
+
+# What each allow-listed endpoint answers (its items, inside the Management envelope; the Send
+# API's bare body). `qbx doctor` and the recordings test compare real responses with these.
+RESPONSE_MODELS: Final[dict[str, type[Wire]]] = {
+    "delivery_accounts": DeliveryAccount,
+    "delivery_account": DeliveryAccount,
+    "api_tokens": ApiToken,
+    "delivery_domains": DeliveryDomain,
+    "suppression_lists": SuppressionEntry,
+    "suppression_details": SuppressionEntry,
+    "mailouts": MailoutEntry,
+    "counters": Counters,
+    "tracemail_accounts": TraceMailAccount,
+    "tracemail_domains": TraceMailDomain,
+    "daily_statistics": DailyStatistics,
+    "dashboard": Dashboard,
+    "hosting_domains": HostingDomain,
+    "hosting_domain": HostingDomain,
+    "mailboxes": Mailbox,
+    "mailbox": Mailbox,
+    "log_access": AccessLog,
+    "log_incoming": IncomingLog,
+    "log_outgoing": OutgoingLog,
+    "message_folder": MessageFolder,
+    "send": SendResponse,
+    "send_bulk": SendResponse,
+}
+BINARY_ENDPOINTS: Final = frozenset({"log_pdf"})  # answers a PDF, not JSON

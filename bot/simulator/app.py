@@ -23,6 +23,7 @@ from bot.qboxmail.contract import (
 )
 from bot.simulator.call import Call, Handler
 from bot.simulator.control import control
+from bot.simulator.drift import drifted
 from bot.simulator.faults import Action, Decision
 from bot.simulator.params import Params
 from bot.simulator.responses import (
@@ -119,6 +120,8 @@ async def dispatch(request: Request) -> Response:
         result = await _call(sim, request, endpoint)
     except ApiProblem as problem:
         return management_error(problem)
+    if sim.drift and isinstance(result, Resources):
+        result.items = drifted(endpoint.name, result.items)
     return _serialise(result, decision)
 
 

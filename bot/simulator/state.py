@@ -79,6 +79,7 @@ class Simulation:
         self._serial = 0
         self.stopping = asyncio.Event()
         self.send_max_payload_bytes = SEND_MAX_PAYLOAD_BYTES  # tests may lower it
+        self.drift = False  # answer with the fields in bot.simulator.drift changed
 
     def new_uuid(self) -> str:
         return uuid4_text(self._ids.getrandbits(128))

@@ -3,7 +3,9 @@
 Shared files (`files`) are described by files.info and served at /files/{id} to a bot token.
 Special inputs: channel `C_NOT_IN` answers `not_in_channel`, `C_NOT_FOUND` `channel_not_found`,
 `C_BROKEN` `internal_error`; `C_RATE` answers its first call of each method with 429 and
-`Retry-After: 1`. Tests wait on recorded calls with `wait_for` (bounded, no fixed sleeps).
+`Retry-After: 1`. `auth.test` sends `scopes` (when set) in its `x-oauth-scopes` header, and
+`conversations.info` says is_member false for channels in `not_member`. Tests wait on recorded
+calls with `wait_for` (bounded, no fixed sleeps).
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ class StandIn:
     calls: list[Call] = field(default_factory=list)
     threads: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # id -> (name, content)
+    scopes: tuple[str, ...] | None = None  # granted scopes auth.test reports, if any
+    not_member: set[str] = field(default_factory=set)
     _ts: int = 0
     _rated: set[str] = field(default_factory=set)
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -135,6 +139,11 @@ def _auth(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "user_id": BOT_USER, "bot_id": BOT_ID, "team_id": TEAM, "user": "qbx"}
 
 
+def _info(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
+    channel = str(args.get("channel"))
+    return {"ok": True, "channel": {"id": channel, "is_member": channel not in stand.not_member}}
+
+
 def _upload_url(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
     file_id = f"F{stand.next_ts().replace('.', '')}"
     return {"ok": True, "file_id": file_id, "upload_url": f"{stand.base_url}/upload/{file_id}"}
@@ -171,6 +180,7 @@ _METHODS: dict[str, Callable[[StandIn, dict[str, Any]], dict[str, Any]]] = {
     "conversations.replies": _replies,
     "conversations.history": _history,
     "auth.test": _auth,
+    "conversations.info": _info,
     "files.getUploadURLExternal": _upload_url,
     "files.completeUploadExternal": _complete,
     "files.info": _file_info,
@@ -188,7 +198,10 @@ def _routes(stand: StandIn) -> list[Route]:
             return JSONResponse({"ok": False, "error": "ratelimited"}, 429, {"Retry-After": "1"})
         answer = _answer(stand, method, args)
         await stand.record(Call(method, request.method, body, args, answer=answer))
-        return JSONResponse(answer)
+        scopes = stand.scopes if method == "auth.test" else None
+        return JSONResponse(
+            answer, headers={"x-oauth-scopes": ",".join(scopes)} if scopes else None
+        )
 
     async def upload(request: Request) -> Response:
         body = await request.body()
