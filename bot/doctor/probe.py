@@ -16,7 +16,7 @@ from bot.doctor.report import EndpointResult, EndpointStatus
 from bot.doctor.shape import Shape, Unexpected, compare
 from bot.errors import ApiAuthError, QboxmailError
 from bot.qboxmail.client import RawAnswer
-from bot.qboxmail.contract import ENDPOINTS, ENDPOINTS_BY_NAME, Endpoint
+from bot.qboxmail.contract import ENDPOINTS, ENDPOINTS_BY_NAME, Api, Endpoint
 from bot.qboxmail.models import BINARY_ENDPOINTS, RESPONSE_MODELS, Pagination, unwrap_data
 
 SMALL_PAGE = "3"
@@ -174,15 +174,20 @@ class Probe:
         for endpoint in ENDPOINTS:
             if endpoint.name in self.results:
                 out.append(self.results[endpoint.name])
-            elif not endpoint.idempotent:
-                out.append(_result(endpoint.name, EndpointStatus.SKIPPED, detail=_WRITE))
+            elif endpoint.writes:
+                out.append(_result(endpoint.name, EndpointStatus.SKIPPED, detail=_never(endpoint)))
             else:
                 out.append(_result(endpoint.name, EndpointStatus.FAILED, detail=why_not))
         return tuple(out)
 
 
 _NOTHING = "not called: the list before it had nothing to read it with"
-_WRITE = "never called: it sends mail (its error ids are checked in TraceMail instead)"
+_SENDS = "never called: it sends mail (its error ids are checked in TraceMail instead)"
+_CHANGES = "never called: it changes the customer's platform (the doctor only reads)"
+
+
+def _never(endpoint: Endpoint) -> str:
+    return _SENDS if endpoint.api is Api.SEND else _CHANGES
 
 
 def _result(

@@ -314,10 +314,10 @@ class QboxmailClient:
         body: Any = None,
         **path_values: object,
     ) -> RawAnswer:
-        """One allow-listed read, undecoded. Endpoints that are not idempotent (the Send API's
-        writes) are refused before the network: this method never sends mail."""
+        """One allow-listed read, undecoded. Writes (the Send API, the suppression edit) are
+        refused before the network: this method never sends mail or changes anything."""
         spec = ENDPOINTS_BY_NAME[endpoint]
-        if not spec.idempotent or spec.api is not Api.MANAGEMENT:
+        if spec.writes or spec.api is not Api.MANAGEMENT:
             raise PathNotAllowed(f"{endpoint} is a write", method=spec.method, path=spec.path)
         call = Call(spec.api, spec.method, _path(endpoint, **path_values), params, json=body)
         response = await self._http.send(replace(call, accept=f"{JSON_TYPE}, application/pdf"))

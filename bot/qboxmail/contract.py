@@ -46,6 +46,7 @@ class Endpoint:
     method: str
     path: str
     idempotent: bool = True  # retried on 429/5xx/connection errors when True
+    writes: bool = False  # changes the customer's platform: never called by a probe
     paged: bool = False
     params: tuple[tuple[str, str], ...] = ()  # placeholder -> regex
 
@@ -91,7 +92,13 @@ ENDPOINTS: Final[tuple[Endpoint, ...]] = (
     ),
     # The one write: reactivate (un-suppress) an address. Documented PUT; see SUPPRESSION_EDIT_*.
     # Retried like a read: the same body sets the same state (HTTP PUT is idempotent).
-    Endpoint("suppression_edit", Api.MANAGEMENT, "PUT", "/api/delivery/suppression_lists/edit"),
+    Endpoint(
+        "suppression_edit",
+        Api.MANAGEMENT,
+        "PUT",
+        "/api/delivery/suppression_lists/edit",
+        writes=True,
+    ),
     # Delivery TraceMail (mailouts and counters documented; the rest assumed, A§4.2)
     Endpoint("mailouts", Api.MANAGEMENT, "GET", "/api/delivery/tracemail/mailouts", paged=True),
     Endpoint("counters", Api.MANAGEMENT, "GET", "/api/delivery/tracemail/counters"),
@@ -158,8 +165,8 @@ ENDPOINTS: Final[tuple[Endpoint, ...]] = (
         params=(_DOMAIN_CODE, _LOG_TYPE, _LOG_ID),
     ),
     # Send API (documented). Never retried: a retry could send the mail twice.
-    Endpoint("send", Api.SEND, "POST", "/send", idempotent=False),
-    Endpoint("send_bulk", Api.SEND, "POST", "/send/bulk", idempotent=False),
+    Endpoint("send", Api.SEND, "POST", "/send", idempotent=False, writes=True),
+    Endpoint("send_bulk", Api.SEND, "POST", "/send/bulk", idempotent=False, writes=True),
 )
 ENDPOINTS_BY_NAME: Final = {e.name: e for e in ENDPOINTS}
 

@@ -71,7 +71,7 @@ async def test_one_file_per_endpoint_read_and_an_index(
 ) -> None:
     samples = await probed(sim)
     write_recording(tmp_path, samples, secrets=(), simulated=True)
-    reads = {e.name for e in ENDPOINTS if e.idempotent}
+    reads = {e.name for e in ENDPOINTS if not e.writes}
     assert stems(tmp_path) == reads | {Path(INDEX).stem}
     index = json.loads((tmp_path / INDEX).read_text())
     assert set(index["endpoints"]) == reads
