@@ -15,6 +15,7 @@ from typing import Final
 from bot.diagnostics.smtp_codes import CLASSES, DETAILS, FULL_OVERRIDES, SUBJECTS
 from bot.diagnostics.smtp_codes import BounceReason as BounceReason
 from bot.diagnostics.smtp_codes import SmtpCategory as SmtpCategory
+from bot.diagnostics.smtp_cues import says_temporary
 from bot.diagnostics.smtp_reading import Parts, Reading, basic_meaning, read_reason, reply_class
 from bot.diagnostics.smtp_reasons import action_of, category_of, is_permanent
 from bot.diagnostics.smtp_text import Reply, read_reply
@@ -66,7 +67,8 @@ def decode(code: int | None, enhanced: str | None, text: str | None) -> SmtpDiag
     parts = _enhanced_parts(enhanced, reply)
     basic = _basic_code(code, parts, reply)
     reading = read_reason(basic, parts, reply)
-    temporary = reply_class(basic, parts) == "4"
+    klass = reply_class(basic, parts)
+    temporary = klass == "4" or (klass is None and reply is not None and says_temporary(reply.text))
     category = category_of(reading.reason, temporary)
     found = basic_meaning(basic)
     return SmtpDiagnosis(

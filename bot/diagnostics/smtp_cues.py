@@ -21,12 +21,62 @@ class Cue:
     label: str  # safe words naming what the server's text said
     strong: bool  # a plain statement: outranks even a specific code
     replied: BounceReason | None = None  # the reason instead when the server sent a code
+    keys: tuple[str, ...] = ()  # one of these occurs in every match: a fast pre-check
 
 
 def _cue(
-    words: str, reason: R, label: str, *, strong: bool = True, replied: R | None = None
+    words: str,
+    reason: R,
+    label: str,
+    *,
+    strong: bool = True,
+    replied: R | None = None,
+    keys: tuple[str, ...] = (),
 ) -> Cue:
-    return Cue(re.compile(words), reason, label, strong, replied)
+    return Cue(re.compile(words), reason, label, strong, replied, keys or literal_keys(words))
+
+
+def literal_keys(words: str) -> tuple[str, ...]:
+    """The longest literal run of each top-level alternative, when every one has a run of
+    three characters or more (else no keys: the pattern is always tried)."""
+    runs = [_longest_literal(branch) for branch in _branches(words)]
+    return tuple(runs) if all(len(run) >= 3 for run in runs) else ()
+
+
+def _branches(words: str) -> list[str]:
+    branches, depth, start, i = [], 0, 0, 0
+    while i < len(words):
+        char = words[i]
+        if char == "\\":
+            i += 1
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            branches.append(words[start:i])
+            start = i + 1
+        i += 1
+    return [*branches, words[start:]]
+
+
+def _longest_literal(branch: str) -> str:
+    best, run, depth, i = "", "", 0, 0
+    while i < len(branch):
+        char, after = branch[i], branch[i + 1 : i + 2]
+        literal = depth == 0 and (
+            char.isalnum() or char in " '/-_:" or (char == "\\" and after == ".")
+        )
+        if char == "\\":
+            char, i = (after if after == "." else ""), i + 1
+            after = branch[i + 1 : i + 2]
+        depth += (char in "([") - (char in ")]")
+        if literal and after not in ("?", "*", "{"):
+            run += char
+        else:
+            best, run = max(best, run, key=len), ""
+        i += 1
+    return max(best, run, key=len)
 
 
 _WHO = r"(?:account|mailbox|user|recipient|address|e-?mail account)"
@@ -50,35 +100,41 @@ STRONG: Final[tuple[Cue, ...]] = (
     _cue(r"(?:grey|gray) ?list", R.BLOCKED, "greylisting (a first-attempt delay)"),
     _cue(r"black ?listed (?:url|link|domain)|(?:url|link)s? in (?:the |your )?message",
          R.SPAM_DETECTED, "a link in the message is on a blocklist"),
-    _cue(r"open relay|black ?list|block ?list|spamhaus|spamcop|barracuda|sorbs|dnsbl|\brbl\b|"
-         r"(?<!not )\blisted (?:at|on|in|by)\b|blocked (?:using|by)|cloudmark|"
+    _cue(r"open relay|black ?list|block ?list|spamhaus|spamcop|barracuda|sorbs|dnsbl|"
+         r"rbl\b(?<![a-z]rbl)|"
+         r"listed (?:at|on|in|by)\b|blocked (?:using|by)|cloudmark|"
          r"(?:client|sending|source|your|remote) (?:host|ip|server)(?: address)? (?:\S+ )?"
          r"(?:is |has been )?(?:blocked|bloquee|refused|rejected|banned)|banned sending|"
          r"(?:ip|host) (?:address )?(?:is )?(?:banned|blocked|bloquee)|invalid ip|"
-         r"reverse (?:dns|lookup)|\bptr\b|\brdns\b|reputation|messages from [\d.:a-f]+ "
+         r"reverse (?:dns|lookup)|ptr\b(?<![a-z]ptr)|rdns\b|reputation|messages from [\d.:a-f]+ "
          r"(?:weren't|were not|temporarily)|not accepting connections|dynamic ip|"
          r"residential", R.BLOCKED, "the sending IP or host is blocked (blocklist, reverse DNS "
-         "or reputation)"),
+         "or reputation)", keys=("relay", "list", "spamhaus", "spamcop", "barracuda", "sorbs",
+         "dnsbl", "rbl", "blocked", "cloudmark", "bloque", "refused", "rejected", "banned",
+         "invalid ip", "reverse", "ptr", "rdns", "reputation", "messages from",
+         "accepting connections", "dynamic ip", "residential")),
     _cue(r"relay(?:ing)? (?:access )?(?:denied|not (?:permitted|allowed))|not (?:configured|"
          r"authori[sz]ed|permitted|allowed) to relay|unable to relay|we do not relay",
          R.NO_RELAYING, "the server refused to relay"),
     _cue(r"virus|malware|infected|trojan", R.VIRUS_DETECTED, "malware was found"),
-    _cue(r"\bspam|junk|\bube\b|bulk mail|unsolicited|black ?listed url|phishing|"
+    _cue(r"spam|junk|ube\b(?<![a-z]ube)|bulk mail|unsolicited|black ?listed url|phishing|"
          r"content rejected", R.SPAM_DETECTED, "the message was judged to be spam"),
     _cue(r"groups\.google\.", R.REJECTED, "the group refused this sender"),
-    _cue(r"\bdmarc\b|policy reasons|multiple addresses in from|(?:illegal|"
+    _cue(r"dmarc|policy reasons|multiple addresses in from|(?:illegal|"
          r"prohibited|forbidden) attachment|attachment (?:type )?(?:is )?not allowed|"
          r"potential security issue|violat\w* (?:of )?(?:our |the )?(?:\w+ )?polic",
          R.POLICY_VIOLATION, "the message broke the recipient's policy"),
-    _cue(r"\bspf\b|\bdkim\b|unauthenticated|not authenticated|authentication (?:required|"
-         r"failed|is required)|authenticate|\btls\b|encryption (?:is )?required|"
+    _cue(r"spf\b(?<![a-z]spf)|dkim|unauthenticated|not authenticated|authentication (?:required|"
+         r"failed|is required)|authenticate|tls\b(?<![a-z]tls)|encryption (?:is )?required|"
          r"certificate", R.SECURITY_ERROR, "an authentication or TLS check failed"),
     _cue(r"too many (?:connections|recipients|messages|concurrent|sessions|mails|emails)|"
          r"connection rate|rate limit|rate-limit|throttl|slow down|sending limit|"
          r"sent (?:to )?too many", R.TOO_MANY_CONN, "the server is limiting the sending rate"),
     _cue(rf"{_WHO}(?: \w+){{0,2}} (?:is |has been |was )?(?:disabled|suspended|deactivated|"
          r"frozen|locked|discontinued)|(?:account|mailbox)(?: \w+){0,2} (?:is |has been )?"
-         r"blocked|compte .{0,30} bloque", R.SUSPEND, "the recipient's mailbox is disabled"),
+         r"blocked|compte .{0,30} bloque", R.SUSPEND, "the recipient's mailbox is disabled",
+         keys=("disabled", "suspended", "deactivated", "frozen", "locked", "discontinued",
+               "blocked", "bloque")),
     _cue(r"does not accept mail|do(?:es)?n'?t (?:accept|receive) (?:e-?)?mail|null mx|"
          r"no smtp service|accepts no mail", R.NOT_ACCEPT, "the domain accepts no mail"),
     _cue(r"routing loop|no mx (?:record|found)|mail loop|hop count|too many hops|loops back|"
@@ -86,9 +142,9 @@ STRONG: Final[tuple[Cue, ...]] = (
          r"network (?:is )?unreachable|network error|dns error|lookup (?:failure|failed)|"
          r"(?:unable|wasn't able|was not able|could not|couldn't) (?:to )?establish",
          R.NETWORK_ERROR, "a network, routing or DNS problem"),
-    _cue(r"host unknown|unknown host|no such (?:domain|host)|domain (?:name )?"
+    _cue(r"host unknown|unknown host|no such (?:domain|host)|domain(?: name)?(?: [\w.-]+)? "
          rf"{_NOT} exist|couldn'?t find (?:a mail exchanger|any host)|unroute?able address|"
-         r"domain (?:is )?not reachable|\bnxdomain\b",
+         r"domain (?:is )?not reachable|nxdomain",
          R.HOST_UNKNOWN, "the recipient's domain does not exist"),
     _cue(r"no longer on (?:this )?server|has moved|moved permanently|new address",
          R.HAS_MOVED, "the address has moved"),
@@ -104,11 +160,14 @@ STRONG: Final[tuple[Cue, ...]] = (
     _cue(r"pipe to|procmail|mail\.local|operating system error|couldn'?t create|lock failure|"
          r"error while writing|mailer (?:error|failed)|local delivery failed",
          R.MAILER_ERROR, "the receiving server's delivery program failed"),
-    _cue(r"\bexpired\b|retry timeout|(?:queue|retry) (?:lifetime|period)|"
+    _cue(r"expired\b|retry timeout|(?:queue|retry) (?:lifetime|period)|"
          r"not delivered within|failed \d+ attempts|"
          r"multiple retries|(?:did not|didn't) accept our requests|all hosts have been failing|"
          r"retries exceeded",
-         R.EXPIRED, "delivery was retried until the time ran out"),
+         R.EXPIRED, "delivery was retried until the time ran out",
+         keys=("expired", "retry timeout", "lifetime", "period", "not delivered within",
+               " attempts", "multiple retries", "accept our requests", "all hosts have been",
+               "retries exceeded")),
 )  # fmt: skip
 WEAK: Final[tuple[Cue, ...]] = (
     _cue(r"recipient address rejected|mailbox (?:is )?unavailable|not exist|doesn'?t exist|"
@@ -133,22 +192,37 @@ WEAK: Final[tuple[Cue, ...]] = (
     _cue(r"access denied|not authori[sz]ed|permission denied", R.SECURITY_ERROR,
          "access was denied", strong=False),
     _cue(r"blocked|connection refused", R.BLOCKED, "the connection was blocked", strong=False),
-    _cue(r"\bpolic(?:y|ies)\b", R.POLICY_VIOLATION, "refused by policy", strong=False),
+    _cue(r"polic(?:y|ies)\b", R.POLICY_VIOLATION, "refused by policy", strong=False),
     _cue(r"reject|refuse|denied|not (?:allowed|permitted|accepted)", R.REJECTED,
          "the message was refused", strong=False),
 )  # fmt: skip
+# "not X", "not currently X", and "not listed in (any) X" (X a blocklist) negate X; a negation
+# further away ("not accepted for policy reasons") is about something else.
 _NEGATION: Final = re.compile(
-    r"\b(?:not|no|never|\w+n't|cannot)\s+(?:(?:currently|yet|been|be)\s+)?$"
+    r"\b(?:not|no|never|\w+n't|cannot)\s+(?:(?:currently|yet|been|be)\s+)?"
+    r"(?:(?:listed|found|included)\s+(?:in|on|at|by)\s+(?:any\s+|an?\s+|the\s+|our\s+)?)?$"
 )
+
+
+# Words that say the failure is temporary, for a reply that carries no code.
+_TEMPORARY: Final = re.compile(
+    r"try (?:again )?later|temporar|will be retried|has been delayed|(?:grey|gray) ?list"
+)
+
+
+def says_temporary(text: str) -> bool:
+    return _said(Cue(_TEMPORARY, R.UNDEFINED, "", strong=False), text)
 
 
 def first_cue(text: str, cues: tuple[Cue, ...]) -> Cue | None:
     """The first cue (in priority order) whose words occur in `text` without a negation."""
-    return next((cue for cue in cues if _said(cue.pattern, text)), None)
+    return next((cue for cue in cues if _said(cue, text)), None)
 
 
-def _said(pattern: re.Pattern[str], text: str) -> bool:
-    for found in pattern.finditer(text):
-        if not _NEGATION.search(text, max(0, found.start() - 24), found.start()):
+def _said(cue: Cue, text: str) -> bool:
+    if cue.keys and not any(key in text for key in cue.keys):
+        return False
+    for found in cue.pattern.finditer(text):
+        if not _NEGATION.search(text, max(0, found.start() - 48), found.start()):
             return True
     return False

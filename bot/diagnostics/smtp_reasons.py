@@ -87,8 +87,8 @@ REASONS: Final[dict[BounceReason, ReasonFacts]] = {
 # A temporary (4xx) reply is retried by the sender: these reasons then mean "wait".
 _WAIT_WHEN_TEMPORARY: Final = frozenset(
     {R.USER_UNKNOWN, R.HOST_UNKNOWN, R.HAS_MOVED, R.NOT_ACCEPT, R.FILTERED, R.SUSPEND,
-     R.BLOCKED, R.REJECTED, R.SYSTEM_ERROR, R.SYSTEM_FULL, R.MAILER_ERROR, R.UNDEFINED,
-     R.EXPIRED}
+     R.BLOCKED, R.REJECTED, R.SYSTEM_ERROR, R.SYSTEM_FULL, R.MAILER_ERROR, R.NETWORK_ERROR,
+     R.UNDEFINED, R.EXPIRED}
 )  # fmt: skip
 WAIT_ACTION: Final = (
     "Nothing to do yet: the message is retried automatically; check again after the next attempt."

@@ -27,14 +27,15 @@ class Reply:
     enhanced: tuple[str, str, str] | None  # an enhanced code found near the start
 
 
+# Every pattern below reads lower-cased text.
 _STAGES: Final[tuple[tuple[re.Pattern[str], Stage], ...]] = tuple(
-    (re.compile(p, re.IGNORECASE), s)
+    (re.compile(p), s)
     for p, s in (
-        (r"in reply to (?:end of )?data|after (?:end of )?data|after DATA", Stage.DATA),
-        (r"in reply to RCPT|after RCPT|does not like recipient", Stage.RCPT),
-        (r"in reply to MAIL|after MAIL|sender was rejected", Stage.MAIL),
-        (r"refused to talk to me|after initial connection|after (?:EHLO|HELO)|in reply to "
-         r"(?:EHLO|HELO)|my name was rejected|greeting", Stage.CONNECT),
+        (r"in reply to (?:end of )?data|after (?:end of )?data", Stage.DATA),
+        (r"in reply to rcpt|after rcpt|does not like recipient", Stage.RCPT),
+        (r"in reply to mail|after mail|sender was rejected", Stage.MAIL),
+        (r"refused to talk to me|after initial connection|after (?:ehlo|helo)|in reply to "
+         r"(?:ehlo|helo)|my name was rejected|greeting", Stage.CONNECT),
     )
 )  # fmt: skip
 # Where the remote server's own reply starts inside the reporting server's words.
@@ -42,46 +43,59 @@ _INNER: Final = re.compile(
     r"(?:the (?:error that the other server returned|response(?: from the remote server)?) was"
     r"|remote server (?:at [^']{0,120} )?returned|remote host said|reported error"
     r"|host [^\s\[]{1,255} ?\[[^\]]{1,64}\](?: said)?)[:\s]*['\"]?"
-    r"|(?<=[\s,;:-])['\"](?=[245]\d\d[ -])",  # a quoted reply
-    re.IGNORECASE,
+    r"|['\"](?<=[\s,;:-]['\"])(?=[245]\d\d[ -])"  # a quoted reply
 )
-_NOISE: Final = re.compile(
-    r"\((?:in reply to|state \d)[^)]{0,80}\)"  # Postfix's and Gmail's trailers
-    r"|smtp error from remote (?:mail server|mailer) after [^:]{1,40}(?::<[^>]{0,255}>)?[^:]{0,40}:"
-    r"|diagnostic-code:\s*\w+\s*;|^\s*smtp\s*;"
-    r"|<?[\w.+'\"=-]{1,64}@[\w.-]{1,255}>?"  # addresses
-    r"|\[rcpt_to\]|[<>]",
-    re.IGNORECASE,
+_TRAILERS: Final = re.compile(r"\((?:in reply to|state \d)[^)]{0,80}\)")  # Postfix's, Gmail's
+_EXIM: Final = re.compile(
+    r"smtp error from remote (?:mail server|mailer) after [^:]{1,40}(?::<[^>]{0,255}>)?[^:]{0,40}:"
 )
+_MARKUP: Final = re.compile(r"diagnostic-code:\s*\w+\s*;|^\s*smtp\s*;")
+_BRACKETS: Final = str.maketrans("<>", "  ")
+_LINK: Final = re.compile(r"(?:https?://|www\.)([\w.-]{1,255})\S*")  # the host is kept
 # A later reply that only reports the fallout of the first ("503 need RCPT", "554 no valid
 # recipients") says nothing about why the first failed.
-_LINK: Final = re.compile(r"(?:https?://|www\.)([\w.-]{1,255})\S*", re.IGNORECASE)  # host kept
 _FALLOUT: Final = re.compile(
     r"\s[45]\d\d(?:[ -][45]\.\d{1,3}\.\d{1,3})?[\s:-]+(?:error:\s*)?"
-    r"(?:need rcpt|no valid recipients|no recipients|too many errors|need rcpt before data)"
+    r"(?:need rcpt|no valid recipients|no recipients|too many errors)"
     r".*",
-    re.IGNORECASE | re.DOTALL,
+    re.DOTALL,
 )
 _LEADING_CODES: Final = re.compile(
     r"^[\s#:,'\"*-]*(?:error_code\s*:)?\s*([245]\d\d)(?![\d.])[\s:,-]*"
-    r"(?:error_code\s*:\s*)?#?(?:([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]))?",
-    re.IGNORECASE,
+    r"(?:error_code\s*:\s*)?#?(?:([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]))?"
 )
 _ENHANCED: Final = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]|\.\d)")
-_SPACES: Final = re.compile(r"\s+")
+# (pattern, replacement, a substring without which the pattern cannot match)
+_CLEANING: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
+    (_LINK, r" \1 ", "://"),
+    (_LINK, r" \1 ", "www."),
+    (_TRAILERS, " ", "("),
+    (_EXIM, " ", "smtp error"),
+    (_MARKUP, " ", "smtp"),
+    (_FALLOUT, "", ""),
+)
 
 
 def read_reply(raw: str) -> Reply:
     """The remote reply inside `raw` (already bounded by the caller)."""
-    stage = next((s for pattern, s in _STAGES if pattern.search(raw)), None)
-    inner = _inner(raw)
-    text = (
-        _SPACES.sub(" ", _FALLOUT.sub("", _NOISE.sub(" ", _LINK.sub(r" \1 ", inner))))
-        .strip()
-        .lower()
-    )
+    lowered = raw.lower()
+    stage = next((s for pattern, s in _STAGES if pattern.search(lowered)), None)
+    text = _inner(lowered)
+    for pattern, replacement, needed in _CLEANING:
+        if needed in text:
+            text = pattern.sub(replacement, text)
+    text = _without_addresses(text.translate(_BRACKETS).replace("[rcpt_to]", " "))
     code, enhanced = _codes(text)
     return Reply(text, stage, code, enhanced)
+
+
+def _without_addresses(text: str) -> str:
+    """Addresses (their local parts read like words: "mailboxfull@...") dropped; spaces
+    normalised."""
+    words = text.split()
+    if "@" in text:
+        words = [word for word in words if "@" not in word]
+    return " ".join(words)
 
 
 def _inner(raw: str) -> str:
