@@ -211,17 +211,23 @@ _TEMPORARY: Final = re.compile(
 
 
 def says_temporary(text: str) -> bool:
-    return _said(Cue(_TEMPORARY, R.UNDEFINED, "", strong=False), text)
+    return _said(_TEMPORARY, text)
 
 
 def first_cue(text: str, cues: tuple[Cue, ...]) -> Cue | None:
     """The first cue (in priority order) whose words occur in `text` without a negation."""
-    return next((cue for cue in cues if _said(cue, text)), None)
+    contains = text.__contains__
+    for cue in cues:
+        if (not cue.keys or any(map(contains, cue.keys))) and _said(cue.pattern, text):
+            return cue
+    return None
 
 
-def _said(cue: Cue, text: str) -> bool:
-    if cue.keys and not any(key in text for key in cue.keys):
-        return False
+def _said(pattern: re.Pattern[str], text: str) -> bool:
+    for found in pattern.finditer(text):
+        if not _NEGATION.search(text, max(0, found.start() - 48), found.start()):
+            return True
+    return False
     for found in cue.pattern.finditer(text):
         if not _NEGATION.search(text, max(0, found.start() - 48), found.start()):
             return True

@@ -38,6 +38,8 @@ _STAGES: Final[tuple[tuple[re.Pattern[str], Stage], ...]] = tuple(
          r"(?:ehlo|helo)|my name was rejected|greeting", Stage.CONNECT),
     )
 )  # fmt: skip
+_STAGE_KEYS: Final = ("reply to", "after ", "does not like", "was rejected", "refused to talk",
+                      "greeting")  # fmt: skip
 # Where the remote server's own reply starts inside the reporting server's words.
 _INNER: Final = re.compile(
     r"(?:the (?:error that the other server returned|response(?: from the remote server)?) was"
@@ -50,7 +52,6 @@ _EXIM: Final = re.compile(
     r"smtp error from remote (?:mail server|mailer) after [^:]{1,40}(?::<[^>]{0,255}>)?[^:]{0,40}:"
 )
 _MARKUP: Final = re.compile(r"diagnostic-code:\s*\w+\s*;|^\s*smtp\s*;")
-_BRACKETS: Final = str.maketrans("<>", "  ")
 _LINK: Final = re.compile(r"(?:https?://|www\.)([\w.-]{1,255})\S*")  # the host is kept
 # A later reply that only reports the fallout of the first ("503 need RCPT", "554 no valid
 # recipients") says nothing about why the first failed.
@@ -79,14 +80,18 @@ _CLEANING: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
 def read_reply(raw: str) -> Reply:
     """The remote reply inside `raw` (already bounded by the caller)."""
     lowered = raw.lower()
-    stage = next((s for pattern, s in _STAGES if pattern.search(lowered)), None)
+    stage = _stage(lowered) if any(map(lowered.__contains__, _STAGE_KEYS)) else None
     text = _inner(lowered)
     for pattern, replacement, needed in _CLEANING:
         if needed in text:
             text = pattern.sub(replacement, text)
-    text = _without_addresses(text.translate(_BRACKETS).replace("[rcpt_to]", " "))
+    text = _without_addresses(text.replace("<", " ").replace(">", " ").replace("[rcpt_to]", " "))
     code, enhanced = _codes(text)
     return Reply(text, stage, code, enhanced)
+
+
+def _stage(lowered: str) -> Stage | None:
+    return next((stage for pattern, stage in _STAGES if pattern.search(lowered)), None)
 
 
 def _without_addresses(text: str) -> str:
