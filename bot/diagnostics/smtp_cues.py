@@ -228,7 +228,3 @@ def _said(pattern: re.Pattern[str], text: str) -> bool:
         if not _NEGATION.search(text, max(0, found.start() - 48), found.start()):
             return True
     return False
-    for found in cue.pattern.finditer(text):
-        if not _NEGATION.search(text, max(0, found.start() - 48), found.start()):
-            return True
-    return False
