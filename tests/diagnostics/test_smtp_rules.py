@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.diagnostics.smtp import BounceReason, SmtpCategory, decode
+from bot.diagnostics.smtp_cues import literal_keys
 from bot.diagnostics.smtp_reasons import REASONS, category_of
 
 R = BounceReason
@@ -351,3 +352,20 @@ def test_every_reason_has_a_category_words_and_an_action() -> None:
         assert isinstance(category_of(reason, False), SmtpCategory)
         if facts.hard:
             assert category_of(reason, False) is S.HARD_BOUNCE
+
+
+@pytest.mark.parametrize(
+    ("pattern", "keys"),
+    [
+        (r"black ?list|spamhaus", ("black", "spamhaus")),
+        (r"over ?quota|(?:disk|mailbox) quota", ("quota", " quota")),
+        (r"timed? ?out|timeout", ("time", "timeout")),
+        (r"spf\b(?<![a-z]spf)|mail\.local", ("spf", "mail.local")),
+        (r"(?:ip|host) blocked|no", ()),  # a branch without three literal characters
+        (r"[a-z]+ unknown", (" unknown",)),
+    ],
+)
+def test_literal_keys_are_runs_every_match_must_contain(
+    pattern: str, keys: tuple[str, ...]
+) -> None:
+    assert literal_keys(pattern) == keys
