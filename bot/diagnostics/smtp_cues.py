@@ -88,14 +88,17 @@ STRONG: Final[tuple[Cue, ...]] = (
          R.REJECTED, "the list or group refused this sender"),
     _cue(r"sender (?:address |domain )?(?:rejected|refused|denied|not (?:allowed|verified|valid)|"
          r"invalid|unknown|verif\w* failed)|(?:unroutable|invalid|unknown|bad) sender|"
-         r"valid sender domain|address is not verified|identities failed",
+         r"valid sender domain|address is not verified|identities failed|"
+         r"sender (?:\w+ ){0,3}(?:deny|black|block) ?list",
          R.REJECTED, "the sender address was refused"),
     _cue(r"insufficient system storage|system (?:storage|disk) (?:is )?full",
          R.SYSTEM_FULL, "the receiving server is out of storage"),
+    _cue(r"sending (?:quota|limit)|(?:daily|hourly) (?:\w+ )?(?:quota|limit) (?:exceeded|reached)",
+         R.TOO_MANY_CONN, "the sender's sending limit was reached"),
     _cue(r"mailbox (?:is )?full|over ?quota|quota (?:exceeded|full)|exceeded (?:the )?(?:storage|"
          r"quota)|(?:disk|mailbox) quota|mailbox size limit|mailbox (?:has )?exceeded|"
          r"number of messages .{0,40}exceeded|not enough (?:disk )?space|"
-         r"insufficient (?:disk )?(?:space|storage)|out of (?:disk )?space|"
+         r"insufficient (?:disk )?(?:space|storage)|out of (?:disk |storage )?space|"
          r"exceeded storage", R.MAILBOX_FULL, "the mailbox is full"),
     _cue(r"(?:grey|gray) ?list", R.BLOCKED, "greylisting (a first-attempt delay)"),
     _cue(r"black ?listed (?:url|link|domain)|(?:url|link)s? in (?:the |your )?message",
@@ -106,12 +109,14 @@ STRONG: Final[tuple[Cue, ...]] = (
          r"(?:client|sending|source|your|remote) (?:host|ip|server)(?: address)? (?:\S+ )?"
          r"(?:is |has been )?(?:blocked|bloquee|refused|rejected|banned)|banned sending|"
          r"(?:ip|host) (?:address )?(?:is )?(?:banned|blocked|bloquee)|invalid ip|"
-         r"reverse (?:dns|lookup)|ptr\b(?<![a-z]ptr)|rdns\b|reputation|messages from [\d.:a-f]+ "
-         r"(?:weren't|were not|temporarily)|not accepting connections|dynamic ip|"
+         r"reverse (?:dns|lookup)|ptr\b(?<![a-z]ptr)|rdns\b|reputation|(?:messages|mail) from "
+         r"(?:ip )?[\d.:a-f]{7,} (?:\S+ ){0,3}?(?:weren't|were not|deferred|rejected|refused|"
+         r"blocked)|not accepted from (?:this|your|the sending) (?:ip|host|server)|deny ?list|"
+         r"not accepting connections|dynamic ip|"
          r"residential", R.BLOCKED, "the sending IP or host is blocked (blocklist, reverse DNS "
          "or reputation)", keys=("relay", "list", "spamhaus", "spamcop", "barracuda", "sorbs",
          "dnsbl", "rbl", "blocked", "cloudmark", "bloque", "refused", "rejected", "banned",
-         "invalid ip", "reverse", "ptr", "rdns", "reputation", "messages from",
+         "invalid ip", "reverse", "ptr", "rdns", "reputation", "from", "deny",
          "accepting connections", "dynamic ip", "residential")),
     _cue(r"relay(?:ing)? (?:access )?(?:denied|not (?:permitted|allowed))|not (?:configured|"
          r"authori[sz]ed|permitted|allowed) to relay|unable to relay|we do not relay",
@@ -122,7 +127,7 @@ STRONG: Final[tuple[Cue, ...]] = (
     _cue(r"groups\.google\.", R.REJECTED, "the group refused this sender"),
     _cue(r"dmarc|policy reasons|multiple addresses in from|(?:illegal|"
          r"prohibited|forbidden) attachment|attachment (?:type )?(?:is )?not allowed|"
-         r"potential security issue|violat\w* (?:of )?(?:our |the )?(?:\w+ )?polic",
+         r"potential security issue|spoof|violat\w* (?:of )?(?:our |the )?(?:\w+ )?polic",
          R.POLICY_VIOLATION, "the message broke the recipient's policy"),
     _cue(r"spf\b(?<![a-z]spf)|dkim|unauthenticated|not authenticated|authentication (?:required|"
          r"failed|is required)|authenticate|tls\b(?<![a-z]tls)|encryption (?:is )?required|"
@@ -142,7 +147,8 @@ STRONG: Final[tuple[Cue, ...]] = (
          r"network (?:is )?unreachable|network error|dns error|lookup (?:failure|failed)|"
          r"(?:unable|wasn't able|was not able|could not|couldn't) (?:to )?establish",
          R.NETWORK_ERROR, "a network, routing or DNS problem"),
-    _cue(r"host unknown|unknown host|no such (?:domain|host)|domain(?: name)?(?: [\w.-]+)? "
+    _cue(r"host unknown|unknown host|no such (?:domain|host)|(?:host|domain)(?: name)? not found|"
+         r"host or domain name not found|domain(?: name)?(?: [\w.-]+)? "
          rf"{_NOT} exist|couldn'?t find (?:a mail exchanger|any host)|unroute?able address|"
          r"domain (?:is )?not reachable|nxdomain",
          R.HOST_UNKNOWN, "the recipient's domain does not exist"),
@@ -177,6 +183,8 @@ WEAK: Final[tuple[Cue, ...]] = (
          r"size limit|exceeds? (?:the )?(?:fixed )?(?:maximum )?(?:message )?size|message size|"
          r"line limit|line too long|too large", R.MESG_TOO_BIG, "the message is too large",
          strong=False),
+    _cue(r"connection (?:was )?(?:refused|reset)", R.NETWORK_ERROR,
+         "the connection was refused or dropped", strong=False),
     _cue(r"timed? ?out|timeout|has been delayed|will be retried|failed to connect",
          R.EXPIRED, "the connection timed out", strong=False, replied=R.NETWORK_ERROR),
     _cue(r"header|mime|malformed message|content", R.CONTENT_ERROR,
@@ -191,9 +199,9 @@ WEAK: Final[tuple[Cue, ...]] = (
          "the sending server gave up retrying", strong=False),
     _cue(r"access denied|not authori[sz]ed|permission denied", R.SECURITY_ERROR,
          "access was denied", strong=False),
-    _cue(r"blocked|connection refused", R.BLOCKED, "the connection was blocked", strong=False),
+    _cue(r"blocked", R.BLOCKED, "the connection was blocked", strong=False),
     _cue(r"polic(?:y|ies)\b", R.POLICY_VIOLATION, "refused by policy", strong=False),
-    _cue(r"reject|refuse|denied|not (?:allowed|permitted|accepted)", R.REJECTED,
+    _cue(r"reject|refuse|denied|prohibit|not (?:allowed|permitted|accepted)", R.REJECTED,
          "the message was refused", strong=False),
 )  # fmt: skip
 # "not X", "not currently X", and "not listed in (any) X" (X a blocklist) negate X; a negation

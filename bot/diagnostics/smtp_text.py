@@ -35,11 +35,12 @@ _STAGES: Final[tuple[tuple[re.Pattern[str], Stage], ...]] = tuple(
         (r"in reply to rcpt|after rcpt|does not like recipient", Stage.RCPT),
         (r"in reply to mail|after mail|sender was rejected", Stage.MAIL),
         (r"refused to talk to me|after initial connection|after (?:ehlo|helo)|in reply to "
-         r"(?:ehlo|helo)|my name was rejected|greeting", Stage.CONNECT),
+         r"(?:ehlo|helo)|my name was rejected|greeting|(?:helo|ehlo) command rejected",
+         Stage.CONNECT),
     )
 )  # fmt: skip
 _STAGE_KEYS: Final = ("reply to", "after ", "does not like", "was rejected", "refused to talk",
-                      "greeting")  # fmt: skip
+                      "greeting", "command rejected")  # fmt: skip
 # Where the remote server's own reply starts inside the reporting server's words.
 _INNER: Final = re.compile(
     r"(?:the (?:error that the other server returned|response(?: from the remote server)?) was"
