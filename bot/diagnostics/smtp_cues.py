@@ -67,10 +67,10 @@ def _longest_literal(branch: str) -> str:
         literal = depth == 0 and (
             char.isalnum() or char in " '/-_:" or (char == "\\" and after == ".")
         )
-        if char == "\\":
-            char, i = (after if after == "." else ""), i + 1
+        if char == "\\":  # an escape: only "\." is a literal character
+            char, i = (after if after == "." else "\\"), i + 1
             after = branch[i + 1 : i + 2]
-        depth += (char in "([") - (char in ")]")
+        depth += (char in ("(", "[")) - (char in (")", "]"))
         if literal and after not in ("?", "*", "{"):
             run += char
         else:
@@ -94,7 +94,8 @@ STRONG: Final[tuple[Cue, ...]] = (
     _cue(r"insufficient system storage|system (?:storage|disk) (?:is )?full",
          R.SYSTEM_FULL, "the receiving server is out of storage"),
     _cue(r"sending (?:quota|limit)|(?:daily|hourly) (?:\w+ )?(?:quota|limit) (?:exceeded|reached)",
-         R.TOO_MANY_CONN, "the sender's sending limit was reached"),
+         R.TOO_MANY_CONN, "the sender's sending limit was reached",
+         keys=("sending ", "daily ", "hourly ")),
     _cue(r"mailbox (?:is )?full|over ?quota|quota (?:exceeded|full)|exceeded (?:the )?(?:storage|"
          r"quota)|(?:disk|mailbox) quota|mailbox size limit|mailbox (?:has )?exceeded|"
          r"number of messages .{0,40}exceeded|not enough (?:disk )?space|"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -95,6 +96,6 @@ def per_reason(judged: list[Judged]) -> dict[BounceReason, tuple[int, int]]:
     return {reason: (totals[reason], agreed[reason]) for reason in sorted(totals)}
 
 
-def _share(flags: object) -> float:
-    values = list(flags)  # type: ignore[call-overload]
+def _share(flags: Iterable[bool]) -> float:
+    values = list(flags)
     return sum(values) / len(values) if values else 0.0
