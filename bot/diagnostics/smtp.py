@@ -1,8 +1,9 @@
-"""Decode a remote server's SMTP reply into plain words, a category and whether it is permanent.
+"""Decode a remote server's SMTP reply: why the message failed (a reason in Sisimai's
+vocabulary), qbx's category, whether the address itself is dead, plain words and what to do.
 
-`decode(250/421/550..., "5.1.1", text)`: codes win when specific, text cues refine catch-alls
-(550, 5.7.1, 5.0.0). The decoded words are ours and safe to show; the server's own text is
-returned untouched in `server_text` (untrusted: renderers escape it).
+`decode(550, "5.1.1", text)` sets the reporting server's wrapper aside and reads the remote
+reply (smtp_reading.py says how). The decoded words are ours and safe to show; the server's own
+text is returned untouched in `server_text` (untrusted: renderers escape it).
 """
 
 from __future__ import annotations
@@ -11,27 +12,18 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from bot.diagnostics.smtp_codes import (
-    BASIC,
-    CLASSES,
-    CUES,
-    DETAILS,
-    FULL_OVERRIDES,
-    GENERIC_BASIC,
-    SUBJECT_CATEGORY,
-    SUBJECTS,
-    BounceReason,
-    Cue,
-    Meaning,
-    SmtpCategory,
-)
+from bot.diagnostics.smtp_codes import CLASSES, DETAILS, FULL_OVERRIDES, SUBJECTS
+from bot.diagnostics.smtp_codes import BounceReason as BounceReason
+from bot.diagnostics.smtp_codes import SmtpCategory as SmtpCategory
+from bot.diagnostics.smtp_cues import says_temporary
+from bot.diagnostics.smtp_reading import Parts, Reading, basic_meaning, read_reason, reply_class
+from bot.diagnostics.smtp_reasons import action_of, category_of, is_permanent
+from bot.diagnostics.smtp_text import Reply, read_reply
 
 __all__ = ["BounceReason", "SmtpCategory", "SmtpDiagnosis", "decode"]
 
 MAX_TEXT: Final = 2_000  # of the server's text read for cues and kept in `server_text`
 _ENHANCED: Final = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})$")
-_ENHANCED_IN_TEXT: Final = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]|\.\d)")
-_CODE_IN_TEXT: Final = re.compile(r"^\s*([245]\d\d)(?![\d.])")
 _LABELS: Final[dict[SmtpCategory, str]] = {
     SmtpCategory.HARD_BOUNCE: "Hard bounce",
     SmtpCategory.SOFT_BOUNCE: "Soft bounce",
@@ -43,23 +35,6 @@ _LABELS: Final[dict[SmtpCategory, str]] = {
     SmtpCategory.SUCCESS: "Accepted",
     SmtpCategory.UNKNOWN: "Unexplained failure",
 }
-ACTIONS: Final[dict[SmtpCategory, str]] = {
-    SmtpCategory.HARD_BOUNCE: "Check the address for typos and stop sending to it: "
-    "retrying will not help.",
-    SmtpCategory.SOFT_BOUNCE: "The mailbox exists but is not taking mail: ask the recipient "
-    "to check it, then resend.",
-    SmtpCategory.DEFERRAL: "Nothing to do yet: the message is retried automatically; "
-    "check again after the next attempt.",
-    SmtpCategory.POLICY: "Check the sending domain's SPF, DKIM and DMARC, the sending rate "
-    "and the IP's reputation, then resend.",
-    SmtpCategory.CONTENT: "Review the message's content, links and size, then resend.",
-    SmtpCategory.MAILBOX_FULL: "The recipient must free space in the mailbox; then resend.",
-    SmtpCategory.INFRASTRUCTURE: "A problem on the receiving side: it usually clears; "
-    "escalate if it persists.",
-    SmtpCategory.SUCCESS: "Nothing to do: the receiving server accepted the message.",
-    SmtpCategory.UNKNOWN: "The reply does not say why: read the server's text and escalate "
-    "with it if needed.",
-}
 
 
 @dataclass(frozen=True)
@@ -67,7 +42,7 @@ class SmtpDiagnosis:
     """One SMTP reply explained. Every field but `server_text` is qbx's own wording."""
 
     category: SmtpCategory
-    permanent: bool
+    permanent: bool  # a hard bounce: the address cannot receive mail, retrying will not help
     summary: str  # "<category>: <what happened> (<codes>). <what to do>"
     code: int | None = None  # the basic code used (given, or read from the text)
     enhanced: str | None = None  # the enhanced code used, "5.1.1"
@@ -78,139 +53,72 @@ class SmtpDiagnosis:
     cue: str | None = None  # what the server's text said, in our words, when it decided
     server_text: str | None = None  # the raw server text, bounded: UNTRUSTED
     reason: BounceReason = BounceReason.UNDEFINED  # Sisimai's vocabulary
+    temporary: bool = False  # a 4xx reply: the sending server retries
 
     @property
     def action(self) -> str:
-        return ACTIONS[self.category]
+        return action_of(self.reason, self.temporary)
 
 
 def decode(code: int | None, enhanced: str | None, text: str | None) -> SmtpDiagnosis:
     """Explain one SMTP reply; any argument may be missing or malformed. Never raises."""
     raw = text[:MAX_TEXT] if isinstance(text, str) else None
-    basic = _basic_code(code, raw)
-    parts = _enhanced_parts(enhanced, raw)
-    detail = _detail(parts)
-    cue = _first_cue(raw)
-    category, what = _decide(basic, parts, detail, cue)
-    permanent = _permanent(basic, parts, category)
-    if not permanent and category is SmtpCategory.HARD_BOUNCE:
-        category = SmtpCategory.DEFERRAL  # a 4xx "unknown user" is retried, not final
+    reply = read_reply(raw) if raw else None
+    parts = _enhanced_parts(enhanced, reply)
+    basic = _basic_code(code, parts, reply)
+    reading = read_reason(basic, parts, reply)
+    klass = reply_class(basic, parts)
+    temporary = klass == "4" or (klass is None and reply is not None and says_temporary(reply.text))
+    category = category_of(reading.reason, temporary)
+    found = basic_meaning(basic)
     return SmtpDiagnosis(
         category=category,
-        permanent=permanent,
-        summary=_summary(category, what, basic, parts),
+        permanent=is_permanent(reading.reason, temporary),
+        summary=_summary(category, reading, basic, parts, temporary),
         code=basic,
         enhanced=".".join(parts) if parts else None,
-        code_meaning=_code_words(basic),
+        code_meaning=found.words if found else None,
         class_meaning=CLASSES[parts[0]] if parts else None,
         subject_meaning=SUBJECTS.get(parts[1]) if parts else None,
-        detail_meaning=detail.words if detail else None,
-        cue=cue.label if cue and what == cue.label else None,
+        detail_meaning=_detail_words(parts),
+        cue=reading.cue.label if reading.cue else None,
         server_text=raw,
-        reason=_REASON_OF_CATEGORY[category],
+        reason=reading.reason,
+        temporary=temporary,
     )
 
 
-# A coarse first reading; the reply reader refines the reason from codes and words.
-_REASON_OF_CATEGORY: Final[dict[SmtpCategory, BounceReason]] = {
-    SmtpCategory.HARD_BOUNCE: BounceReason.USER_UNKNOWN,
-    SmtpCategory.SOFT_BOUNCE: BounceReason.SUSPEND,
-    SmtpCategory.DEFERRAL: BounceReason.UNDEFINED,
-    SmtpCategory.POLICY: BounceReason.POLICY_VIOLATION,
-    SmtpCategory.CONTENT: BounceReason.CONTENT_ERROR,
-    SmtpCategory.MAILBOX_FULL: BounceReason.MAILBOX_FULL,
-    SmtpCategory.INFRASTRUCTURE: BounceReason.SYSTEM_ERROR,
-    SmtpCategory.SUCCESS: BounceReason.DELIVERED,
-    SmtpCategory.UNKNOWN: BounceReason.UNDEFINED,
-}
-
-
-def _basic_code(code: int | None, text: str | None) -> int | None:
+def _basic_code(code: int | None, enhanced: Parts | None, reply: Reply | None) -> int | None:
+    """The given code, else one read at the start of the reply unless the given enhanced code
+    (the final status) is of another class: then the text is an earlier reply's transcript."""
     if isinstance(code, int) and not isinstance(code, bool) and 200 <= code <= 599:
         return code
-    match = _CODE_IN_TEXT.match(text) if text else None
-    return int(match[1]) if match else None
+    found = reply.code if reply else None
+    if found is not None and enhanced is not None and str(found)[0] != enhanced[0]:
+        return None
+    return found
 
 
-def _enhanced_parts(enhanced: str | None, text: str | None) -> tuple[str, str, str] | None:
-    if isinstance(enhanced, str):
-        match = _ENHANCED.match(enhanced.strip()[:16])
-        if match:
-            return _normalised(match)
-    found = _ENHANCED_IN_TEXT.search(text[:200]) if text else None
-    return _normalised(found) if found else None
+def _enhanced_parts(enhanced: str | None, reply: Reply | None) -> Parts | None:
+    """The given code, unless it is a filler (X.0.0) and the text carries a real one."""
+    given = _ENHANCED.match(enhanced.strip()[:16]) if isinstance(enhanced, str) else None
+    parts = (given[1], str(int(given[2])), str(int(given[3]))) if given else None
+    found = reply.enhanced if reply else None
+    if parts is None or (parts[1:] == ("0", "0") and found and found[0] == parts[0]):
+        return found or parts
+    return parts
 
 
-def _normalised(match: re.Match[str]) -> tuple[str, str, str]:
-    return match[1], str(int(match[2])), str(int(match[3]))
-
-
-def _detail(parts: tuple[str, str, str] | None) -> Meaning | None:
+def _detail_words(parts: Parts | None) -> str | None:
     if parts is None:
         return None
-    return FULL_OVERRIDES.get(".".join(parts)) or DETAILS.get(f"{parts[1]}.{parts[2]}")
-
-
-def _first_cue(text: str | None) -> Cue | None:
-    if not text:
-        return None
-    return next((cue for cue in CUES if cue.pattern.search(text)), None)
-
-
-def _decide(
-    basic: int | None, parts: tuple[str, str, str] | None, detail: Meaning | None, cue: Cue | None
-) -> tuple[SmtpCategory, str]:
-    """The category and its words: specific code > text cue > catch-all code > nothing."""
-    if (basic is not None and basic < 300) or (parts is not None and parts[0] == "2"):
-        return SmtpCategory.SUCCESS, _success_words(basic, detail)
-    if detail is not None and detail.specific:
-        return detail.category, detail.words
-    basic_meaning = _basic_meaning(basic) if basic else None
-    if basic_meaning is not None and basic_meaning.specific:
-        return basic_meaning.category, basic_meaning.words
-    if cue is not None:
-        return cue.category, cue.label
-    fallback = detail or _subject_meaning(parts) or basic_meaning
-    if fallback is not None:
-        return fallback.category, fallback.words
-    return SmtpCategory.UNKNOWN, "the reply gave no code or recognisable reason"
-
-
-def _success_words(basic: int | None, detail: Meaning | None) -> str:
-    if basic is not None and basic in BASIC:
-        return BASIC[basic].words
-    return detail.words if detail else "accepted"
-
-
-def _code_words(basic: int | None) -> str | None:
-    meaning = _basic_meaning(basic) if basic is not None else None
-    return meaning.words if meaning else None
-
-
-def _basic_meaning(basic: int) -> Meaning | None:
-    return BASIC.get(basic) or GENERIC_BASIC.get(str(basic)[0])
-
-
-def _subject_meaning(parts: tuple[str, str, str] | None) -> Meaning | None:
-    if parts is None or parts[1] not in SUBJECTS:
-        return None
-    return Meaning(SUBJECTS[parts[1]], SUBJECT_CATEGORY[parts[1]], specific=False)
-
-
-def _permanent(
-    basic: int | None, parts: tuple[str, str, str] | None, category: SmtpCategory
-) -> bool:
-    """5xx / class 5 is permanent, 4xx / class 4 is not; without codes, the category decides."""
-    if basic is not None:
-        return basic >= 500
-    if parts is not None:
-        return parts[0] == "5"
-    return category in (SmtpCategory.HARD_BOUNCE, SmtpCategory.CONTENT)
+    known = FULL_OVERRIDES.get(".".join(parts)) or DETAILS.get(f"{parts[1]}.{parts[2]}")
+    return known.words if known else None
 
 
 def _summary(
-    category: SmtpCategory, what: str, basic: int | None, parts: tuple[str, str, str] | None
+    category: SmtpCategory, reading: Reading, basic: int | None, parts: Parts | None, temp: bool
 ) -> str:
     codes = " ".join(c for c in (str(basic) if basic else "", ".".join(parts or ())) if c)
     where = f" ({codes})" if codes else ""
-    return f"{_LABELS[category]}: {what}{where}. {ACTIONS[category]}"
+    return f"{_LABELS[category]}: {reading.words}{where}. {action_of(reading.reason, temp)}"

@@ -1,10 +1,9 @@
-"""SMTP reply vocabulary: basic codes (RFC 5321), enhanced status codes (RFC 3463, IANA registry)
-and text cues, each with the category qbx files it under. Data only; decoding is in smtp.py.
+"""SMTP reply vocabulary: basic codes (RFC 5321) and enhanced status codes (RFC 3463, IANA
+registry), each with the reason it stands for. Data only; the reader is smtp.py.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
@@ -56,11 +55,11 @@ class BounceReason(StrEnum):
 @dataclass(frozen=True)
 class Meaning:
     words: str
-    category: SmtpCategory
-    specific: bool = True  # False: a catch-all that text cues may refine
+    reason: BounceReason
+    specific: bool = True  # False: a catch-all that the server's words may refine
 
 
-C = SmtpCategory
+R = BounceReason
 CLASSES: Final[dict[str, str]] = {
     "2": "success",
     "4": "persistent transient failure: the sending server retries for a while",
@@ -76,165 +75,118 @@ SUBJECTS: Final[dict[str, str]] = {
     "6": "message content or media status",
     "7": "security or policy status",
 }
-SUBJECT_CATEGORY: Final[dict[str, SmtpCategory]] = {
-    "0": C.UNKNOWN,
-    "1": C.HARD_BOUNCE,
-    "2": C.SOFT_BOUNCE,
-    "3": C.INFRASTRUCTURE,
-    "4": C.INFRASTRUCTURE,
-    "5": C.INFRASTRUCTURE,
-    "6": C.CONTENT,
-    "7": C.POLICY,
+# A subject's reason when its detail is unknown; "0" (other) has none.
+SUBJECT_REASON: Final[dict[str, BounceReason]] = {
+    "1": R.USER_UNKNOWN,
+    "2": R.FILTERED,
+    "3": R.SYSTEM_ERROR,
+    "4": R.NETWORK_ERROR,
+    "5": R.SYNTAX_ERROR,
+    "6": R.CONTENT_ERROR,
+    "7": R.SECURITY_ERROR,
 }
 # Keyed by "subject.detail"; the class (2/4/5) only changes permanence.
 DETAILS: Final[dict[str, Meaning]] = {
-    "0.0": Meaning("no further detail was given", C.UNKNOWN, specific=False),
-    "1.0": Meaning("something about the address is wrong", C.HARD_BOUNCE, specific=False),
-    "1.1": Meaning("the recipient's mailbox does not exist", C.HARD_BOUNCE),
-    "1.2": Meaning("the recipient's domain does not exist or takes no mail", C.HARD_BOUNCE),
-    "1.3": Meaning("the recipient address is not valid syntax", C.HARD_BOUNCE),
-    "1.4": Meaning("the recipient address is ambiguous", C.HARD_BOUNCE),
-    "1.6": Meaning("the recipient's mailbox has moved", C.HARD_BOUNCE),
-    "1.7": Meaning("the sender address is not valid", C.POLICY),
-    "1.8": Meaning("the sender's domain is not valid", C.POLICY),
-    "1.10": Meaning("the recipient's domain publishes a null MX: it takes no mail", C.HARD_BOUNCE),
-    "2.0": Meaning("the recipient's mailbox has a problem", C.SOFT_BOUNCE, specific=False),
-    "2.1": Meaning("the recipient's mailbox is disabled or not accepting mail", C.SOFT_BOUNCE),
-    "2.2": Meaning("the recipient's mailbox is full", C.MAILBOX_FULL),
-    "2.3": Meaning("the message is larger than the recipient accepts", C.CONTENT),
-    "2.4": Meaning("a mailing list expansion failed", C.INFRASTRUCTURE),
-    "3.0": Meaning("the receiving mail system has a problem", C.INFRASTRUCTURE, specific=False),
-    "3.1": Meaning("the receiving mail system is out of storage", C.INFRASTRUCTURE),
-    "3.2": Meaning("the receiving system is not accepting messages now", C.DEFERRAL),
-    "3.4": Meaning("the message is larger than the receiving system accepts", C.CONTENT),
-    "3.5": Meaning("the receiving system is misconfigured", C.INFRASTRUCTURE),
-    "4.0": Meaning("a network or routing problem", C.INFRASTRUCTURE, specific=False),
-    "4.1": Meaning("the receiving server did not answer", C.DEFERRAL),
-    "4.2": Meaning("the connection dropped", C.DEFERRAL),
-    "4.3": Meaning("a DNS lookup failed", C.INFRASTRUCTURE),
-    "4.4": Meaning("no mail server (MX or A record) for the recipient's domain", C.HARD_BOUNCE),
-    "4.6": Meaning("a mail routing loop", C.INFRASTRUCTURE),
-    "4.7": Meaning("delivery kept failing until the retry period ran out", C.DEFERRAL),
-    "5.0": Meaning("an SMTP protocol problem", C.INFRASTRUCTURE, specific=False),
-    "5.1": Meaning("the server did not understand a command", C.INFRASTRUCTURE),
-    "5.2": Meaning("a command was not valid syntax", C.INFRASTRUCTURE),
-    "5.3": Meaning("too many recipients in one message", C.POLICY),
-    "6.0": Meaning("the message content was refused", C.CONTENT, specific=False),
-    "6.1": Meaning("a media type in the message is not supported", C.CONTENT),
-    "7.0": Meaning("refused by a security or policy rule", C.POLICY, specific=False),
-    "7.1": Meaning("the receiving server refused delivery by its policy", C.POLICY, specific=False),
-    "7.7": Meaning("the message's integrity check failed", C.CONTENT),
-    "7.8": Meaning("authentication credentials were not valid", C.POLICY),
-    "7.9": Meaning("the authentication mechanism is too weak", C.POLICY),
-    "7.13": Meaning("the user account is disabled", C.SOFT_BOUNCE),
-    "7.20": Meaning("no passing DKIM signature was found", C.POLICY),
-    "7.21": Meaning("no acceptable DKIM signature was found", C.POLICY),
-    "7.22": Meaning("no DKIM signature matching the author's domain", C.POLICY),
-    "7.23": Meaning("SPF validation failed: the sending IP is not allowed", C.POLICY),
-    "7.24": Meaning("SPF validation could not complete", C.POLICY),
-    "7.25": Meaning("the sending IP's reverse DNS did not validate", C.POLICY),
-    "7.26": Meaning("authentication checks failed (DMARC / SPF / DKIM)", C.POLICY),
-    "7.27": Meaning("the sender's domain publishes a null MX: it cannot send", C.POLICY),
-    "7.28": Meaning("mail flood detected: too much mail from this sender", C.POLICY),
-    "7.29": Meaning("ARC validation failed", C.POLICY),
-}
+    "0.0": Meaning("no further detail was given", R.UNDEFINED, specific=False),
+    "1.0": Meaning("something about the address is wrong", R.USER_UNKNOWN, specific=False),
+    "1.1": Meaning("the recipient's mailbox does not exist", R.USER_UNKNOWN),
+    "1.2": Meaning("the recipient's domain does not exist or takes no mail", R.HOST_UNKNOWN),
+    "1.3": Meaning("the recipient address is not valid syntax", R.USER_UNKNOWN),
+    "1.4": Meaning("the recipient address is ambiguous", R.USER_UNKNOWN),
+    "1.6": Meaning("the recipient's mailbox has moved", R.HAS_MOVED),
+    "1.7": Meaning("the sender address is not valid", R.REJECTED),
+    "1.8": Meaning("the sender's domain is not valid", R.REJECTED),
+    "1.10": Meaning("the recipient's domain publishes a null MX: it takes no mail", R.NOT_ACCEPT),
+    "2.0": Meaning("the recipient's mailbox refused it", R.FILTERED, specific=False),
+    "2.1": Meaning("the recipient's mailbox is disabled or not accepting mail", R.SUSPEND),
+    "2.2": Meaning("the recipient's mailbox is full", R.MAILBOX_FULL),
+    "2.3": Meaning("the message is larger than the recipient accepts", R.EXCEED_LIMIT),
+    "2.4": Meaning("a mailing list expansion failed", R.SYSTEM_ERROR),
+    "3.0": Meaning("the receiving mail system has a problem", R.SYSTEM_ERROR, specific=False),
+    "3.1": Meaning("the receiving mail system is out of storage", R.SYSTEM_FULL),
+    "3.2": Meaning("the receiving system is not accepting messages now", R.SYSTEM_ERROR),
+    "3.4": Meaning("the message is larger than the receiving system accepts", R.MESG_TOO_BIG),
+    "3.5": Meaning("the receiving system is misconfigured", R.SYSTEM_ERROR),
+    "4.0": Meaning("a network or routing problem", R.NETWORK_ERROR, specific=False),
+    "4.1": Meaning("the receiving server did not answer", R.NETWORK_ERROR, specific=False),
+    "4.2": Meaning("the connection dropped", R.NETWORK_ERROR, specific=False),
+    "4.3": Meaning("a DNS or directory lookup failed", R.NETWORK_ERROR, specific=False),
+    "4.4": Meaning("no mail server (MX or A record) for the recipient's domain", R.HOST_UNKNOWN),
+    "4.6": Meaning("a mail routing loop", R.NETWORK_ERROR),
+    "4.7": Meaning("delivery kept failing until the retry period ran out", R.EXPIRED),
+    "5.0": Meaning("an SMTP protocol problem", R.SYNTAX_ERROR, specific=False),
+    "5.1": Meaning("the server did not understand a command", R.SYNTAX_ERROR),
+    "5.2": Meaning("a command was not valid syntax", R.SYNTAX_ERROR),
+    "5.3": Meaning("too many recipients in one message", R.TOO_MANY_CONN),
+    "6.0": Meaning("the message content was refused", R.CONTENT_ERROR, specific=False),
+    "6.1": Meaning("a media type in the message is not supported", R.CONTENT_ERROR),
+    "7.0": Meaning("refused by a security or policy rule", R.SECURITY_ERROR, specific=False),
+    "7.1": Meaning("the receiving server refused delivery by its policy", R.SECURITY_ERROR,
+                   specific=False),
+    "7.7": Meaning("the message's integrity check failed", R.SECURITY_ERROR),
+    "7.8": Meaning("authentication credentials were not valid", R.SECURITY_ERROR),
+    "7.9": Meaning("the authentication mechanism is too weak", R.SECURITY_ERROR),
+    "7.13": Meaning("the user account is disabled", R.SUSPEND),
+    "7.20": Meaning("no passing DKIM signature was found", R.SECURITY_ERROR),
+    "7.21": Meaning("no acceptable DKIM signature was found", R.SECURITY_ERROR),
+    "7.22": Meaning("no DKIM signature matching the author's domain", R.SECURITY_ERROR),
+    "7.23": Meaning("SPF validation failed: the sending IP is not allowed", R.SECURITY_ERROR),
+    "7.24": Meaning("SPF validation could not complete", R.SECURITY_ERROR),
+    "7.25": Meaning("the sending IP's reverse DNS did not validate", R.BLOCKED),
+    "7.26": Meaning("authentication checks failed (DMARC / SPF / DKIM)", R.SECURITY_ERROR),
+    "7.27": Meaning("the sender's domain publishes a null MX: it cannot send", R.REJECTED),
+    "7.28": Meaning("mail flood detected: too much mail from this sender", R.TOO_MANY_CONN),
+    "7.29": Meaning("ARC validation failed", R.SECURITY_ERROR),
+}  # fmt: skip
 # Full codes whose meaning differs from their subject.detail in one class.
 FULL_OVERRIDES: Final[dict[str, Meaning]] = {
     "4.7.0": Meaning("temporarily refused, often greylisting: the retry is expected to pass",
-                     C.DEFERRAL, specific=False),
-    "4.7.1": Meaning("temporarily refused by policy (greylisting or a rate rule)", C.DEFERRAL,
+                     R.BLOCKED, specific=False),
+    "4.7.1": Meaning("temporarily refused by policy (greylisting or a rate rule)", R.BLOCKED,
                      specific=False),
-    "4.4.7": Meaning("delivery kept failing until the retry period ran out", C.DEFERRAL),
-    "5.4.7": Meaning("delivery kept failing until the retry period ran out", C.INFRASTRUCTURE),
     # Microsoft answers 5.4.1 for recipients its directory does not know ("Access denied").
     "5.4.1": Meaning("the recipient's server refused the address (it is often unknown there)",
-                     C.HARD_BOUNCE, specific=False),
-    "4.2.1": Meaning("the recipient's mailbox is not accepting mail right now", C.DEFERRAL),
+                     R.USER_UNKNOWN, specific=False),
+    "4.2.1": Meaning("the recipient's mailbox is not accepting mail right now", R.SUSPEND),
 }  # fmt: skip
+# Basic codes are coarse: the server's words, when they say something, refine all of them.
 BASIC: Final[dict[int, Meaning]] = {
-    211: Meaning("system status", C.SUCCESS),
-    214: Meaning("help message", C.SUCCESS),
-    220: Meaning("service ready", C.SUCCESS),
-    221: Meaning("closing the connection", C.SUCCESS),
-    235: Meaning("authentication succeeded", C.SUCCESS),
-    250: Meaning("requested action completed: accepted", C.SUCCESS),
-    251: Meaning("user not local; will forward", C.SUCCESS),
-    252: Meaning("cannot verify the user, but will accept and try", C.SUCCESS),
-    421: Meaning("service not available, closing the connection", C.DEFERRAL, specific=False),
-    450: Meaning("mailbox unavailable right now (busy or temporarily blocked)", C.DEFERRAL,
-                 specific=False),
-    451: Meaning("local error in processing: aborted, will retry", C.DEFERRAL, specific=False),
-    452: Meaning("insufficient system storage", C.DEFERRAL, specific=False),
-    454: Meaning("TLS or authentication temporarily unavailable", C.INFRASTRUCTURE),
-    455: Meaning("server unable to accommodate parameters", C.INFRASTRUCTURE),
-    500: Meaning("syntax error, command unrecognised", C.INFRASTRUCTURE),
-    501: Meaning("syntax error in parameters", C.INFRASTRUCTURE),
-    502: Meaning("command not implemented", C.INFRASTRUCTURE),
-    503: Meaning("bad sequence of commands", C.INFRASTRUCTURE),
-    504: Meaning("command parameter not implemented", C.INFRASTRUCTURE),
-    521: Meaning("the server does not accept mail", C.HARD_BOUNCE),
-    530: Meaning("authentication required", C.POLICY),
-    534: Meaning("authentication mechanism too weak", C.POLICY),
-    535: Meaning("authentication credentials invalid", C.POLICY),
-    541: Meaning("the recipient's server refused the message (often as spam)", C.CONTENT,
-                 specific=False),
+    211: Meaning("system status", R.DELIVERED),
+    214: Meaning("help message", R.DELIVERED),
+    220: Meaning("service ready", R.DELIVERED),
+    221: Meaning("closing the connection", R.DELIVERED),
+    235: Meaning("authentication succeeded", R.DELIVERED),
+    250: Meaning("requested action completed: accepted", R.DELIVERED),
+    251: Meaning("user not local; will forward", R.DELIVERED),
+    252: Meaning("cannot verify the user, but will accept and try", R.DELIVERED),
+    421: Meaning("service not available, closing the connection", R.SYSTEM_ERROR),
+    450: Meaning("mailbox unavailable right now (busy or temporarily blocked)", R.SUSPEND),
+    451: Meaning("local error in processing: aborted, will retry", R.SYSTEM_ERROR),
+    452: Meaning("insufficient system storage", R.SYSTEM_FULL),
+    454: Meaning("TLS or authentication temporarily unavailable", R.SYSTEM_ERROR),
+    455: Meaning("server unable to accommodate parameters", R.SYSTEM_ERROR),
+    500: Meaning("syntax error, command unrecognised", R.SYNTAX_ERROR),
+    501: Meaning("syntax error in parameters", R.SYNTAX_ERROR),
+    502: Meaning("command not implemented", R.SYNTAX_ERROR),
+    503: Meaning("bad sequence of commands", R.SYNTAX_ERROR),
+    504: Meaning("command parameter not implemented", R.SYNTAX_ERROR),
+    521: Meaning("the server does not accept mail", R.NOT_ACCEPT),
+    530: Meaning("authentication required", R.SECURITY_ERROR),
+    534: Meaning("authentication mechanism too weak", R.SECURITY_ERROR),
+    535: Meaning("authentication credentials invalid", R.SECURITY_ERROR),
+    541: Meaning("the recipient's server refused the message (often as spam)", R.SPAM_DETECTED),
     550: Meaning("mailbox unavailable: not found, no access, or refused by policy",
-                 C.HARD_BOUNCE, specific=False),
-    551: Meaning("user not local", C.HARD_BOUNCE),
+                 R.USER_UNKNOWN),
+    551: Meaning("user not local", R.HAS_MOVED),
     552: Meaning("exceeded storage allocation (mailbox full or message too big)",
-                 C.MAILBOX_FULL, specific=False),
-    553: Meaning("mailbox name not allowed (bad address syntax)", C.HARD_BOUNCE),
-    554: Meaning("transaction failed (often a policy or spam refusal)", C.POLICY, specific=False),
-    555: Meaning("MAIL FROM / RCPT TO parameters not recognised", C.INFRASTRUCTURE),
-    556: Meaning("the recipient's domain does not accept mail", C.HARD_BOUNCE),
+                 R.MAILBOX_FULL),
+    553: Meaning("mailbox name not allowed (bad address syntax)", R.USER_UNKNOWN),
+    554: Meaning("transaction failed (often a policy or spam refusal)", R.POLICY_VIOLATION),
+    555: Meaning("MAIL FROM / RCPT TO parameters not recognised", R.SYNTAX_ERROR),
+    556: Meaning("the recipient's domain does not accept mail", R.NOT_ACCEPT),
 }  # fmt: skip
 GENERIC_BASIC: Final[dict[str, Meaning]] = {
-    "2": Meaning("accepted", C.SUCCESS),
-    "4": Meaning("a temporary failure: the sender retries", C.DEFERRAL, specific=False),
-    "5": Meaning("a permanent failure", C.UNKNOWN, specific=False),
+    "2": Meaning("accepted", R.DELIVERED),
+    "4": Meaning("a temporary failure: the sender retries", R.UNDEFINED),
+    "5": Meaning("a permanent failure", R.UNDEFINED),
 }
-
-
-@dataclass(frozen=True)
-class Cue:
-    pattern: re.Pattern[str]
-    label: str  # safe words naming what the server's text said
-    category: SmtpCategory
-
-
-def _cue(words: str, label: str, category: SmtpCategory) -> Cue:
-    return Cue(re.compile(words, re.IGNORECASE), label, category)
-
-
-# First match wins: the order settles texts that say two things ("listed by Spamhaus").
-CUES: Final[tuple[Cue, ...]] = (
-    _cue(r"mailbox (?:is )?full|over ?quota|quota (?:exceeded|full)|insufficient storage|"
-         r"exceeded storage|mailbox size limit", "the mailbox is full", C.MAILBOX_FULL),
-    _cue(r"greylist|graylist", "greylisting (a first-attempt delay)", C.DEFERRAL),
-    _cue(r"black ?list|block ?list|spamhaus|barracuda|spamcop|\bdnsbl\b|\brbl\b|"
-         r"\blisted (?:at|on|in|by)\b", "the sender's IP or domain is on a blocklist", C.POLICY),
-    _cue(r"\bdmarc\b", "the DMARC check failed", C.POLICY),
-    _cue(r"\bspf\b", "the SPF check failed", C.POLICY),
-    _cue(r"\bdkim\b", "the DKIM signature check failed", C.POLICY),
-    _cue(r"user unknown|unknown user|no such (?:user|mailbox|recipient)|does not exist|"
-         r"doesn'?t exist|recipient not found|mailbox not found|invalid recipient|"
-         r"address rejected|mailbox unavailable|no mailbox|not a valid mailbox|"
-         r"unrouteable|undeliverable address", "the recipient address does not exist",
-         C.HARD_BOUNCE),
-    _cue(r"no such domain|domain not found|host not found|\bnxdomain\b|no mx",
-         "the recipient's domain has no mail server", C.HARD_BOUNCE),
-    _cue(r"virus|malware|infected", "the message was flagged as carrying malware", C.CONTENT),
-    _cue(r"spam|junk|bulk mail|content (?:rejected|filter)|suspicious",
-         "the message was judged to be spam", C.CONTENT),
-    _cue(r"message (?:is )?too (?:large|big)|size limit|message size|too large",
-         "the message is too large", C.CONTENT),
-    _cue(r"rate limit|too many|throttl|slow down|sending limit",
-         "the receiving server is limiting the sending rate", C.POLICY),
-    _cue(r"blocked|denied|not (?:authori[sz]ed|permitted|allowed)|relay(?:ing)? (?:denied|not)|"
-         r"reputation|policy", "refused by the receiving server's policy", C.POLICY),
-    _cue(r"disabled|inactive|suspended", "the recipient's mailbox is disabled", C.SOFT_BOUNCE),
-    _cue(r"try (?:again )?later|temporar|deferr|service unavailable",
-         "a temporary refusal", C.DEFERRAL),
-    _cue(r"time[d ]?out|timed out|connection (?:refused|reset|closed|lost)|\btls\b|"
-         r"\bssl\b|certificate|dns", "a network, TLS or DNS problem", C.INFRASTRUCTURE),
-)  # fmt: skip

@@ -1,4 +1,4 @@
-"""decode(): SMTP replies to a category, permanence and plain words."""
+"""decode(): SMTP replies to a reason, a category, permanence, plain words and an action."""
 
 from __future__ import annotations
 
@@ -6,117 +6,122 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.diagnostics.smtp import MAX_TEXT, SmtpCategory, decode
+from bot.diagnostics.smtp import MAX_TEXT, BounceReason, SmtpCategory, decode
 
 S = SmtpCategory
+R = BounceReason
 
-# (id, code, enhanced, text, category, permanent)
+# (id, code, enhanced, text, reason, category, permanent). `permanent` is a hard bounce: the
+# address itself cannot receive mail, so retrying it will not help; a full mailbox, a policy
+# refusal or a blocked IP are not (the same address works once the cause is fixed).
 DECODES = [
-    # basic codes alone
-    ("250 accepted", 250, None, None, S.SUCCESS, False),
-    ("251 forwarded", 251, None, None, S.SUCCESS, False),
-    ("421 service unavailable", 421, None, None, S.DEFERRAL, False),
-    ("450 mailbox busy", 450, None, None, S.DEFERRAL, False),
-    ("451 local error", 451, None, None, S.DEFERRAL, False),
-    ("452 insufficient storage", 452, None, None, S.DEFERRAL, False),
-    ("454 tls unavailable", 454, None, None, S.INFRASTRUCTURE, False),
-    ("550 mailbox unavailable", 550, None, None, S.HARD_BOUNCE, True),
-    ("551 user not local", 551, None, None, S.HARD_BOUNCE, True),
-    ("552 storage exceeded", 552, None, None, S.MAILBOX_FULL, True),
-    ("553 name not allowed", 553, None, None, S.HARD_BOUNCE, True),
-    ("554 transaction failed", 554, None, None, S.POLICY, True),
-    ("5xx generic", 599, None, None, S.UNKNOWN, True),
-    ("4xx generic", 499, None, None, S.DEFERRAL, False),
+    # basic codes alone: each a catch-all with its usual meaning
+    ("250 accepted", 250, None, None, R.DELIVERED, S.SUCCESS, False),
+    ("251 forwarded", 251, None, None, R.DELIVERED, S.SUCCESS, False),
+    ("421 service unavailable", 421, None, None, R.SYSTEM_ERROR, S.DEFERRAL, False),
+    ("450 mailbox busy", 450, None, None, R.SUSPEND, S.DEFERRAL, False),
+    ("451 local error", 451, None, None, R.SYSTEM_ERROR, S.DEFERRAL, False),
+    ("452 insufficient storage", 452, None, None, R.SYSTEM_FULL, S.DEFERRAL, False),
+    ("454 tls unavailable, retried", 454, None, None, R.SYSTEM_ERROR, S.DEFERRAL, False),
+    ("550 mailbox unavailable", 550, None, None, R.USER_UNKNOWN, S.HARD_BOUNCE, True),
+    ("551 user not local", 551, None, None, R.HAS_MOVED, S.HARD_BOUNCE, True),
+    ("552 storage exceeded", 552, None, None, R.MAILBOX_FULL, S.MAILBOX_FULL, False),
+    ("553 name not allowed", 553, None, None, R.USER_UNKNOWN, S.HARD_BOUNCE, True),
+    ("554 transaction failed", 554, None, None, R.POLICY_VIOLATION, S.POLICY, False),
+    ("5xx generic", 599, None, None, R.UNDEFINED, S.UNKNOWN, False),
+    ("4xx generic", 499, None, None, R.UNDEFINED, S.DEFERRAL, False),
     # enhanced codes
-    ("5.1.1 no such mailbox", 550, "5.1.1", None, S.HARD_BOUNCE, True),
-    ("5.1.2 no such domain", 550, "5.1.2", None, S.HARD_BOUNCE, True),
-    ("5.1.10 null MX", 550, "5.1.10", None, S.HARD_BOUNCE, True),
-    ("5.2.1 mailbox disabled", 550, "5.2.1", None, S.SOFT_BOUNCE, True),
-    ("5.2.2 mailbox full", 552, "5.2.2", None, S.MAILBOX_FULL, True),
-    ("4.2.2 mailbox full temporary", 452, "4.2.2", None, S.MAILBOX_FULL, False),
-    ("5.2.3 message too long", 552, "5.2.3", None, S.CONTENT, True),
-    ("5.3.4 message too big", 552, "5.3.4", None, S.CONTENT, True),
-    ("4.4.1 no answer", 451, "4.4.1", None, S.DEFERRAL, False),
-    ("4.4.2 connection dropped", 421, "4.4.2", None, S.DEFERRAL, False),
-    ("4.4.7 expired", 451, "4.4.7", None, S.DEFERRAL, False),
-    ("5.4.4 unroutable", 550, "5.4.4", None, S.HARD_BOUNCE, True),
-    (
-        "5.4.1 microsoft access denied",
-        550,
-        "5.4.1",
-        "Recipient address rejected: Access denied",
-        S.HARD_BOUNCE,
-        True,
-    ),
-    (
-        "5.7.606 microsoft banned ip falls back to policy",
-        550,
-        "5.7.606",
-        "Access denied, banned sending IP",
-        S.POLICY,
-        True,
-    ),
-    ("4.7.0 greylisting", 450, "4.7.0", None, S.DEFERRAL, False),
-    ("5.7.1 policy", 550, "5.7.1", None, S.POLICY, True),
-    ("5.7.23 SPF", 550, "5.7.23", None, S.POLICY, True),
-    ("5.7.25 reverse DNS", 550, "5.7.25", None, S.POLICY, True),
-    ("5.7.26 DMARC", 550, "5.7.26", None, S.POLICY, True),
-    ("5.7.27 sender null MX", 550, "5.7.27", None, S.POLICY, True),
-    ("5.7.28 mail flood", 550, "5.7.28", None, S.POLICY, True),
-    ("5.5.1 protocol", 500, "5.5.1", None, S.INFRASTRUCTURE, True),
-    ("5.6.0 content subject", 554, "5.6.0", None, S.CONTENT, True),
-    ("2.0.0 success", 250, "2.0.0", None, S.SUCCESS, False),
-    ("unknown detail falls back to subject", 550, "5.3.99", None, S.INFRASTRUCTURE, True),
-    ("enhanced only, no basic", None, "5.1.1", None, S.HARD_BOUNCE, True),
-    ("4xx user unknown is a deferral", 450, "4.1.1", None, S.DEFERRAL, False),
-    # text cues refine catch-alls
-    ("550 with user unknown text", 550, None, "User unknown", S.HARD_BOUNCE, True),
-    ("550 5.7.1 spam text", 550, "5.7.1", "Message rejected as spam", S.CONTENT, True),
-    ("554 blocklisted", 554, None, "Client host blocked using Spamhaus", S.POLICY, True),
-    ("550 blacklist", 550, None, "Your IP is blacklisted", S.POLICY, True),
-    ("550 mailbox full text", 550, None, "Mailbox full", S.MAILBOX_FULL, True),
-    ("452 quota text", 452, None, "Quota exceeded for user", S.MAILBOX_FULL, False),
-    ("450 greylist text", 450, "4.7.1", "Greylisted, please try again later", S.DEFERRAL, False),
-    ("421 rate limit text", 421, None, "Too many connections, slow down", S.POLICY, False),
-    ("550 dkim text", 550, None, "DKIM signature invalid", S.POLICY, True),
-    ("550 dmarc text", 550, None, "rejected due to DMARC policy", S.POLICY, True),
-    ("550 spf text", 550, None, "SPF check failed", S.POLICY, True),
-    ("451 timeout text", 451, None, "Connection timed out", S.INFRASTRUCTURE, False),
-    ("550 does not exist text", 550, None, "The email account does not exist", S.HARD_BOUNCE, True),
-    ("specific code beats text", 550, "5.1.1", "mailbox full", S.HARD_BOUNCE, True),
+    ("5.1.1 no such mailbox", 550, "5.1.1", None, R.USER_UNKNOWN, S.HARD_BOUNCE, True),
+    ("5.1.2 no such domain", 550, "5.1.2", None, R.HOST_UNKNOWN, S.HARD_BOUNCE, True),
+    ("5.1.10 null MX", 550, "5.1.10", None, R.NOT_ACCEPT, S.HARD_BOUNCE, True),
+    ("5.2.1 mailbox disabled", 550, "5.2.1", None, R.SUSPEND, S.SOFT_BOUNCE, False),
+    ("5.2.2 mailbox full", 552, "5.2.2", None, R.MAILBOX_FULL, S.MAILBOX_FULL, False),
+    ("4.2.2 mailbox full temporary", 452, "4.2.2", None, R.MAILBOX_FULL, S.MAILBOX_FULL, False),
+    ("5.2.3 message too long", 552, "5.2.3", None, R.EXCEED_LIMIT, S.CONTENT, False),
+    ("5.3.4 message too big", 552, "5.3.4", None, R.MESG_TOO_BIG, S.CONTENT, False),
+    ("4.4.1 no answer", 451, "4.4.1", None, R.NETWORK_ERROR, S.DEFERRAL, False),
+    ("4.4.2 connection dropped", 421, "4.4.2", None, R.NETWORK_ERROR, S.DEFERRAL, False),
+    ("4.4.7 expired", 451, "4.4.7", None, R.EXPIRED, S.DEFERRAL, False),
+    ("5.4.7 expired", 550, "5.4.7", None, R.EXPIRED, S.INFRASTRUCTURE, False),
+    ("5.4.4 unroutable", 550, "5.4.4", None, R.HOST_UNKNOWN, S.HARD_BOUNCE, True),
+    ("5.4.1 microsoft access denied", 550, "5.4.1",
+     "Recipient address rejected: Access denied", R.USER_UNKNOWN, S.HARD_BOUNCE, True),
+    ("5.7.606 microsoft banned ip", 550, "5.7.606", "Access denied, banned sending IP",
+     R.BLOCKED, S.POLICY, False),
+    ("4.7.0 greylisting", 450, "4.7.0", None, R.BLOCKED, S.DEFERRAL, False),
+    ("5.7.1 policy", 550, "5.7.1", None, R.SECURITY_ERROR, S.POLICY, False),
+    ("5.7.23 SPF", 550, "5.7.23", None, R.SECURITY_ERROR, S.POLICY, False),
+    ("5.7.25 reverse DNS", 550, "5.7.25", None, R.BLOCKED, S.POLICY, False),
+    ("5.7.26 DMARC", 550, "5.7.26", None, R.SECURITY_ERROR, S.POLICY, False),
+    ("5.7.27 sender null MX", 550, "5.7.27", None, R.REJECTED, S.POLICY, False),
+    ("5.7.28 mail flood", 550, "5.7.28", None, R.TOO_MANY_CONN, S.POLICY, False),
+    ("5.5.1 protocol", 500, "5.5.1", None, R.SYNTAX_ERROR, S.INFRASTRUCTURE, False),
+    ("5.6.0 content subject", 554, "5.6.0", None, R.CONTENT_ERROR, S.CONTENT, False),
+    ("2.0.0 success", 250, "2.0.0", None, R.DELIVERED, S.SUCCESS, False),
+    ("unknown detail falls back to subject", 550, "5.3.99", None, R.SYSTEM_ERROR,
+     S.INFRASTRUCTURE, False),
+    ("enhanced only, no basic", None, "5.1.1", None, R.USER_UNKNOWN, S.HARD_BOUNCE, True),
+    ("4xx user unknown is retried", 450, "4.1.1", None, R.USER_UNKNOWN, S.DEFERRAL, False),
+    # words refine catch-all codes
+    ("550 with user unknown text", 550, None, "User unknown", R.USER_UNKNOWN, S.HARD_BOUNCE,
+     True),
+    ("550 5.7.1 spam text", 550, "5.7.1", "Message rejected as spam", R.SPAM_DETECTED,
+     S.CONTENT, False),
+    ("554 blocklisted", 554, None, "Client host blocked using Spamhaus", R.BLOCKED, S.POLICY,
+     False),
+    ("550 blacklist", 550, None, "Your IP is blacklisted", R.BLOCKED, S.POLICY, False),
+    ("550 mailbox full text", 550, None, "Mailbox full", R.MAILBOX_FULL, S.MAILBOX_FULL, False),
+    ("452 quota text", 452, None, "Quota exceeded for user", R.MAILBOX_FULL, S.MAILBOX_FULL,
+     False),
+    ("450 greylist text", 450, "4.7.1", "Greylisted, please try again later", R.BLOCKED,
+     S.DEFERRAL, False),
+    ("421 rate limit text", 421, None, "Too many connections, slow down", R.TOO_MANY_CONN,
+     S.POLICY, False),
+    ("550 dkim text", 550, None, "DKIM signature invalid", R.SECURITY_ERROR, S.POLICY, False),
+    ("550 dmarc text", 550, None, "rejected due to DMARC policy", R.POLICY_VIOLATION, S.POLICY,
+     False),
+    ("550 spf text", 550, None, "SPF check failed", R.SECURITY_ERROR, S.POLICY, False),
+    ("451 timeout text", 451, None, "Connection timed out", R.NETWORK_ERROR, S.DEFERRAL, False),
+    ("550 does not exist text", 550, None, "The email account does not exist", R.USER_UNKNOWN,
+     S.HARD_BOUNCE, True),
     # codes read from the text when not given
-    (
-        "codes from text only",
-        None,
-        None,
-        "550 5.1.1 <bob@x>: Recipient address rejected",
-        S.HARD_BOUNCE,
-        True,
-    ),
-    ("text cue without codes", None, None, "try again later", S.DEFERRAL, False),
-    ("virus without codes", None, None, "message contains a virus", S.CONTENT, True),
+    ("codes from text only", None, None, "550 5.1.1 <bob@x>: Recipient address rejected",
+     R.USER_UNKNOWN, S.HARD_BOUNCE, True),
+    ("temporary words without codes", None, None, "try again later", R.SYSTEM_ERROR,
+     S.DEFERRAL, False),
+    ("virus without codes", None, None, "message contains a virus", R.VIRUS_DETECTED,
+     S.CONTENT, False),
     # malformed and missing
-    ("nothing at all", None, None, None, S.UNKNOWN, False),
-    ("empty text", None, None, "", S.UNKNOWN, False),
-    ("out of range code ignored", 999, None, None, S.UNKNOWN, False),
-    ("negative code ignored", -1, None, None, S.UNKNOWN, False),
-    ("bool is not a code", True, None, None, S.UNKNOWN, False),
-    ("malformed enhanced ignored", 550, "5.1", None, S.HARD_BOUNCE, True),
-    ("enhanced with bad class ignored", None, "7.1.1", None, S.UNKNOWN, False),
-    ("enhanced with spaces", 550, " 5.1.1 ", None, S.HARD_BOUNCE, True),
-]
+    ("nothing at all", None, None, None, R.UNDEFINED, S.UNKNOWN, False),
+    ("empty text", None, None, "", R.UNDEFINED, S.UNKNOWN, False),
+    ("out of range code ignored", 999, None, None, R.UNDEFINED, S.UNKNOWN, False),
+    ("negative code ignored", -1, None, None, R.UNDEFINED, S.UNKNOWN, False),
+    ("bool is not a code", True, None, None, R.UNDEFINED, S.UNKNOWN, False),
+    ("malformed enhanced ignored", 550, "5.1", None, R.USER_UNKNOWN, S.HARD_BOUNCE, True),
+    ("enhanced with bad class ignored", None, "7.1.1", None, R.UNDEFINED, S.UNKNOWN, False),
+    ("enhanced with spaces", 550, " 5.1.1 ", None, R.USER_UNKNOWN, S.HARD_BOUNCE, True),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("code", "enhanced", "text", "category", "permanent"),
+    ("code", "enhanced", "text", "reason", "category", "permanent"),
     [r[1:] for r in DECODES],
     ids=[r[0] for r in DECODES],
 )
 def test_decodes(
-    code: int | None, enhanced: str | None, text: str | None, category: S, permanent: bool
+    code: int | None,
+    enhanced: str | None,
+    text: str | None,
+    reason: R,
+    category: S,
+    permanent: bool,
 ) -> None:
     diagnosis = decode(code, enhanced, text)
-    assert (diagnosis.category, diagnosis.permanent) == (category, permanent)
+    assert (diagnosis.reason, diagnosis.category, diagnosis.permanent) == (
+        reason,
+        category,
+        permanent,
+    )
     assert diagnosis.summary.endswith(diagnosis.action)
 
 
@@ -138,9 +143,9 @@ def test_codes_read_from_text_are_reported() -> None:
 
 def test_cue_is_named_when_it_decided() -> None:
     assert decode(550, "5.7.1", "listed at spamhaus").cue == (
-        "the sender's IP or domain is on a blocklist"
+        "the sending IP or host is blocked (blocklist, reverse DNS or reputation)"
     )
-    assert decode(550, "5.1.1", "listed at spamhaus").cue is None
+    assert decode(550, "5.1.1", "Access denied").cue is None  # vague words: the code decided
 
 
 def test_server_text_is_kept_raw_but_bounded_and_never_in_our_words() -> None:
@@ -163,3 +168,4 @@ def test_never_raises(code: int | None, enhanced: str | None, text: str | None) 
     diagnosis = decode(code, enhanced, text)
     assert diagnosis.summary
     assert isinstance(diagnosis.category, SmtpCategory)
+    assert isinstance(diagnosis.reason, BounceReason)
