@@ -32,12 +32,12 @@ def search_notes(located: Located | None, scan_budget: int) -> tuple[str, ...]:
                 "days, so qbx did not search.",)  # fmt: skip
     notes = [f"Searched TraceMail ({located.pages} page(s)): " + "; ".join(located.searched) + "."]
     if located.exhausted:
-        oldest = f" back to {located.oldest_seen:%Y-%m-%d %H:%M} UTC" if located.oldest_seen else ""
-        notes.append(f"The scan budget ({scan_budget} calls) ran out{oldest}; older entries "
-                     "were not read.")  # fmt: skip
-    if located.missing_hints:
+        notes.append(f"The scan budget ({scan_budget} calls) ran out after {located.scope()}: "
+                     "the message is not ruled out.")  # fmt: skip
+    ask = located.finishing_hint if located.exhausted else located.missing_hints
+    if ask:
         example = "(e.g. `... to anna@example.com on 2026-11-20`)"
-        notes.append(f"Give {located.missing_hints} {example}: qbx then searches only that.")
+        notes.append(f"Give {ask} {example}: qbx then searches only that.")
     return tuple(notes)
 
 
@@ -62,7 +62,8 @@ _MESSAGE_CHECKLISTS = frozenset({accepted_missing.ID, message_trace.ID, send_rej
 
 def wants_bundle(checklist: str, verdict: Verdict) -> bool:
     return checklist in _MESSAGE_CHECKLISTS or verdict.code in (
-        VerdictCode.NOT_FOUND, VerdictCode.UNKNOWN, VerdictCode.BEYOND_RETENTION,
+        VerdictCode.NOT_FOUND, VerdictCode.INCONCLUSIVE, VerdictCode.UNKNOWN,
+        VerdictCode.BEYOND_RETENTION,
     )  # fmt: skip
 
 

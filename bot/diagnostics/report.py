@@ -35,7 +35,8 @@ class VerdictCode(StrEnum):
     DOMAIN_INACTIVE = "domain_inactive"
     MAILBOX_INACTIVE = "mailbox_inactive"
     BEYOND_RETENTION = "beyond_retention"
-    NOT_FOUND = "not_found"
+    NOT_FOUND = "not_found"  # every place the message could be was searched
+    INCONCLUSIVE = "inconclusive"  # the search budget ran out before it could be ruled out
     HEALTHY = "healthy"
     DEGRADED = "degraded"
     UNKNOWN = "unknown"
@@ -58,6 +59,7 @@ SEVERITY: dict[VerdictCode, Severity] = {
     VerdictCode.DEGRADED: Severity.WARNING,
     VerdictCode.BEYOND_RETENTION: Severity.INFO,
     VerdictCode.NOT_FOUND: Severity.WARNING,
+    VerdictCode.INCONCLUSIVE: Severity.WARNING,
     VerdictCode.UNKNOWN: Severity.WARNING,
 }  # every other code is BAD
 

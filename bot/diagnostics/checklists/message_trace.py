@@ -59,6 +59,13 @@ DECLARATION: dict[str, Any] = {
          "headline": "Not in TraceMail, and its domain is not one of this customer's Delivery "
                      "domains: it was probably not sent through this Qboxmail account.",
          "next_action": "Check which service sent it, or the id for typos."},
+        {"when": [{"step": "found", "finding": "inconclusive"},
+                  {"step": "domain", "finding": "not_assigned"}], "verdict": "not_found",
+         "headline": "Its domain is not one of this customer's Delivery domains: it was "
+                     "probably not sent through this Qboxmail account.",
+         "next_action": "Check which service sent it, or the id for typos."},
+        {"when": [{"step": "found", "finding": "inconclusive"}], "verdict": "inconclusive",
+         "headline": "{summary}", "next_action": "{remedy}"},
         {"when": [{"step": "found", "finding": "not_found"}], "verdict": "not_found",
          "headline": "Not found in TraceMail: {summary}", "next_action": "{remedy}"},
         {"when": [{"step": "outcome", "status": ["pass"], "finding": "delivered"}],

@@ -9,7 +9,7 @@ from bot.diagnostics.facts.delivery import SUPPRESSION
 from bot.diagnostics.facts.inputs import LEDGER, TARGET
 from bot.diagnostics.facts.tracemail import ENTRY, LOCATED, RECIPIENT
 from bot.diagnostics.factstore import Known
-from bot.diagnostics.finder import unrecorded_reference
+from bot.diagnostics.finder import Located, unrecorded_reference
 from bot.diagnostics.report import Evidence
 from bot.diagnostics.smtp import decode
 from bot.diagnostics.sources import INPUT, source
@@ -57,6 +57,8 @@ def message_found_in_tracemail(known: Known) -> Outcome:
             finding="unrecorded_reference",
             remedy=unrecorded_reference(known[TARGET].value),
         )
+    if located.inconclusive:
+        return inconclusive_search(located, searched)
     if not located.found:
         ask = located.missing_hints
         return failed(
@@ -67,6 +69,16 @@ def message_found_in_tracemail(known: Known) -> Outcome:
         )
     count = len(located.entries)
     return passed(f"Found {count} TraceMail {'entry' if count == 1 else 'entries'}.", searched)
+
+
+def inconclusive_search(located: Located, searched: Evidence) -> Outcome:
+    """The budget ran out before the message could be ruled out: say so, never "not found"."""
+    return failed(
+        f"Not ruled out: qbx read {located.scope()} before the search budget ran out.",
+        searched,
+        finding="inconclusive",
+        remedy=f"Give {located.finishing_hint} to finish the search.",
+    )
 
 
 def _decode(entry: MailoutEntry) -> str:
@@ -222,10 +234,13 @@ def message_in_final_logs(known: Known) -> Outcome:
     entry = located.entry
     if located.beyond_retention:
         return failed("Older than TraceMail's history.", finding="beyond_retention")
+    searched = Evidence("searched", "; ".join(located.searched) or "nothing", TRACEMAIL)
+    if entry is None and located.inconclusive:
+        return inconclusive_search(located, searched)
     if entry is None:
         return failed(
             f"Searched by request_id and message_id: not in {located.pages} page(s).",
-            Evidence("searched", "; ".join(located.searched) or "nothing", TRACEMAIL),
+            searched,
             finding="not_found",
         )
     if entry.collection == Collection.QUEUED:
