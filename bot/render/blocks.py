@@ -47,6 +47,8 @@ ACTION_LOG_PDF: Final = "qbx_log_pdf"
 ACTION_DEEPER: Final = "qbx_deeper"
 ACTION_RERUN: Final = "qbx_rerun"
 ACTION_BUNDLE: Final = "qbx_bundle"
+ACTION_NARROW: Final = "qbx_narrow"
+VIEW_NARROW: Final = "qbx_narrow_view"
 MAX_PDF_BUTTONS: Final = 5
 
 
@@ -58,6 +60,7 @@ class ResultActions:
     deeper: str | None = None
     rerun: str | None = None
     bundle: str | None = None
+    narrow: str | None = None  # an inconclusive search: ask for the recipient and the day
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,10 @@ def verdict_message(report: Report, actions: ResultActions, style: Style) -> Mes
 
 def _buttons(actions: ResultActions) -> list[Block]:
     shown = actions.log_pdfs[:MAX_PDF_BUTTONS]
-    buttons = [
+    buttons = []
+    if actions.narrow:
+        buttons.append(_button("Narrow the search", ACTION_NARROW, actions.narrow))
+    buttons += [
         _button(f"Log PDF · {log.log_type} {log.log_id}", f"{ACTION_LOG_PDF}:{i}", key)
         for i, (log, key) in enumerate(shown)
     ]
@@ -143,6 +149,37 @@ def _buttons(actions: ResultActions) -> list[Block]:
 def _button(label: str, action_id: str, key: str) -> Block:
     text = {"type": "plain_text", "text": clip(label, MAX_BUTTON_TEXT)}
     return {"type": "button", "text": text, "action_id": action_id, "value": key}
+
+
+NARROW_INTRO: Final = (
+    "TraceMail has no message-id filter: with the recipient or the day it was sent, qbx "
+    "searches only there and can finish."
+)
+
+
+def narrow_modal(key: str) -> Message:
+    """The *Narrow the search* modal: the recipient and the day; the key stays opaque."""
+    recipient = {"type": "plain_text_input", "action_id": "recipient",
+                 "placeholder": {"type": "plain_text", "text": "anna@example.com"}}  # fmt: skip
+    day = {"type": "datepicker", "action_id": "day"}
+    return {
+        "type": "modal",
+        "callback_id": VIEW_NARROW,
+        "private_metadata": key,
+        "title": {"type": "plain_text", "text": "Narrow the search"},
+        "submit": {"type": "plain_text", "text": "Trace"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            _section(NARROW_INTRO),
+            _input("recipient", "Recipient address", recipient),
+            _input("day", "Day it was sent", day),
+        ],
+    }
+
+
+def _input(block_id: str, label: str, element: Block) -> Block:
+    return {"type": "input", "block_id": block_id, "optional": True, "element": element,
+            "label": {"type": "plain_text", "text": label}}  # fmt: skip
 
 
 # --- the checklist (the thread) ------------------------------------------------------------------

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.render.blocks import (
     ACTION_BUNDLE,
     ACTION_DEEPER,
     ACTION_LOG_PDF,
+    ACTION_NARROW,
     ACTION_RERUN,
     Message,
     bundle_message,
@@ -20,6 +22,7 @@ from bot.render.blocks import (
     style_for,
 )
 from bot.slack.jobs import DEEPER_JOB, LOG_PDF_JOB, payload_for, start_slack_job
+from bot.slack.narrow import OpenView, open_narrow_modal
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
 from bot.slack.tracing import ButtonContext, context_from_json, run_trace
@@ -40,6 +43,7 @@ class Click:
     key: str
     user: str
     channel: str
+    trigger_id: str = ""
 
 
 async def press_button(deps: SlackDeps, poster: Poster, click: Click, reply: Reply) -> None:
@@ -47,6 +51,9 @@ async def press_button(deps: SlackDeps, poster: Poster, click: Click, reply: Rep
     refusal = deps.access.refusal(click.user, click.channel)
     if refusal is not None:
         await reply(notice_message(refusal))
+        return
+    if click.action_id == ACTION_NARROW:  # opens a modal: no work until it is submitted
+        await open_narrow_modal(deps, click.key, _view_opener(poster, click), reply)
         return
     raw = await deps.store.get_context(click.key)
     if raw is None:
@@ -78,6 +85,13 @@ async def _dispatch(deps: SlackDeps, poster: Poster, click: Click, context: Butt
         await run_trace(deps, poster, context.spec, context.thread, click.user, fresh=True)
     elif action == ACTION_BUNDLE:
         await post_escalation_bundle(deps, poster, context)
+
+
+def _view_opener(poster: Poster, click: Click) -> OpenView:
+    async def open_view(view: dict[str, Any]) -> None:
+        await poster.client.views_open(trigger_id=click.trigger_id, view=view)
+
+    return open_view
 
 
 def _log_index(action_id: str) -> int:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from pydantic import TypeAdapter
 
-from bot.diagnostics.report import ProgressCallback, Report, StepResult
+from bot.diagnostics.report import ProgressCallback, Report, StepResult, VerdictCode
 from bot.grammar import CheckKind
 from bot.logs import get_logger
 from bot.render.blocks import (
@@ -54,10 +55,30 @@ class TraceSpec:
     @property
     def cache_key(self) -> str:
         what = self.target.key if self.target else f"check:{self.check_kind}:{self.check_value}"
-        return f"{what.lower()}:{'deep' if self.deep else 'std'}"
+        return f"{what.lower()}{_hints_key(self.target)}:{'deep' if self.deep else 'std'}"
 
     def deeper(self) -> TraceSpec:
         return replace(self, deep=True)
+
+    def narrowed(self, recipient: str | None, day: date | None) -> TraceSpec:
+        """The same trace with a recipient and a day added to its hints."""
+        if self.target is None:
+            return self
+        hints = self.target.hints
+        more = replace(
+            hints,
+            recipients=(*((recipient,) if recipient else ()), *hints.recipients),
+            dates=(*((day,) if day else ()), *hints.dates),
+        )
+        return replace(self, target=replace(self.target, hints=more))
+
+
+def _hints_key(target: Target | None) -> str:
+    """The hints that change what a search reads (a narrowed trace is another question)."""
+    if target is None or not (target.hints.recipients or target.hints.dates):
+        return ""
+    parts = [*sorted(target.hints.recipients), *sorted(map(str, target.hints.dates))]
+    return ":" + ",".join(parts)
 
 
 @dataclass(frozen=True)
@@ -158,6 +179,7 @@ def actions_for(report: Report, key: str) -> ResultActions:
         deeper=None if report.deep else key,
         rerun=key,
         bundle=key if report.bundle is not None else None,
+        narrow=key if report.verdict.code == VerdictCode.INCONCLUSIVE else None,
     )
 
 

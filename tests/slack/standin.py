@@ -143,6 +143,24 @@ def _complete(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
 
 
+def _views_open(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
+    if not args.get("trigger_id"):
+        return {"ok": False, "error": "invalid_trigger_id"}
+    view = args.get("view")
+    view = json.loads(view) if isinstance(view, str) else view
+    return {"ok": True, "view": {**(view or {}), "id": f"V{stand.next_ts().replace('.', '')}"}}
+
+
+def _permalink(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
+    channel, ts = str(args.get("channel")), str(args.get("message_ts")).replace(".", "")
+    link = f"https://team.slack.example/archives/{channel}/p{ts}"
+    return {"ok": True, "channel": channel, "permalink": link}
+
+
+def _react(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
+    return {"ok": True}
+
+
 _METHODS: dict[str, Callable[[StandIn, dict[str, Any]], dict[str, Any]]] = {
     "chat.postMessage": _post,
     "chat.update": _update,
@@ -152,6 +170,10 @@ _METHODS: dict[str, Callable[[StandIn, dict[str, Any]], dict[str, Any]]] = {
     "auth.test": _auth,
     "files.getUploadURLExternal": _upload_url,
     "files.completeUploadExternal": _complete,
+    "views.open": _views_open,
+    "chat.getPermalink": _permalink,
+    "reactions.add": _react,
+    "reactions.remove": _react,
 }
 
 
