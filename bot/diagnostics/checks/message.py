@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.diagnostics.causes import (
+    bounce_remedy,
+    deferral_remedy,
+    reply_words,
+    suppression_remedy,
+)
 from bot.diagnostics.checks.base import Outcome, check, failed, passed, unknown, warned
 from bot.diagnostics.facts.delivery import SUPPRESSION
 from bot.diagnostics.facts.inputs import LEDGER, TARGET
@@ -11,7 +17,7 @@ from bot.diagnostics.facts.tracemail import ENTRY, LOCATED, RECIPIENT
 from bot.diagnostics.factstore import Known
 from bot.diagnostics.finder import Located, unrecorded_reference
 from bot.diagnostics.report import Evidence
-from bot.diagnostics.smtp import decode
+from bot.diagnostics.smtp import SmtpDiagnosis, decode
 from bot.diagnostics.sources import INPUT, source
 from bot.diagnostics.sources import LEDGER as LEDGER_SOURCE
 from bot.qboxmail.contract import TRACEMAIL_HISTORY_DAYS, Collection, MailoutStatus
@@ -62,7 +68,8 @@ def message_found_in_tracemail(known: Known) -> Outcome:
     if not located.found:
         ask = located.missing_hints
         return failed(
-            f"Not found in {located.pages} TraceMail page(s).",
+            f"TraceMail holds no such message: {located.pages} page(s) read, every place it "
+            "could be.",
             searched,
             finding="not_found",
             remedy=f"Give {ask} to narrow the search." if ask else NOT_SENT_HERE,
@@ -81,8 +88,8 @@ def inconclusive_search(located: Located, searched: Evidence) -> Outcome:
     )
 
 
-def _decode(entry: MailoutEntry) -> str:
-    return decode(entry.smtp_code, entry.smtp_enhanced_code, entry.smtp_response).summary
+def _diagnosis(entry: MailoutEntry) -> SmtpDiagnosis:
+    return decode(entry.smtp_code, entry.smtp_enhanced_code, entry.smtp_response)
 
 
 def _reply(entry: MailoutEntry) -> Evidence:
@@ -136,15 +143,16 @@ def message_delivered(known: Known) -> Outcome:
 
 def _delivered(entry: MailoutEntry) -> Outcome:
     where = entry.remote_mx or "the remote server"
-    return passed(f"Delivered to {entry.to} ({where}).", _reply(entry), finding="delivered")
+    return passed(f"{where} accepted it for {entry.to}.", _reply(entry), finding="delivered")
 
 
 def _bounced(entry: MailoutEntry) -> Outcome:
+    diagnosis = _diagnosis(entry)
     return failed(
-        f"Bounced: {_decode(entry)}",
+        f"{reply_words(diagnosis)}.",
         _reply(entry),
         finding="bounced",
-        remedy="Fix or remove the address; a hard bounce will not succeed on retry.",
+        remedy=bounce_remedy(diagnosis),
     )
 
 
@@ -152,26 +160,29 @@ def _suppressed(entry: MailoutEntry) -> Outcome:
     reason = entry.suppression_reason or "unknown reason"
     evidence = Evidence("suppression_reason", reason, TRACEMAIL)
     return failed(
-        f"Suppressed ({reason}): Qboxmail did not send it.", evidence, finding="suppressed"
+        f"Not sent: the recipient was on a suppression list ({reason}).",
+        evidence,
+        finding="suppressed",
+        remedy=suppression_remedy(entry.suppression_reason),
     )
 
 
 def _deferred(entry: MailoutEntry) -> Outcome:
-    at = entry.next_attempt_at
+    diagnosis, at = _diagnosis(entry), entry.next_attempt_at
     upcoming = f"{at:%Y-%m-%d %H:%M} UTC" if at else "not scheduled"
     return warned(
-        f"Deferred: {_decode(entry).rstrip('.')}. Next attempt {upcoming}.",
+        f"{reply_words(diagnosis)}; next attempt {upcoming}.",
         _reply(entry),
         finding="deferred",
-        remedy="Wait for the next attempt; Qboxmail retries temporary failures.",
+        remedy=deferral_remedy(diagnosis, at),
     )
 
 
 def _queued(entry: MailoutEntry) -> Outcome:
     return warned(
-        "Queued: accepted, not yet handed to the remote server.",
+        "Accepted, not yet handed to the remote server.",
         finding="queued",
-        remedy="Check again in a few minutes.",
+        remedy="Check again in a few minutes: Qboxmail has not tried it yet.",
     )
 
 
@@ -203,12 +214,12 @@ def recipient_not_suppressed(known: Known) -> Outcome:
     )
     when = f"{first.created_at:%Y-%m-%d}" if first.created_at else "unknown date"
     return failed(
-        f"{address} is suppressed ({first.reason}, {scope}) since {when}.",
+        f"Not sent: {address} is on the suppression list ({first.reason}, {scope}) since {when}.",
         Evidence(
             "reason", f"{first.reason} {first.category or ''} {first.message or ''}".strip(), where
         ),
         finding="suppressed",
-        remedy="Remove the suppression only if the recipient really wants mail again.",
+        remedy=suppression_remedy(first.reason),
     )
 
 
