@@ -24,32 +24,15 @@ sys.path.insert(0, str(ROOT))
 from bot.runtime import open_runtime  # noqa: E402
 from bot.simulator import running_simulator  # noqa: E402
 from tests.slack.conftest import Harness, settings_for  # noqa: E402
+from tests.slack.payloads import size as message_size  # noqa: E402
 from tests.slack.standin import Call, running_standin, serving  # noqa: E402
 
 CHANNEL = "C0SUPPORT"
 WEB_CALLS = ("chat.", "files.", "views.", "reactions.", "conversations.", "upload", "response_url")
 
 
-def visible_text(blocks: list[dict[str, Any]]) -> list[str]:
-    """Every piece of text a reader sees in Block Kit blocks (sections, context, buttons)."""
-    out: list[str] = []
-    for block in blocks:
-        text = block.get("text")
-        if isinstance(text, dict):
-            out.append(str(text.get("text", "")))
-        for element in block.get("elements") or []:
-            inner = element.get("text")
-            out.append(str(inner.get("text", "") if isinstance(inner, dict) else inner or ""))
-        for item in block.get("fields") or []:
-            out.append(str(item.get("text", "")))
-    return [t for t in out if t]
-
-
 def size(call: Call | None) -> tuple[int, int]:
-    if call is None:
-        return 0, 0
-    texts = visible_text(call.blocks)
-    return sum(len(t) for t in texts), sum(t.count("\n") + 1 for t in texts)
+    return (0, 0) if call is None else message_size(call)
 
 
 def trace_text(scenario: dict[str, Any]) -> str:

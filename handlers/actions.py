@@ -16,7 +16,7 @@ from bot.slack.poster import Poster
 from handlers.errors import failure_handler
 from handlers.replies import via_response_url
 
-BUTTONS = re.compile(r"^qbx_(log_pdf(:\d+)?|deeper|rerun|bundle|narrow)$")
+BUTTONS = re.compile(r"^qbx_(log_pdf(:\d+)?|deeper|rerun|bundle|narrow|evidence)$")
 
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:

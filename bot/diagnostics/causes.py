@@ -13,16 +13,14 @@ from bot.diagnostics.smtp import SmtpCategory, SmtpDiagnosis
 
 # While Qboxmail is still retrying: what (if anything) helps the retries succeed.
 WHILE_RETRYING: Final[dict[SmtpCategory, str]] = {
-    SmtpCategory.MAILBOX_FULL: "Meanwhile the recipient must free space in the mailbox, or the "
-    "retries end in a bounce.",
-    SmtpCategory.SOFT_BOUNCE: "Meanwhile ask the recipient to check that the mailbox is active.",
-    SmtpCategory.POLICY: "If it persists, check the sending domain's SPF, DKIM and DMARC and the "
-    "sending rate.",
-    SmtpCategory.CONTENT: "If it persists, review the message's content, links and size.",
-    SmtpCategory.INFRASTRUCTURE: "A receiving-side problem: it usually clears on its own.",
+    SmtpCategory.MAILBOX_FULL: "The recipient must free space before the retries run out.",
+    SmtpCategory.SOFT_BOUNCE: "Ask the recipient to check that the mailbox is active.",
+    SmtpCategory.POLICY: "If it persists, check SPF, DKIM, DMARC and the sending rate.",
+    SmtpCategory.CONTENT: "If it persists, review the content, links and size.",
+    SmtpCategory.INFRASTRUCTURE: "A receiving-side problem: it usually clears.",
 }
 SUPPRESSION_REMEDIES: Final[dict[str, str]] = {
-    "bounce": "The address bounced before: confirm it with the recipient, and remove the "
+    "bounce": "It bounced before: confirm the address with the recipient; remove the "
     "suppression only once it is fixed.",
     "complaint": "The recipient reported spam: keep the suppression unless they ask for mail "
     "again.",
@@ -33,8 +31,11 @@ SUPPRESSION_DEFAULT: Final = "Remove the suppression only if the recipient reall
 
 def reply_words(diagnosis: SmtpDiagnosis) -> str:
     """The decoded reply in words, without the advice (which goes in the next action)."""
-    words = diagnosis.summary.removesuffix(diagnosis.action).strip()
-    return words.rstrip(".")
+    words = diagnosis.summary.removesuffix(diagnosis.action).strip().rstrip(".")
+    label, _, rest = words.partition(": ")
+    if rest and label.lower() in rest.lower():  # "Mailbox full: the mailbox is full" says it twice
+        return rest[:1].upper() + rest[1:]
+    return words
 
 
 GAVE_UP: Final = (
@@ -55,7 +56,7 @@ def deferral_remedy(diagnosis: SmtpDiagnosis, next_attempt: datetime | None) -> 
     """A deferral is retried by Qboxmail: never "resend"; what helps the retries, if anything."""
     when = f" (next attempt {next_attempt:%Y-%m-%d %H:%M} UTC)" if next_attempt else ""
     extra = WHILE_RETRYING.get(diagnosis.category)
-    return f"Nothing to resend: Qboxmail retries on its own{when}." + (f" {extra}" if extra else "")
+    return f"Qboxmail retries it{when}." + (f" {extra}" if extra else "")
 
 
 def suppression_remedy(reason: str | None) -> str:

@@ -112,6 +112,10 @@ class EscalationBundle:
     account_id: int | None = None
     domain: str | None = None
     checked: tuple[str, ...] = ()  # one line per step: "PASS account enabled", ...
+    remote_mx: str | None = None  # the server that answered last
+    remote_reply: str | None = None  # its reply, as it said it (untrusted text)
+    decoded_reply: str | None = None  # that reply in qbx's words
+    updated_at: datetime | None = None  # the last change TraceMail recorded
 
 
 @dataclass(frozen=True)

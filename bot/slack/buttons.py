@@ -13,6 +13,7 @@ from typing import Any
 from bot.render.blocks import (
     ACTION_BUNDLE,
     ACTION_DEEPER,
+    ACTION_EVIDENCE,
     ACTION_LOG_PDF,
     ACTION_NARROW,
     ACTION_RERUN,
@@ -21,6 +22,7 @@ from bot.render.blocks import (
     notice_message,
     style_for,
 )
+from bot.render.checklist import evidence_message
 from bot.slack.jobs import DEEPER_JOB, LOG_PDF_JOB, payload_for, start_slack_job
 from bot.slack.narrow import OpenView, open_narrow_modal
 from bot.slack.ports import SlackDeps
@@ -55,6 +57,9 @@ async def press_button(deps: SlackDeps, poster: Poster, click: Click, reply: Rep
     if click.action_id == ACTION_NARROW:  # opens a modal: no work until it is submitted
         await open_narrow_modal(deps, click.key, _view_opener(poster, click), reply)
         return
+    if click.action_id == ACTION_EVIDENCE:  # private and read-only: no claim needed
+        await show_evidence(deps, click.key, reply)
+        return
     raw = await deps.store.get_context(click.key)
     if raw is None:
         await reply(notice_message(EXPIRED))
@@ -85,6 +90,16 @@ async def _dispatch(deps: SlackDeps, poster: Poster, click: Click, context: Butt
         await run_trace(deps, poster, context.spec, context.thread, click.user, fresh=True)
     elif action == ACTION_BUNDLE:
         await post_escalation_bundle(deps, poster, context)
+
+
+async def show_evidence(deps: SlackDeps, key: str, reply: Reply) -> None:
+    """Every fact with its source, for the person who clicked only (unmasked: it is private)."""
+    raw = await deps.store.get_context(key)
+    if raw is None:
+        await reply(notice_message(EXPIRED))
+        return
+    report = context_from_json(raw).report
+    await reply(evidence_message(report, style_for(report, mask_recipients=False)))
 
 
 def _view_opener(poster: Poster, click: Click) -> OpenView:

@@ -22,11 +22,11 @@ from bot.render.blocks import (
     Message,
     ResultActions,
     Style,
-    checklist_message,
     progress_message,
     style_for,
     verdict_message,
 )
+from bot.render.checklist import checklist_message
 from bot.render.mrkdwn import escape
 from bot.render.slack_limits import context_block
 from bot.slack.ports import SlackDeps
@@ -162,7 +162,7 @@ async def run_trace(
         )
     )
     final_style = style_for(report, mask_recipients=deps.mask_recipients)
-    verdict = verdict_message(report, actions_for(report, key), final_style)
+    verdict = verdict_message(report, actions_for(report, key), final_style, asked_by=user)
     await progress.finish(verdict if age is None else with_age(verdict, age))
     await poster.post(thread, checklist_message(report, final_style))
     action = "check" if spec.target is None else "trace"
@@ -180,6 +180,7 @@ def actions_for(report: Report, key: str) -> ResultActions:
         rerun=key,
         bundle=key if report.bundle is not None else None,
         narrow=key if report.verdict.code == VerdictCode.INCONCLUSIVE else None,
+        evidence=key,
     )
 
 

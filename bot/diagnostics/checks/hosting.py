@@ -95,6 +95,11 @@ def resource_visible_to_token(known: Known) -> Outcome:
     return passed("Our token can see the resource.", Evidence("answer", "found", domain.source))
 
 
+def _domain_only(address: str | None) -> str:
+    """A log title travels to channels and file titles: the domain, never the address."""
+    return "…@" + address.rsplit("@", 1)[1] if address and "@" in address else "?"
+
+
 def _refs(logs: MailboxLogs) -> tuple[LogRef, ...]:
     refs = [
         LogRef(
@@ -111,7 +116,7 @@ def _refs(logs: MailboxLogs) -> tuple[LogRef, ...]:
             logs.domain_code,
             LogType.INCOMING,
             i.id,
-            f"incoming {i.received_at:%Y-%m-%d %H:%M} from {i.from_} {i.result}",
+            f"incoming {i.received_at:%Y-%m-%d %H:%M} from {_domain_only(i.from_)} {i.result}",
         )
         for i in logs.incoming
         if i.result != "delivered"
@@ -121,7 +126,7 @@ def _refs(logs: MailboxLogs) -> tuple[LogRef, ...]:
             logs.domain_code,
             LogType.OUTGOING,
             o.id,
-            f"outgoing {o.sent_at:%Y-%m-%d %H:%M} to {o.to} {o.result}",
+            f"outgoing {o.sent_at:%Y-%m-%d %H:%M} to {_domain_only(o.to)} {o.result}",
         )
         for o in logs.outgoing
         if o.result != "delivered"

@@ -39,9 +39,8 @@ def entry_evidence(entry: MailoutEntry) -> tuple[Evidence, ...]:
 
 
 NOT_SENT_HERE = (
-    "TraceMail has no such message for that recipient in 30 days: check the id for typos and "
-    "that it was sent with a token of this customer's Delivery account; if it was, escalate "
-    "with the bundle below."
+    "Check the id for typos and that this customer's account sent it; if so, escalate with "
+    "the bundle."
 )
 
 
@@ -142,8 +141,7 @@ def message_delivered(known: Known) -> Outcome:
 
 
 def _delivered(entry: MailoutEntry) -> Outcome:
-    where = entry.remote_mx or "the remote server"
-    return passed(f"{where} accepted it for {entry.to}.", _reply(entry), finding="delivered")
+    return passed("The recipient's server accepted it.", _reply(entry), finding="delivered")
 
 
 def _bounced(entry: MailoutEntry) -> Outcome:
@@ -169,9 +167,8 @@ def _suppressed(entry: MailoutEntry) -> Outcome:
 
 def _deferred(entry: MailoutEntry) -> Outcome:
     diagnosis, at = _diagnosis(entry), entry.next_attempt_at
-    upcoming = f"{at:%Y-%m-%d %H:%M} UTC" if at else "not scheduled"
     return warned(
-        f"{reply_words(diagnosis)}; next attempt {upcoming}.",
+        f"{reply_words(diagnosis)}.",
         _reply(entry),
         finding="deferred",
         remedy=deferral_remedy(diagnosis, at),

@@ -50,10 +50,9 @@ ERROR_ID_REMEDIES: dict[str, str] = {
     "or revoked.",
     "ip_not_allowed": "Add the caller's IP to the token's or the account's allow_nets, or send "
     "from an allowed address.",
-    "sender_domain_not_allowed": "Assign {domain} to the account (Delivery > Accounts > Domains), "
-    "or send from one of the account's domains.",
-    "sender_domain_not_verified": "Publish {domain}'s SPF, DKIM and DMARC records, Verify domain, "
-    "and get it approved.",
+    "sender_domain_not_allowed": "Assign {domain} to the account, or send from one of its domains.",
+    "sender_domain_not_verified": "Publish {domain}'s SPF, DKIM and DMARC records, then Verify "
+    "domain.",
     "account_disabled": "Re-enable the Delivery account, or ask Qboxmail support why it was "
     "disabled.",
     "account_blocked": "Ask Qboxmail support: a blocked account is under policy review.",
