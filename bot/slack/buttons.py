@@ -23,11 +23,12 @@ from bot.render.blocks import (
     style_for,
 )
 from bot.render.checklist import evidence_message
+from bot.slack.inplace import rerun_in_place
 from bot.slack.jobs import DEEPER_JOB, LOG_PDF_JOB, payload_for, start_slack_job
 from bot.slack.narrow import OpenView, open_narrow_modal
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
-from bot.slack.tracing import ButtonContext, context_from_json, run_trace
+from bot.slack.tracing import ButtonContext, context_from_json
 from bot.store.base import AuditEntry
 
 Reply = Callable[[Message], Awaitable[None]]
@@ -87,7 +88,7 @@ async def _dispatch(deps: SlackDeps, poster: Poster, click: Click, context: Butt
     elif action == ACTION_DEEPER:
         await start_slack_job(deps, poster, DEEPER_JOB, payload_for(context, click.user))
     elif action == ACTION_RERUN:
-        await run_trace(deps, poster, context.spec, context.thread, click.user, fresh=True)
+        await rerun_in_place(deps, poster, context, click.user)
     elif action == ACTION_BUNDLE:
         await post_escalation_bundle(deps, poster, context)
 

@@ -89,6 +89,9 @@ class ButtonContext:
     report_json: str
     channel: str
     thread_ts: str
+    parent_ts: str = ""  # the verdict message, edited in place by Re-run and Deeper trace
+    checklist_ts: str = ""  # the checklist reply, edited in place by Re-run
+    asked_by: str = ""
 
     @property
     def report(self) -> Report:
@@ -156,20 +159,34 @@ async def run_trace(
         ms=round((time.perf_counter() - started) * 1000, 2),
     )
     thread = place.thread_of(parent_ts)
-    key = await deps.store.put_context(
-        context_to_json(
-            ButtonContext(spec, report.to_json(), thread.channel, thread.thread_ts or "")
-        )
-    )
     final_style = style_for(report, mask_recipients=deps.mask_recipients)
-    verdict = verdict_message(report, actions_for(report, key), final_style, asked_by=user)
+    checklist_ts = await poster.post(thread, checklist_message(report, final_style))
+    context = ButtonContext(
+        spec,
+        report.to_json(),
+        thread.channel,
+        thread.thread_ts or "",
+        parent_ts,
+        checklist_ts,
+        user,
+    )
+    verdict = await result_message(deps, context, report)
     await progress.finish(verdict if age is None else with_age(verdict, age))
-    await poster.post(thread, checklist_message(report, final_style))
     action = "check" if spec.target is None else "trace"
     await deps.store.audit(
         AuditEntry(actor=user, action=action, target=spec.subject, where=place.channel)
     )
     return report
+
+
+async def result_message(
+    deps: SlackDeps, context: ButtonContext, report: Report, note: str | None = None
+) -> Message:
+    """The parent for `report`, with the one live set of buttons (a fresh key to its context)."""
+    key = await deps.store.put_context(context_to_json(context))
+    style = style_for(report, mask_recipients=deps.mask_recipients)
+    verdict = verdict_message(report, actions_for(report, key), style, asked_by=context.asked_by)
+    return verdict if note is None else with_note(verdict, note)
 
 
 def actions_for(report: Report, key: str) -> ResultActions:
@@ -218,10 +235,16 @@ def age_words(seconds: float) -> str:
 
 def with_age(message: Message, age_seconds: float) -> Message:
     """The verdict of a cached answer, with a line saying how old it is (before the buttons)."""
-    note = context_block(
+    return with_note(
+        message,
         f":recycle: Answer from {escape(age_words(age_seconds))} (cached) — "
-        "*Re-run* for a fresh one"
+        "*Re-run* for a fresh one",
     )
+
+
+def with_note(message: Message, text: str) -> Message:
+    """A context line just above the buttons (callers escape any outside value in `text`)."""
+    note = context_block(text)
     blocks = list(message["blocks"])
     at = next((i for i, b in enumerate(blocks) if b.get("type") == "actions"), len(blocks))
     blocks.insert(at, note)

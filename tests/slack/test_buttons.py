@@ -10,7 +10,7 @@ import pytest
 
 from bot.ids import recognise
 from bot.slack.tracing import TraceSpec
-from tests.slack.conftest import CHANNEL, USER, Harness, buttons, dumps, in_thread
+from tests.slack.conftest import CHANNEL, USER, Harness, buttons, dumps, in_thread, parents
 from tests.slack.standin import Call
 
 PARENT = "1800000000.000001"
@@ -58,13 +58,26 @@ async def test_log_pdf_is_uploaded_into_the_results_thread(qbx: Harness) -> None
     assert complete.args["thread_ts"] == PARENT
 
 
-async def test_deeper_trace_is_posted_in_the_thread(qbx: Harness) -> None:
+def live_buttons(calls: list[Call]) -> list[dict[str, Any]]:
+    """The buttons of the parent as it stands now (its last edit)."""
+    return buttons([c for c in calls if c.method == "chat.update" and c.args["ts"] == PARENT][-1])
+
+
+async def test_deeper_trace_adds_only_its_new_steps_and_edits_the_parent(qbx: Harness) -> None:
     found = await result_buttons(qbx, f"trace {qbx.trace_id('bounced')}", "qbx_deeper")
     await qbx.click(found["qbx_deeper"])
-    calls = await qbx.slack.wait_for(lambda cs: len(in_thread(cs, PARENT)) >= 3)
-    deep = [c for c in calls if c.method == "chat.update" and "· deep" in dumps(c)]
-    assert deep, "the deeper verdict is shown"
-    assert all(c.args.get("thread_ts") == PARENT for c in in_thread(calls, PARENT))
+    await qbx.slack.wait_for(lambda cs: any("Deeper trace by" in dumps(c) for c in cs))
+    await qbx.runtime.deps.background.drain(30)
+    calls = qbx.slack.calls
+    [_, deeper] = in_thread(calls, PARENT)
+    text = dumps(deeper)
+    assert "deeper" in text.lower()
+    assert "Find the message" not in text  # only the new steps
+    assert "found, accepted" not in text
+    assert len(parents(calls)) == 1  # no new parent
+    live = {b["action_id"] for b in live_buttons(calls)}
+    assert "qbx_deeper" not in live  # done: the button is gone
+    assert "qbx_rerun" in live
 
 
 async def test_rerun_traces_again_bypassing_the_cache(qbx: Harness) -> None:
@@ -74,12 +87,28 @@ async def test_rerun_traces_again_bypassing_the_cache(qbx: Harness) -> None:
     first = await qbx.runtime.deps.store.get_report(key)
     assert first is not None, "the first trace was cached"
     await qbx.click(found["qbx_rerun"])
-    await qbx.slack.wait_for(
-        lambda cs: len([c for c in in_thread(cs, PARENT) if c.text.startswith("Checklist")]) >= 2
-    )
+    await qbx.slack.wait_for(lambda cs: any("Re-run by" in dumps(c) for c in cs))
     again = await qbx.runtime.deps.store.get_report(key)
     assert again is not None
     assert again.report.generated_at > first.report.generated_at, "traced afresh, not cached"
+
+
+async def test_rerun_edits_the_parent_and_the_checklist_in_place(qbx: Harness) -> None:
+    found = await result_buttons(qbx, f"trace {qbx.trace_id('bounced')}", "qbx_rerun")
+    posts_before = [c for c in qbx.slack.calls if c.method == "chat.postMessage"]
+    await qbx.click(found["qbx_rerun"])
+    await qbx.slack.wait_for(lambda cs: any("Re-run by" in dumps(c) for c in cs))
+    await qbx.runtime.deps.background.drain(30)
+    calls = qbx.slack.calls
+    assert [c for c in calls if c.method == "chat.postMessage"] == posts_before  # nothing new
+    [checklist] = in_thread(calls, PARENT)
+    checklist_ts = checklist.answer["ts"]
+    assert any(c.method == "chat.update" and c.args["ts"] == checklist_ts for c in calls)
+    [edited] = [c for c in calls if c.method == "chat.update" and "Re-run by" in dumps(c)]
+    assert edited.args["ts"] == PARENT
+    assert f"Re-run by <@{USER}>: no change" in dumps(edited)
+    old_key = found["qbx_rerun"]["value"]
+    assert all(b["value"] != old_key for b in live_buttons(calls))  # one live set of buttons
 
 
 async def test_escalation_bundle_lists_what_support_needs(qbx: Harness) -> None:
