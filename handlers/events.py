@@ -68,7 +68,7 @@ async def trace_pasted(
         return
     author = str(event.get("user") or event.get("bot_id") or "")
     thread = Place(str(event["channel"]), thread_of(event))
-    await trace_ids_in(deps, poster, message_text(event), thread, author)
+    await trace_ids_in(deps, poster, message_text(event), thread, author, str(event["ts"]))
 
 
 async def trace_mentioned_thread(
@@ -87,7 +87,8 @@ async def trace_mentioned_thread(
     if event.get("thread_ts"):
         root = await poster.thread_root(channel, str(event["thread_ts"])) or event
     thread = Place(channel, thread_of(event))
-    if not await trace_ids_in(deps, poster, message_text(root), thread, user):
+    root_ts = str(root.get("ts") or "") or None
+    if not await trace_ids_in(deps, poster, message_text(root), thread, user, root_ts):
         await reply(notice_message(NO_IDS))
 
 

@@ -147,8 +147,27 @@ async def run_trace(
     fresh: bool = False,
 ) -> Report:
     """Trace `spec` for `user` and post the result at `place` (a channel or a thread)."""
+    parent_ts = await post_placeholder(deps, poster, spec, place)
+    return await answer_at(deps, poster, spec, place, parent_ts, user, fresh=fresh)
+
+
+async def post_placeholder(deps: SlackDeps, poster: Poster, spec: TraceSpec, place: Place) -> str:
+    """The parent that says a trace has started (updated in place as steps finish)."""
     style = Style(mask_recipients=deps.mask_recipients)
-    parent_ts = await poster.post(place, progress_message(spec.subject, 0, 0, None, style))
+    return await poster.post(place, progress_message(spec.subject, 0, 0, None, style))
+
+
+async def answer_at(
+    deps: SlackDeps,
+    poster: Poster,
+    spec: TraceSpec,
+    place: Place,
+    parent_ts: str,
+    user: str,
+    *,
+    fresh: bool = False,
+) -> Report:
+    """Run the trace behind the placeholder `parent_ts`; post its checklist and verdict."""
     progress = _Progress(deps, poster, place.channel, parent_ts, spec)
     started = time.perf_counter()
     report, age = await report_for(deps, spec, progress, fresh=fresh)

@@ -2,7 +2,8 @@
 
 Special inputs: channel `C_NOT_IN` answers `not_in_channel`, `C_NOT_FOUND` `channel_not_found`,
 `C_BROKEN` `internal_error`; `C_RATE` answers its first call of each method with 429 and
-`Retry-After: 1`. Tests wait on recorded calls with `wait_for` (bounded, no fixed sleeps).
+`Retry-After: 1`; `C_NOREACT` refuses reactions (missing_scope). Tests wait on recorded calls
+with `wait_for` (bounded, no fixed sleeps).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ ERROR_CHANNELS = {
     "C_BROKEN": "internal_error",
 }
 RATE_CHANNEL = "C_RATE"
+NO_REACTIONS_CHANNEL = "C_NOREACT"  # reactions.* answer missing_scope there
 
 
 @dataclass
@@ -158,6 +160,8 @@ def _permalink(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
 
 
 def _react(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
+    if args.get("channel") == NO_REACTIONS_CHANNEL:
+        return {"ok": False, "error": "missing_scope"}
     return {"ok": True}
 
 
