@@ -151,3 +151,17 @@ async def test_the_thread_shows_what_failed_and_folds_the_passes(qbx: Harness, n
         assert ":x: *Outcome*" in text
         assert "remote reply" in text  # the evidence that decided it
     assert text.count(":white_check_mark:") == 1  # every pass on one line
+
+
+async def test_a_bare_mailbox_code_answers_as_with_its_domain_code(qbx: Harness) -> None:
+    box = qbx.scenarios["mailbox_inactive"]["ids"]["mailbox_code"]
+    domain = qbx.scenarios["mailbox_inactive"]["ids"]["domain_code"]
+    bare, _ = await trace(qbx, box)
+    given, _ = await trace(qbx, f"{box} {domain}")
+    assert "*Mailbox inactive*" in dumps(bare)
+    assert bare.blocks[0] == given.blocks[0]  # the same verdict, word for word
+    pdfs = [b["text"]["text"] for b in buttons(bare) if b["action_id"].startswith("qbx_log_pdf")]
+    assert pdfs
+    assert pdfs == [
+        b["text"]["text"] for b in buttons(given) if b["action_id"].startswith("qbx_log_pdf")
+    ]

@@ -86,13 +86,21 @@ def resource_visible_to_token(known: Known) -> Outcome:
                 Evidence("answer", lookup.denied, lookup.source),
                 finding="not_visible",
             )
+        if lookup is not None and lookup.item is None and lookup.exhausted:
+            return failed(
+                f"Not ruled out: qbx {lookup.searched} before the scan budget ran out.",
+                Evidence("searched", lookup.searched or "-", lookup.source),
+                finding="inconclusive",
+                remedy=f"Give its domain code or address (e.g. `{lookup.wanted} D123456789`).",
+            )
         if lookup is not None and lookup.item is None:
             return failed(
                 f"No {lookup.wanted} among the resources our token can see.",
                 Evidence("answer", "no match", lookup.source),
                 finding="not_visible",
             )
-    return passed("Our token can see the resource.", Evidence("answer", "found", domain.source))
+    found = Evidence("answer", domain.searched or "found", domain.source)
+    return passed("Our token can see the resource.", found)
 
 
 def _domain_only(address: str | None) -> str:
