@@ -246,31 +246,6 @@ def _input(block_id: str, label: str, element: Block) -> Block:
 # --- other messages ------------------------------------------------------------------------------
 
 
-def bundle_message(report: Report, style: Style) -> Message:
-    mask = style.masker()
-    bundle = report.bundle or EscalationBundle()
-    rows = (
-        ("request_id", bundle.request_id),
-        ("message_id", bundle.message_id),
-        ("timestamp", bundle.timestamp.isoformat() if bundle.timestamp else None),
-        ("sender", bundle.sender),
-        ("recipient", bundle.recipient),
-        ("account", str(bundle.account_id) if bundle.account_id is not None else None),
-        ("domain", bundle.domain),
-    )
-    facts = [f"*{name}:* `{safe(value, mask)}`" for name, value in rows if value]
-    checked = [f"• {safe(line, mask)}" for line in bundle.checked[:30]]
-    if len(bundle.checked) > 30:
-        checked.append(and_more(len(bundle.checked) - 30, "checks"))
-    verdict = f"*Found:* {safe(report.verdict.headline, mask)}"
-    blocks = [
-        _section(":package: *Escalation bundle* for Qboxmail support"),
-        _section("\n".join(facts) or "_No identifiers were found._"),
-        _section(verdict + "\n*Checked:*\n" + ("\n".join(checked) or "_nothing_")),
-    ]
-    return _message("Escalation bundle", blocks)
-
-
 def overflow_message(overflow: Sequence[Target], limit: int, style: Style) -> Message:
     listed = ", ".join(target_label(t, style) for t in overflow[:20])
     more = f" {and_more(len(overflow) - 20, 'ids')}" if len(overflow) > 20 else ""

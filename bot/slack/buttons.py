@@ -10,6 +10,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
+
+from bot.logs import get_logger
 from bot.render.blocks import (
     ACTION_BUNDLE,
     ACTION_DEEPER,
@@ -18,10 +21,10 @@ from bot.render.blocks import (
     ACTION_NARROW,
     ACTION_RERUN,
     Message,
-    bundle_message,
     notice_message,
     style_for,
 )
+from bot.render.bundle import bundle_message
 from bot.render.checklist import evidence_message
 from bot.slack.inplace import rerun_in_place
 from bot.slack.jobs import DEEPER_JOB, LOG_PDF_JOB, payload_for, start_slack_job
@@ -32,6 +35,7 @@ from bot.slack.tracing import ButtonContext, context_from_json
 from bot.store.base import AuditEntry
 
 Reply = Callable[[Message], Awaitable[None]]
+log = get_logger("qbx.slack.buttons")
 
 EXPIRED = (
     "This button has expired or is unknown (results keep their buttons for 7 days). "
@@ -69,7 +73,7 @@ async def press_button(deps: SlackDeps, poster: Poster, click: Click, reply: Rep
         await reply(notice_message(ALREADY))
         return
     context = context_from_json(raw)
-    await _dispatch(deps, poster, click, context)
+    await _dispatch(deps, poster, click, context, reply)
     await deps.store.audit(
         AuditEntry(
             actor=click.user,
@@ -80,7 +84,9 @@ async def press_button(deps: SlackDeps, poster: Poster, click: Click, reply: Rep
     )
 
 
-async def _dispatch(deps: SlackDeps, poster: Poster, click: Click, context: ButtonContext) -> None:
+async def _dispatch(
+    deps: SlackDeps, poster: Poster, click: Click, context: ButtonContext, reply: Reply
+) -> None:
     action = click.action_id
     if action.startswith(ACTION_LOG_PDF):
         payload = payload_for(context, click.user, _log_index(action))
@@ -90,7 +96,7 @@ async def _dispatch(deps: SlackDeps, poster: Poster, click: Click, context: Butt
     elif action == ACTION_RERUN:
         await rerun_in_place(deps, poster, context, click.user)
     elif action == ACTION_BUNDLE:
-        await post_escalation_bundle(deps, poster, context)
+        await post_escalation_bundle(deps, poster, context, reply)
 
 
 async def show_evidence(deps: SlackDeps, key: str, reply: Reply) -> None:
@@ -115,8 +121,24 @@ def _log_index(action_id: str) -> int:
     return int(index or 0)
 
 
-async def post_escalation_bundle(deps: SlackDeps, poster: Poster, context: ButtonContext) -> None:
-    """Post the support-ready summary (request_id, message_id, ...) in the result's thread."""
-    report = context.report
-    style = style_for(report, mask_recipients=deps.mask_recipients)
-    await poster.post(context.thread, bundle_message(report, style))
+async def post_escalation_bundle(
+    deps: SlackDeps, poster: Poster, context: ButtonContext, reply: Reply
+) -> None:
+    """The support-ready bundle: masked in the result's thread, whole for the asker only."""
+    report, link = context.report, await _permalink(poster, context)
+    masked = style_for(report, mask_recipients=deps.mask_recipients)
+    await poster.post(context.thread, bundle_message(report, masked, link))
+    if deps.mask_recipients:
+        whole = style_for(report, mask_recipients=False)
+        await reply(bundle_message(report, whole, link, private=True))
+
+
+async def _permalink(poster: Poster, context: ButtonContext) -> str | None:
+    """A link to the result (chat.getPermalink); None when Slack will not give one."""
+    ts = context.parent_ts or context.thread_ts
+    try:
+        answer = await poster.client.chat_getPermalink(channel=context.channel, message_ts=ts)
+    except SlackApiError as error:
+        log.info("slack_permalink_refused", error=error.response.get("error"))
+        return None
+    return str(answer.get("permalink") or "") or None

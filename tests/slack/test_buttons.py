@@ -111,28 +111,50 @@ async def test_rerun_edits_the_parent_and_the_checklist_in_place(qbx: Harness) -
     assert all(b["value"] != old_key for b in live_buttons(calls))  # one live set of buttons
 
 
-async def test_escalation_bundle_lists_what_support_needs(qbx: Harness) -> None:
-    scenario = qbx.scenarios["not_found"]
-    found = await result_buttons(qbx, f"trace {scenario['trace']}", "qbx_bundle")
+async def test_escalation_bundle_is_one_code_block_whole_only_for_the_asker(
+    qbx: Harness,
+) -> None:
+    scenario = qbx.scenarios["bounced"]
+    ids = scenario["ids"]
+    text = f"trace {ids['message_id']} to {ids['to']} on {ids['date']}"
+    found = await result_buttons(qbx, text, "qbx_bundle")
     await qbx.click(found["qbx_bundle"])
     calls = await qbx.slack.wait_for(
-        lambda cs: any("Escalation bundle" in c.text for c in in_thread(cs, PARENT))
+        lambda cs: (
+            any("Escalation bundle" in c.text for c in in_thread(cs, PARENT))
+            and bool(private_answers(cs))
+        )
     )
     [bundle] = [c for c in in_thread(calls, PARENT) if "Escalation bundle" in c.text]
-    assert scenario["ids"]["message_id"] in dumps(bundle)
-    assert "message_id" in dumps(bundle)
-    assert "Checked" in dumps(bundle)
+    [block] = [b for b in bundle.blocks if b["type"] == "section"]
+    body = block["text"]["text"]
+    assert body.startswith("```\n")
+    assert body.endswith("\n```")
+    assert body.count("```") == 2  # one code block
+    for field in ("request_id", "message_id", "submitted", "sender", "remote reply", "checked"):
+        assert f"{field}:" in body
+    assert ids["message_id"] in body
+    assert ids["request_id"] in body
+    assert "550 5.1.1" in body  # the remote server's reply
+    assert "thread: https://team.slack.example/archives/C0SUPPORT/p1800000000000001" in body
+    assert ids["to"] not in body  # masked in the channel
+    [mine] = private_answers(calls)
+    assert mine.args["response_type"] == "ephemeral"
+    assert f"recipient: {ids['to']}" in dumps(mine)  # whole, for the asker only
+    assert [c for c in calls if c.method == "chat.getPermalink"]
 
 
 async def test_double_click_is_answered_once(qbx: Harness) -> None:
     scenario = qbx.scenarios["not_found"]
     found = await result_buttons(qbx, f"trace {scenario['trace']}", "qbx_bundle")
     await asyncio.gather(qbx.click(found["qbx_bundle"]), qbx.click(found["qbx_bundle"]))
-    calls = await qbx.slack.wait_for(lambda cs: len(private_answers(cs)) >= 1)
+    await qbx.slack.wait_for(lambda cs: len(private_answers(cs)) >= 2)
     await qbx.runtime.deps.background.drain(30)
     bundles = [c for c in in_thread(qbx.slack.calls, PARENT) if "Escalation bundle" in c.text]
     assert len(bundles) == 1
-    assert "just used" in dumps(private_answers(calls)[0])
+    answers = [dumps(c) for c in private_answers(qbx.slack.calls)]
+    assert sum("just used" in a for a in answers) == 1
+    assert sum("only you can see this copy" in a for a in answers) == 1
 
 
 async def test_stale_or_unknown_key_gets_a_clear_answer(qbx: Harness) -> None:

@@ -11,13 +11,13 @@ from bot.render.blocks import (
     SEVERITY_EMOJI,
     ResultActions,
     Style,
-    bundle_message,
     overflow_message,
     progress_message,
     style_for,
     usage_message,
     verdict_message,
 )
+from bot.render.bundle import bundle_message
 from bot.render.checklist import checklist_message, evidence_message
 from bot.render.mrkdwn import Masker, escape, mask_address
 from bot.render.slack_limits import clip, validate_blocks
