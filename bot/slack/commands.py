@@ -13,26 +13,37 @@ from bot.ids import recognise
 from bot.render.blocks import Message, Style, notice_message, overflow_message
 from bot.render.mrkdwn import escape
 from bot.slack.buttons import Reply
-from bot.slack.ports import SlackDeps
+from bot.slack.ports import Access, SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.slack.tracing import TraceSpec, run_trace
 from bot.targets import Target, TargetKind
 
-USAGE = (
-    "/qbx trace <id> [--deep] | "
-    "/qbx check <request|message|domain|mailbox|recipient|account> <value> | /qbx help"
+USAGE = "/qbx trace <id, address, domain or code> | /qbx check <kind> <value> | /qbx help"
+EXAMPLE = "/qbx trace 8a16f3df-7f5f-4e53-a7e7-3e665ef57c51@shop.example to anna@example.com"
+HELP_LINES = (
+    "*qbx* tells you why an email did not arrive, and what to do about it.",
+    "• `/qbx trace <message_id, request_id, address, domain or code>`: or paste a whole Send API"
+    " error body after `/qbx trace`",
+    "• add the recipient and the day to narrow a search: "
+    "`/qbx trace <message_id> to anna@example.com on 2026-11-20`",
+    "• `/qbx trace <your order, user or campaign reference>`: found through the id ledger",
+    "• `/qbx check <kind> <value>`, kind = request, message, domain, mailbox, recipient or "
+    "account: `/qbx check domain shop.example`, `/qbx check account 4127`",
+    "• `/qbx trace <id> --deep` (or the *Deeper trace* button): who else failed the same way, "
+    "7 days of statistics, DNS, tokens",
+    "• on a result: *Evidence* (every fact and its source, only for you), *Re-run*, *Escalate* "
+    "(the bundle Qboxmail support asks for), *Log PDF*, *Narrow the search*",
 )
-EXAMPLE = "/qbx trace 4f9c2f4e-1c7b-4d2a-9d55-2b8f0e6a1c3d@mail.example.com"
-HELP = (
-    "*qbx* tells you why an email did not arrive.\n"
-    "• `/qbx trace <message id | request_id | address | domain | code>` traces it\n"
-    "• `/qbx trace <your order/user/campaign reference>` finds it in the id ledger "
-    "(POST /ledger)\n"
-    "• `/qbx check domain example.com` (also request, message, mailbox, recipient, account)\n"
-    "• add `--deep` for the deeper level\n"
-    "• paste ids in a watched channel, mention `@qbx` in a thread, or use the message "
-    "shortcut *Trace ids in this message*."
-)
+
+
+def help_text(access: Access) -> str:
+    """The help, escaped for mrkdwn; where ids are answered without asking, as channel links."""
+    lines = [escape(line) for line in HELP_LINES]
+    watched = access.channel_links(access.watch_channels) if access.watch_channels else None
+    where = f" in {watched}" if watched else " in a watched channel"
+    lines.append(f"• paste ids{where}, mention @qbx in a thread, or use the message shortcut "
+                 "*Trace ids in this message*")  # fmt: skip
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -51,7 +62,10 @@ class CommandPlan:
 
 def plan_command(text: str, max_ids: int) -> CommandPlan:
     """What `/qbx text` asks for; InputError (usage + example) when it cannot be traced."""
-    command = parse_command(text)
+    try:
+        command = parse_command(text)
+    except InputError as error:  # the same problem, told in Slack's grammar
+        raise InputError(str(error), usage=USAGE, example=EXAMPLE) from error
     if command.verb is Verb.HELP:
         return CommandPlan(help=True)
     if command.verb is Verb.CHECK and command.check_kind is not None:
@@ -75,7 +89,7 @@ async def run_command(deps: SlackDeps, poster: Poster, command: SlashCommand, re
         return
     plan = plan_command(command.text, deps.max_ids)
     if plan.help:
-        await reply(notice_message(HELP))
+        await reply(notice_message(help_text(deps.access)))
         return
     decision = await deps.store.hit_rate_limit(command.user, deps.traces_per_minute)
     if not decision.allowed:
