@@ -106,7 +106,7 @@ async def measure(qbx: Harness) -> None:
 
 async def measure_clicks(qbx: Harness) -> None:
     bounced = next(s for s in qbx.sim.describe()["scenarios"] if s["name"] == "bounced")
-    for action in ("qbx_rerun", "qbx_deeper", "qbx_bundle"):
+    for action in ("qbx_rerun", "qbx_deeper", "qbx_bundle", "qbx_evidence"):
         parent, _ = parent_and_checklist(await one_trace(qbx, trace_text(bounced)))
         button = buttons_of(parent).get(action)
         if button is None:
