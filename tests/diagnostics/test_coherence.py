@@ -202,3 +202,20 @@ async def test_the_scenarios_reach_every_verdict_but_unknown(simulated: TraceSer
             report = await simulated.trace(recognise(text, today=_now().date()).targets[0])
             reached.add(report.verdict.code)
     assert set(VerdictCode) - reached == {VerdictCode.UNKNOWN}
+
+
+@pytest.mark.parametrize("category", FAILING, ids=[c.value for c in FAILING])
+async def test_a_recipients_latest_bounce_is_told_what_its_cause_needs(
+    category: SmtpCategory,
+) -> None:
+    code, enhanced, text = example_of(category)
+    bounced = entry(status="bounce", smtp_code=code, smtp_enhanced_code=enhanced,
+                    smtp_response=text)  # fmt: skip
+    report = await service_with(bounced).trace(Target(TargetKind.ADDRESS, "anna@example.com"))
+    assert report.verdict.code is VerdictCode.BOUNCED
+    recent = next(s for s in report.steps if s.id == "recent")
+    assert report.verdict.next_action == recent.remedy
+    assert "Fix or remove the address" not in report.verdict.next_action
+    if category is not SmtpCategory.DEFERRAL:
+        assert report.verdict.next_action == decode(code, enhanced, text).action
+    assert_headline_is_one_thought(report)
