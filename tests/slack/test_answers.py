@@ -10,7 +10,16 @@ from typing import Any
 
 import pytest
 
-from tests.slack.conftest import CHANNEL, USER, Harness, buttons, dumps, in_thread, parents
+from tests.slack.conftest import (
+    CHANNEL,
+    USER,
+    WATCHED,
+    Harness,
+    buttons,
+    dumps,
+    in_thread,
+    parents,
+)
 from tests.slack.payloads import channel_bound, size, unmasked_addresses
 from tests.slack.standin import Call
 
@@ -75,6 +84,7 @@ class TestPrivacy:
                     if button["action_id"] != "qbx_narrow":
                         await qbx.click(button)
                         await settle(qbx)
+        await paste_several(qbx, ("bounced", "suppressed", "deferred"))
         allowed, secret = senders(qbx), private_addresses(qbx)
         leaks = {
             f"{c.method}: {a}"
@@ -86,6 +96,18 @@ class TestPrivacy:
         assert not [a for a in secret if a in channel_text or a.replace("@", "%40") in channel_text]
         uploads = [c for c in qbx.slack.calls if c.method == "files.completeUploadExternal"]
         assert uploads, "the Log PDF buttons were clicked and their files checked too"
+
+
+async def paste_several(qbx: Harness, names: tuple[str, ...]) -> None:
+    """Paste several ids with their recipients in a watched channel (the summary reply too)."""
+    text = " and ".join(trace_text(qbx.scenarios[n]) for n in names)
+    event = {"type": "message", "channel": WATCHED, "user": USER, "text": text,
+             "ts": "1700000000.000900"}  # fmt: skip
+    await qbx.event(event)
+    await qbx.slack.wait_for(
+        lambda cs: any(c.method == "chat.update" and f"{len(names)} answered" in c.text for c in cs)
+    )
+    await settle(qbx)
 
 
 class TestMaskingOff:
