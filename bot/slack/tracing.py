@@ -17,6 +17,7 @@ from pydantic import TypeAdapter
 
 from bot.diagnostics.report import ProgressCallback, Report, StepResult, VerdictCode
 from bot.grammar import CheckKind
+from bot.ids import recognise
 from bot.logs import get_logger
 from bot.render.blocks import (
     Message,
@@ -32,7 +33,7 @@ from bot.render.slack_limits import context_block
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.store.base import AuditEntry
-from bot.targets import Target
+from bot.targets import Target, TargetKind
 
 log = get_logger("qbx.slack.tracing")
 
@@ -62,8 +63,13 @@ class TraceSpec:
 
     def narrowed(self, recipient: str | None, day: date | None) -> TraceSpec:
         """The same trace with a recipient and a day added to its hints."""
-        if self.target is None:
-            return self
+        if self.target is None:  # `check message <id>`: narrow the id it names
+            found = recognise(self.check_value, limit=1).targets
+            if not found:
+                return self
+            return replace(self, target=found[0], check_kind=None, check_value="").narrowed(
+                recipient, day
+            )
         hints = self.target.hints
         more = replace(
             hints,
@@ -215,9 +221,15 @@ def actions_for(report: Report, key: str) -> ResultActions:
         deeper=None if report.deep else key,
         rerun=key,
         bundle=key if report.bundle is not None else None,
-        narrow=key if report.verdict.code == VerdictCode.INCONCLUSIVE else None,
+        narrow=key if _narrowable(report) else None,
         evidence=key,
     )
+
+
+def _narrowable(report: Report) -> bool:
+    """An inconclusive TraceMail search, which a recipient and a day can finish."""
+    searched = report.target.kind not in (TargetKind.MAILBOX_CODE, TargetKind.HOSTING_DOMAIN_CODE)
+    return report.verdict.code == VerdictCode.INCONCLUSIVE and searched
 
 
 async def report_for(

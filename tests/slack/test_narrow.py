@@ -4,11 +4,14 @@ the trace with them; bad input is refused in the modal, and nothing runs."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
 
 from bot.render.blocks import VIEW_NARROW
+from bot.slack.tracing import TraceSpec
+from bot.targets import Target
 from tests.slack.conftest import CHANNEL, Harness, buttons, dumps, in_thread
 from tests.slack.standin import Call
 
@@ -110,3 +113,32 @@ async def test_an_expired_key_gets_a_private_answer_and_no_modal(qbx: Harness) -
     calls = await qbx.slack.wait_for(lambda cs: any(c.method == "response_url" for c in cs))
     assert "expired" in dumps(next(c for c in calls if c.method == "response_url"))
     assert not [c for c in calls if c.method == "views.open"]
+
+
+class TestMailboxSearchWithATinyBudget:
+    @pytest.fixture
+    def overrides(self) -> dict[str, Any]:
+        return {"qbx_scan_budget": 1}
+
+    async def test_an_unfinished_mailbox_search_asks_for_the_domain_not_a_recipient(
+        self, qbx: Harness
+    ) -> None:
+        box = qbx.scenarios["mailbox_inactive"]["ids"]["mailbox_code"]
+        await qbx.command(f"trace {box}")
+        calls = await qbx.slack.wait_for(lambda cs: bool(final_verdicts(cs)))
+        [verdict] = final_verdicts(calls)
+        assert "Inconclusive" in dumps(verdict)
+        assert f"{box} D123456789" in dumps(verdict)  # what would finish it
+        assert "qbx_narrow" not in {b["action_id"] for b in buttons(verdict)}
+
+
+def test_narrowing_a_check_narrows_the_id_it_names() -> None:
+    message_id = "8a16f3df-7f5f-4e53-a7e7-3e665ef57c51@shop.example"
+    spec = TraceSpec(check_kind="message", check_value=message_id)
+    narrowed = spec.narrowed("anna@example.com", date(2026, 11, 20))
+    assert narrowed.target is not None
+    assert narrowed.target.value == message_id
+    assert narrowed.target.hints.recipients == ("anna@example.com",)
+    assert narrowed.target.hints.dates == (date(2026, 11, 20),)
+    plain = TraceSpec(target=Target(narrowed.target.kind, message_id))
+    assert narrowed.cache_key != plain.cache_key  # another question, another cache entry
