@@ -71,7 +71,7 @@ async def trace_pasted(
     thread = Place(str(event["channel"]), thread_of(event))
     if event.get("files"):  # a bounce attached as a message file
         await answer_files(deps, poster, event["files"], thread, author)
-    await trace_ids_in(deps, poster, message_text(event), thread, author)
+    await trace_ids_in(deps, poster, message_text(event), thread, author, str(event["ts"]))
 
 
 async def trace_mentioned_thread(
@@ -90,7 +90,8 @@ async def trace_mentioned_thread(
     if event.get("thread_ts"):
         root = await poster.thread_root(channel, str(event["thread_ts"])) or event
     thread = Place(channel, thread_of(event))
-    if not await trace_ids_in(deps, poster, message_text(root), thread, user):
+    root_ts = str(root.get("ts") or "") or None
+    if not await trace_ids_in(deps, poster, message_text(root), thread, user, root_ts):
         await reply(notice_message(NO_IDS))
 
 

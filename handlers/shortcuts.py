@@ -39,5 +39,6 @@ async def trace_shortcut(
         return
     message = shortcut["message"]
     thread = Place(channel, thread_of(message))
-    if not await trace_ids_in(deps, poster, message_text(message), thread, user):
+    source = str(message["ts"])
+    if not await trace_ids_in(deps, poster, message_text(message), thread, user, source):
         await reply(notice_message(NOTHING))

@@ -42,6 +42,20 @@ def test_human_output_says_simulated_first(capsys: pytest.CaptureFixture[str]) -
     assert "\x1b[" not in out  # no colour when not on a terminal
 
 
+def test_a_bare_id_the_budget_could_not_rule_out_is_inconclusive(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bare = SCENARIOS["not_found"]["ids"]["message_id"]
+    assert main(["trace", bare, "--json"]) == 0
+    report = Report.from_json(capsys.readouterr().out.strip())
+    assert report.verdict.code.value == "inconclusive"
+    assert main(["trace", bare]) == 0
+    out = capsys.readouterr().out
+    assert "INCONCLUSIVE" in out.splitlines()[1]
+    assert "Give the recipient address or the day it was sent" in out  # what would finish it
+    assert "NOT_FOUND" not in out
+
+
 def test_the_overflow_beyond_the_limit_is_listed(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

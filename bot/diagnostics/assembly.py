@@ -4,7 +4,9 @@ bundle support asks for, the related messages of a request, the log references."
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
+from bot.diagnostics.causes import reply_words
 from bot.diagnostics.checklists import accepted_missing, message_trace, send_rejected
 from bot.diagnostics.facts.inputs import LEDGER, LedgerInfo
 from bot.diagnostics.facts.tracemail import LOCATED, RECIPIENT
@@ -12,7 +14,9 @@ from bot.diagnostics.factstore import FactStore, Missing
 from bot.diagnostics.finder import Located
 from bot.diagnostics.report import EscalationBundle, LogRef, StepResult, Verdict, VerdictCode
 from bot.diagnostics.runner import Ran
+from bot.diagnostics.smtp import decode
 from bot.qboxmail.contract import TRACEMAIL_HISTORY_DAYS
+from bot.qboxmail.models import MailoutEntry
 from bot.targets import Hints, Target, TargetKind
 
 
@@ -32,12 +36,12 @@ def search_notes(located: Located | None, scan_budget: int) -> tuple[str, ...]:
                 "days, so qbx did not search.",)  # fmt: skip
     notes = [f"Searched TraceMail ({located.pages} page(s)): " + "; ".join(located.searched) + "."]
     if located.exhausted:
-        oldest = f" back to {located.oldest_seen:%Y-%m-%d %H:%M} UTC" if located.oldest_seen else ""
-        notes.append(f"The scan budget ({scan_budget} calls) ran out{oldest}; older entries "
-                     "were not read.")  # fmt: skip
-    if located.missing_hints:
+        notes.append(f"The scan budget ({scan_budget} calls) ran out after {located.scope()}: "
+                     "the message is not ruled out.")  # fmt: skip
+    ask = located.finishing_hint if located.exhausted else located.missing_hints
+    if ask:
         example = "(e.g. `... to anna@example.com on 2026-11-20`)"
-        notes.append(f"Give {located.missing_hints} {example}: qbx then searches only that.")
+        notes.append(f"Give {ask} {example}: qbx then searches only that.")
     return tuple(notes)
 
 
@@ -62,7 +66,8 @@ _MESSAGE_CHECKLISTS = frozenset({accepted_missing.ID, message_trace.ID, send_rej
 
 def wants_bundle(checklist: str, verdict: Verdict) -> bool:
     return checklist in _MESSAGE_CHECKLISTS or verdict.code in (
-        VerdictCode.NOT_FOUND, VerdictCode.UNKNOWN, VerdictCode.BEYOND_RETENTION,
+        VerdictCode.NOT_FOUND, VerdictCode.INCONCLUSIVE, VerdictCode.UNKNOWN,
+        VerdictCode.BEYOND_RETENTION,
     )  # fmt: skip
 
 
@@ -98,7 +103,22 @@ async def escalation_bundle(
         account_id=entry.account_id if entry else target.hints.account_id,
         domain=entry.domain if entry else None,
         checked=tuple(f"{s.status.value.upper()} {s.title}: {s.summary}" for s in steps),
+        **_reply_fields(entry),
     )
+
+
+def _reply_fields(entry: MailoutEntry | None) -> dict[str, Any]:
+    """The remote server's last word on the message, as said and decoded."""
+    if entry is None:
+        return {}
+    codes = " ".join(str(p) for p in (entry.smtp_code, entry.smtp_enhanced_code) if p)
+    said = (entry.smtp_response or "").strip()
+    reply = said if not codes or said.startswith(codes) else f"{codes} {said}".strip()
+    decoded = None
+    if reply:
+        decoded = reply_words(decode(entry.smtp_code, entry.smtp_enhanced_code, said or None))
+    return {"remote_mx": entry.remote_mx, "remote_reply": reply or None,
+            "decoded_reply": decoded, "updated_at": entry.updated_at}  # fmt: skip
 
 
 def log_refs(ran: Mapping[str, Ran]) -> tuple[LogRef, ...]:

@@ -55,6 +55,8 @@ class Located:
     unrecorded_reference: bool = False  # a reference the id ledger has no record of
     exhausted: bool = False  # more pages existed than the budget allowed
     oldest_seen: datetime | None = None
+    unread_pages: int = 0  # pages known to exist that the budget did not allow reading
+    window: str = ""  # the days searched, e.g. "2026-11-02..2026-12-02"
 
     @property
     def found(self) -> bool:
@@ -68,6 +70,24 @@ class Located:
         if self.known_dates:
             return "the recipient address"
         return "the recipient address or the day it was sent"
+
+    @property
+    def inconclusive(self) -> bool:
+        """Nothing found, but the budget ran out before every place it could be was read."""
+        return self.exhausted and not self.found
+
+    @property
+    def finishing_hint(self) -> str:
+        """What, given, would let an inconclusive search finish."""
+        return self.missing_hints or (
+            "the day it was sent" if not self.known_dates else "a larger QBX_SCAN_BUDGET"
+        )
+
+    def scope(self) -> str:
+        """What was read, in words: pages of how many, over which days."""
+        total = self.pages + self.unread_pages
+        window = f" ({self.window})" if self.window else ""
+        return f"{self.pages} of {total} TraceMail pages{window}"
 
     @property
     def entry(self) -> MailoutEntry | None:
@@ -129,6 +149,12 @@ def _statuses(collection: Collection, clues: Clues) -> tuple[str | None, ...]:
     return (None,)
 
 
+def window_words(clues: Clues, today: date) -> str:
+    """The days a search of these clues covers, in words."""
+    spans = [f"{a}" if a == b else f"{a}..{b}" for a, b in _windows(clues, today)]
+    return ", ".join(spans)
+
+
 def _windows(clues: Clues, today: date) -> list[tuple[date, date]]:
     oldest = history_start(today)
     days = sorted({d for d in clues.dates if oldest <= d <= today}, reverse=True)
@@ -158,7 +184,8 @@ async def locate(
         results = await asyncio.gather(*(api.mailouts(s.query.with_page(n)) for s, n in wave))
         for (search, _), page in zip(wave, results, strict=True):
             scan.read(search, page)
-    return scan.located(exhausted=bool(pending) and not scan.entries)
+    unread = len(pending) + len(searches) - len(first)  # searches never started count too
+    return scan.located(unread=0 if scan.entries else unread)
 
 
 def _later(page: Page[MailoutEntry]) -> range:
@@ -183,13 +210,14 @@ class _Scan:
             if self.oldest is None or entry.created_at < self.oldest:
                 self.oldest = entry.created_at
 
-    def located(self, *, exhausted: bool) -> Located:
+    def located(self, *, unread: int) -> Located:
         return Located(
             entries=tuple(self.entries),
             searched=tuple(self.labels),
             pages=self.pages,
-            exhausted=exhausted,
+            exhausted=unread > 0,
             oldest_seen=self.oldest,
+            unread_pages=unread,
         )
 
 

@@ -35,7 +35,8 @@ class VerdictCode(StrEnum):
     DOMAIN_INACTIVE = "domain_inactive"
     MAILBOX_INACTIVE = "mailbox_inactive"
     BEYOND_RETENTION = "beyond_retention"
-    NOT_FOUND = "not_found"
+    NOT_FOUND = "not_found"  # every place the message could be was searched
+    INCONCLUSIVE = "inconclusive"  # the search budget ran out before it could be ruled out
     HEALTHY = "healthy"
     DEGRADED = "degraded"
     UNKNOWN = "unknown"
@@ -58,6 +59,7 @@ SEVERITY: dict[VerdictCode, Severity] = {
     VerdictCode.DEGRADED: Severity.WARNING,
     VerdictCode.BEYOND_RETENTION: Severity.INFO,
     VerdictCode.NOT_FOUND: Severity.WARNING,
+    VerdictCode.INCONCLUSIVE: Severity.WARNING,
     VerdictCode.UNKNOWN: Severity.WARNING,
 }  # every other code is BAD
 
@@ -110,6 +112,10 @@ class EscalationBundle:
     account_id: int | None = None
     domain: str | None = None
     checked: tuple[str, ...] = ()  # one line per step: "PASS account enabled", ...
+    remote_mx: str | None = None  # the server that answered last
+    remote_reply: str | None = None  # its reply, as it said it (untrusted text)
+    decoded_reply: str | None = None  # that reply in qbx's words
+    updated_at: datetime | None = None  # the last change TraceMail recorded
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.diagnostics.declarations import ChecklistDecl, RuleDecl, When
-from bot.diagnostics.report import Verdict
+from bot.diagnostics.report import Verdict, VerdictCode
 from bot.diagnostics.runner import Ran
 
 
@@ -32,6 +32,15 @@ def _verdict(rule: RuleDecl, ran: Mapping[str, Ran]) -> Verdict:
     }
     return Verdict(
         code=rule.verdict,
-        headline=rule.headline.format_map(fields),
+        headline=without_label(rule.verdict, rule.headline.format_map(fields)),
         next_action=rule.next_action.format_map(fields),
     )
+
+
+def without_label(code: VerdictCode, headline: str) -> str:
+    """ "Healthy: bounce rate ..." under the verdict *Healthy* says it twice: drop the label."""
+    label = code.value.replace("_", " ") + ":"
+    if not headline.lower().startswith(label):
+        return headline
+    rest = headline[len(label) :].strip()
+    return rest[:1].upper() + rest[1:]

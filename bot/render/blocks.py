@@ -48,6 +48,9 @@ ACTION_LOG_PDF: Final = "qbx_log_pdf"
 ACTION_DEEPER: Final = "qbx_deeper"
 ACTION_RERUN: Final = "qbx_rerun"
 ACTION_BUNDLE: Final = "qbx_bundle"
+ACTION_NARROW: Final = "qbx_narrow"
+ACTION_EVIDENCE: Final = "qbx_evidence"
+VIEW_NARROW: Final = "qbx_narrow_view"
 MAX_PDF_BUTTONS: Final = 5
 
 
@@ -59,6 +62,8 @@ class ResultActions:
     deeper: str | None = None
     rerun: str | None = None
     bundle: str | None = None
+    narrow: str | None = None  # an inconclusive search: ask for the recipient and the day
+    evidence: str | None = None  # every fact with its source, answered privately
 
 
 @dataclass(frozen=True)
@@ -109,17 +114,20 @@ def progress_message(
     return _message(f"Tracing {label}…", blocks)
 
 
-def verdict_message(report: Report, actions: ResultActions, style: Style) -> Message:
+def verdict_message(
+    report: Report, actions: ResultActions, style: Style, asked_by: str | None = None
+) -> Message:
+    """The parent: one sentence, the next action, a few fields, the buttons."""
     mask = style.masker()
     verdict = report.verdict
     emoji = SEVERITY_EMOJI[verdict.severity]
     outcome = verdict.code.value.replace("_", " ").capitalize()
     head = f"{emoji} *{outcome}* — {safe(verdict.headline, mask)}"
-    body = f"{head}\n*Next:* {safe(verdict.next_action, mask)}"
-    facts = f"{safe(report.title)} for {target_label(report.target, style)}"
-    facts += " · deep" if report.deep else ""
-    facts += " · :test_tube: simulated data" if report.simulated else ""
-    blocks = [_section(body), context_block(facts + " · checklist in the thread")]
+    blocks = [_section(f"{head}\n*Next:* {safe(verdict.next_action, mask)}")]
+    fields = parent_fields(report, mask)
+    if fields:
+        blocks.append({"type": "section", "fields": fields})
+    blocks.append(context_block(_context_line(report, style, asked_by)))
     buttons = _buttons(actions)
     if actions.rerun:  # follow-up buttons (bot/render/followup.py), behind the same key
         buttons += extra_buttons(report, actions.rerun, mask)
@@ -128,9 +136,66 @@ def verdict_message(report: Report, actions: ResultActions, style: Style) -> Mes
     return _message(f"{emoji} {safe(verdict.headline, mask)}", blocks)
 
 
+def _context_line(report: Report, style: Style, asked_by: str | None) -> str:
+    facts = f"`{safe(_short_id(report.target.value), style.masker())}`"
+    facts += f" · asked by <@{safe(asked_by)}>" if asked_by else ""
+    facts += " · deep" if report.deep else ""
+    return facts + (" · :test_tube: simulated" if report.simulated else "")
+
+
+def _short_id(value: str) -> str:
+    """A message id at a glance: `8a16f3df…@shop.example` (the thread shows it whole)."""
+    local, at, domain = value.strip("<>").partition("@")
+    if at and len(local) == 36 and local.count("-") == 4:
+        return f"{local[:8]}…@{domain}"
+    return clip(value, 120)
+
+
+def parent_fields(report: Report, mask: Masker) -> list[Block]:
+    """When, to whom (domain and MX), the reply in words, the account and sending domain."""
+    bundle = report.bundle or EscalationBundle()
+    rows = [
+        ("When", f"{bundle.timestamp:%Y-%m-%d %H:%M} UTC" if bundle.timestamp else None),
+        ("To", _recipient_domain(bundle)),
+        ("Reply", _reply_unless_said(report, bundle)),
+        ("From", _sender_side(bundle, report.target.value)),
+    ]
+    return [_field(name, safe(clip(value, 200), mask)) for name, value in rows if value]
+
+
+def _field(name: str, value: str) -> Block:
+    return {"type": "mrkdwn", "text": f"*{name}*\n{value}"}
+
+
+def _recipient_domain(bundle: EscalationBundle) -> str | None:
+    if not bundle.recipient or "@" not in bundle.recipient:
+        return None
+    domain = bundle.recipient.rsplit("@", 1)[1]
+    return f"{domain} · MX {bundle.remote_mx}" if bundle.remote_mx else domain
+
+
+def _reply_unless_said(report: Report, bundle: EscalationBundle) -> str | None:
+    decoded = bundle.decoded_reply
+    if not decoded or report.verdict.severity is Severity.GOOD:
+        return None  # nothing to explain, or the headline already says it
+    said = decoded.split(": ", 1)[-1].lower()  # the headline may have dropped its label
+    return None if said in report.verdict.headline.lower() else decoded
+
+
+def _sender_side(bundle: EscalationBundle, traced: str) -> str | None:
+    """The account and the sending domain (unless the traced id already shows that domain)."""
+    account = f"account {bundle.account_id}" if bundle.account_id is not None else None
+    shown = bundle.domain and traced.lower().strip("<>").endswith("@" + bundle.domain.lower())
+    domain = None if shown else bundle.domain
+    return " · ".join(p for p in (account, domain) if p) or None
+
+
 def _buttons(actions: ResultActions) -> list[Block]:
     shown = actions.log_pdfs[:MAX_PDF_BUTTONS]
-    buttons = [
+    buttons = []
+    if actions.narrow:
+        buttons.append(_button("Narrow the search", ACTION_NARROW, actions.narrow))
+    buttons += [
         _button(f"Log PDF · {log.log_type} {log.log_id}", f"{ACTION_LOG_PDF}:{i}", key)
         for i, (log, key) in enumerate(shown)
     ]
@@ -138,8 +203,10 @@ def _buttons(actions: ResultActions) -> list[Block]:
         buttons.append(_button("Deeper trace", ACTION_DEEPER, actions.deeper))
     if actions.rerun:
         buttons.append(_button("Re-run", ACTION_RERUN, actions.rerun))
+    if actions.evidence:
+        buttons.append(_button("Evidence", ACTION_EVIDENCE, actions.evidence))
     if actions.bundle:
-        buttons.append(_button("Escalation bundle", ACTION_BUNDLE, actions.bundle))
+        buttons.append(_button("Escalate", ACTION_BUNDLE, actions.bundle))
     return buttons
 
 
@@ -148,73 +215,38 @@ def _button(label: str, action_id: str, key: str) -> Block:
     return {"type": "button", "text": text, "action_id": action_id, "value": key}
 
 
-# --- the checklist (the thread) ------------------------------------------------------------------
+NARROW_INTRO: Final = (
+    "TraceMail has no message-id filter: with the recipient or the day it was sent, qbx "
+    "searches only there and can finish."
+)
 
 
-def checklist_message(report: Report, style: Style) -> Message:
-    mask = style.masker()
-    intro = f"*{safe(report.title)}* for {target_label(report.target, style)}"
-    meta = f"{report.api_calls} API calls · {report.duration_ms / 1000:.1f} s"
-    blocks = [_section(intro), context_block(meta)]
-    blocks += [_section(step_text(step, mask)) for step in report.steps]
-    blocks += [context_block(safe(note, mask)) for note in report.notes[:5]]
-    if report.logs:
-        blocks.append(_section(_logs_text(report.logs, mask)))
-    if report.related:
-        related = ", ".join(target_label(t, style) for t in report.related[:10])
-        blocks.append(context_block(f"Related: {related}"))
-    return _message(f"Checklist: {safe(report.title)}", blocks, noun="steps")
+def narrow_modal(key: str) -> Message:
+    """The *Narrow the search* modal: the recipient and the day; the key stays opaque."""
+    recipient = {"type": "plain_text_input", "action_id": "recipient",
+                 "placeholder": {"type": "plain_text", "text": "anna@example.com"}}  # fmt: skip
+    day = {"type": "datepicker", "action_id": "day"}
+    return {
+        "type": "modal",
+        "callback_id": VIEW_NARROW,
+        "private_metadata": key,
+        "title": {"type": "plain_text", "text": "Narrow the search"},
+        "submit": {"type": "plain_text", "text": "Trace"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            _section(NARROW_INTRO),
+            _input("recipient", "Recipient address", recipient),
+            _input("day", "Day it was sent", day),
+        ],
+    }
 
 
-def step_text(step: StepResult, mask: Masker) -> str:
-    lines = [f"{STEP_EMOJI[step.status]} *{safe(step.title, mask)}* — {safe(step.summary, mask)}"]
-    for ev in step.evidence[:8]:
-        source = f" _({safe(ev.source, mask)})_" if ev.source else ""
-        lines.append(f"• {safe(ev.label, mask)}: `{safe(clip(ev.value, 300), mask)}`{source}")
-    if len(step.evidence) > 8:
-        lines.append(and_more(len(step.evidence) - 8, "facts"))
-    for label, value in (("Why unknown", step.error), ("Skipped", step.skipped_because)):
-        if value:
-            lines.append(f"_{label}:_ {safe(value, mask)}")
-    if step.remedy and step.status is not StepStatus.PASS:
-        lines.append(f":point_right: {safe(step.remedy, mask)}")
-    return "\n".join(lines)
-
-
-def _logs_text(logs: Sequence[LogRef], mask: Masker) -> str:
-    lines = ["*Email log entries* (PDF via the buttons)"]
-    lines += [f"• `{safe(log.log_id)}` {safe(log.title, mask)}" for log in logs[:MAX_PDF_BUTTONS]]
-    if len(logs) > MAX_PDF_BUTTONS:
-        lines.append(and_more(len(logs) - MAX_PDF_BUTTONS, "log entries"))
-    return "\n".join(lines)
+def _input(block_id: str, label: str, element: Block) -> Block:
+    return {"type": "input", "block_id": block_id, "optional": True, "element": element,
+            "label": {"type": "plain_text", "text": label}}  # fmt: skip
 
 
 # --- other messages ------------------------------------------------------------------------------
-
-
-def bundle_message(report: Report, style: Style) -> Message:
-    mask = style.masker()
-    bundle = report.bundle or EscalationBundle()
-    rows = (
-        ("request_id", bundle.request_id),
-        ("message_id", bundle.message_id),
-        ("timestamp", bundle.timestamp.isoformat() if bundle.timestamp else None),
-        ("sender", bundle.sender),
-        ("recipient", bundle.recipient),
-        ("account", str(bundle.account_id) if bundle.account_id is not None else None),
-        ("domain", bundle.domain),
-    )
-    facts = [f"*{name}:* `{safe(value, mask)}`" for name, value in rows if value]
-    checked = [f"• {safe(line, mask)}" for line in bundle.checked[:30]]
-    if len(bundle.checked) > 30:
-        checked.append(and_more(len(bundle.checked) - 30, "checks"))
-    verdict = f"*Found:* {safe(report.verdict.headline, mask)}"
-    blocks = [
-        _section(":package: *Escalation bundle* for Qboxmail support"),
-        _section("\n".join(facts) or "_No identifiers were found._"),
-        _section(verdict + "\n*Checked:*\n" + ("\n".join(checked) or "_nothing_")),
-    ]
-    return _message("Escalation bundle", blocks)
 
 
 def overflow_message(overflow: Sequence[Target], limit: int, style: Style) -> Message:

@@ -10,8 +10,8 @@ _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F
 _UUID_RE = re.compile(rf"^{_UUID}$")
 # The look-behind lets a match start only where a run of address characters starts: linear.
 _ADDRESS_RE = re.compile(
-    r"(?<![A-Za-z0-9._%+'-])(?P<local>[A-Za-z0-9._%+'-]+)"
-    r"@(?P<domain>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
+    r"(?<![A-Za-z0-9._%+'-])(?P<local>[A-Za-z0-9._%+'-]+?)"
+    r"(?P<at>@|%40)(?P<domain>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
 )
 
 
@@ -43,9 +43,10 @@ class Masker:
 
     def _mask_match(self, match: re.Match[str]) -> str:
         whole = match.group(0)
-        if whole.lower() in self._keep or _UUID_RE.match(match.group("local")):
+        address = f"{match.group('local')}@{match.group('domain')}"  # %40: URL-encoded
+        if address.lower() in self._keep or _UUID_RE.match(match.group("local")):
             return whole
-        return mask_address(whole)
+        return f"{match.group('local')[:1]}***{match.group('at')}{match.group('domain')}"
 
 
 def safe(text: str, masker: Masker | None = None) -> str:

@@ -162,6 +162,10 @@ SCENARIOS: tuple[Scenario, ...] = (
              "after the anchor (see ramp in describe())",
              ids=(("account_id", 4134), ("domain", "alerts.acme-shop.example")),
              check=("domain", "alerts.acme-shop.example")),
+    Scenario("inconclusive", "inconclusive", "delivered 12 days ago in the busy shop domain: "
+             "by its id alone, the scan budget runs out before it could be ruled out (with the "
+             "recipient or the day: delivered)", Pin("delivered", 4127, SHOP,
+                                                     "marta.villa@gmail.com", 12 * DAY_MIN)),
 )  # fmt: skip
 SCENARIOS_BY_NAME = {s.name: s for s in SCENARIOS}
 

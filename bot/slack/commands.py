@@ -15,31 +15,42 @@ from bot.render.home import trace_modal
 from bot.render.mrkdwn import escape
 from bot.slack.bounces import answer_command_bounce
 from bot.slack.buttons import Reply
-from bot.slack.ports import SlackDeps
+from bot.slack.ports import Access, SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.slack.tracing import TraceSpec, run_trace
 from bot.slack.watch_command import is_watch_command, run_watch_command
 from bot.targets import Target, TargetKind
 
-USAGE = (
-    "/qbx trace <id> [--deep] | "
-    "/qbx check <request|message|domain|mailbox|recipient|account> <value> | /qbx help"
-)
-EXAMPLE = "/qbx trace 4f9c2f4e-1c7b-4d2a-9d55-2b8f0e6a1c3d@mail.example.com"
-HELP = (
-    "*qbx* tells you why an email did not arrive.\n"
-    "• `/qbx trace <message id | request_id | address | domain | code>` traces it\n"
-    "• `/qbx trace <your order/user/campaign reference>` finds it in the id ledger "
-    "(POST /ledger)\n"
-    "• `/qbx check domain example.com` (also request, message, mailbox, recipient, account)\n"
-    "• add `--deep` for the deeper level\n"
+USAGE = "/qbx trace <id, address, domain or code> | /qbx check <kind> <value> | /qbx help"
+EXAMPLE = "/qbx trace 8a16f3df-7f5f-4e53-a7e7-3e665ef57c51@shop.example to anna@example.com"
+HELP_LINES = (
+    "*qbx* tells you why an email did not arrive, and what to do about it.",
+    "• `/qbx trace <message_id, request_id, address, domain or code>`: or paste a whole Send API"
+    " error body after `/qbx trace`",
+    "• add the recipient and the day to narrow a search: "
+    "`/qbx trace <message_id> to anna@example.com on 2026-11-20`",
+    "• `/qbx trace <your order, user or campaign reference>`: found through the id ledger",
+    "• `/qbx check <kind> <value>`, kind = request, message, domain, mailbox, recipient or "
+    "account: `/qbx check domain shop.example`, `/qbx check account 4127`",
+    "• `/qbx trace <id> --deep` (or the *Deeper trace* button): who else failed the same way, "
+    "7 days of statistics, DNS, tokens",
     "• `/qbx trace <a bounce's text>`, or a bounce pasted or attached (`.eml`) in a watched "
-    "channel: who failed and why, then the original message traced\n"
-    "• `/qbx watch <message id> [to <recipient>]` follows a queued or deferred message to its "
-    "end; `/qbx` alone opens a form\n"
-    "• paste ids in a watched channel, mention `@qbx` in a thread, or use the message "
-    "shortcut *Trace ids in this message*."
+    "channel: who failed and why, then the original message traced",
+    "• `/qbx watch <message_id>`: follow a queued or deferred message to its end; `/qbx` alone "
+    "opens a form",
+    "• on a result: *Evidence* (every fact and its source, only for you), *Re-run*, *Escalate* "
+    "(the bundle Qboxmail support asks for), *Log PDF*, *Narrow the search*",
 )
+
+
+def help_text(access: Access) -> str:
+    """The help, escaped for mrkdwn; where ids are answered without asking, as channel links."""
+    lines = [escape(line) for line in HELP_LINES]
+    watched = access.channel_links(access.watch_channels) if access.watch_channels else None
+    where = f" in {watched}" if watched else " in a watched channel"
+    lines.append(f"• paste ids{where}, mention @qbx in a thread, or use the message shortcut "
+                 "*Trace ids in this message*")  # fmt: skip
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -59,7 +70,10 @@ class CommandPlan:
 
 def plan_command(text: str, max_ids: int) -> CommandPlan:
     """What `/qbx text` asks for; InputError (usage + example) when it cannot be traced."""
-    command = parse_command(text)
+    try:
+        command = parse_command(text)
+    except InputError as error:  # the same problem, told in Slack's grammar
+        raise InputError(str(error), usage=USAGE, example=EXAMPLE) from error
     if command.verb is Verb.HELP:
         return CommandPlan(help=True)
     if command.verb is Verb.CHECK and command.check_kind is not None:
@@ -94,7 +108,7 @@ async def run_command(deps: SlackDeps, poster: Poster, command: SlashCommand, re
         return
     plan = plan_command(command.text, deps.max_ids)
     if plan.help:
-        await reply(notice_message(HELP))
+        await reply(notice_message(help_text(deps.access)))
         return
     decision = await deps.store.hit_rate_limit(command.user, deps.traces_per_minute)
     if not decision.allowed:

@@ -14,9 +14,10 @@ from bot.diagnostics.report import LogRef
 from bot.jobs.registry import GaveUp, GiveUpHandler, JobContext, JobRegistry, Payload
 from bot.render.blocks import notice_message
 from bot.render.mrkdwn import escape
+from bot.slack.inplace import deepen_in_place
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
-from bot.slack.tracing import ButtonContext, context_from_json, context_to_json, run_trace
+from bot.slack.tracing import ButtonContext, context_from_json, context_to_json
 
 DEEPER_JOB: Final = "slack_deeper_trace"
 LOG_PDF_JOB: Final = "slack_log_pdf"
@@ -44,8 +45,7 @@ async def run_slack_job(work: SlackWork, name: str, payload: Payload) -> None:
     """Do one button's work and post its result into the result's thread."""
     context = context_from_json(payload["context"])
     if name == DEEPER_JOB:
-        spec, user = context.spec.deeper(), str(payload["user"])
-        await run_trace(work.deps, work.poster, spec, context.thread, user)
+        await deepen_in_place(work.deps, work.poster, context, str(payload["user"]))
     elif name == LOG_PDF_JOB:
         await fetch_log_pdf(work.deps, work.poster, context, int(payload["index"]))
     else:

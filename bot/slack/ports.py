@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Final, Protocol, runtime_checkable
 
 from bot.diagnostics.report import ProgressCallback, Report
 from bot.grammar import CheckKind
@@ -50,6 +51,9 @@ class LogPdfSource(Protocol):
     async def log_pdf(self, domain_code: str, log_type: str, log_id: str) -> bytes: ...
 
 
+_CHANNEL_ID: Final = re.compile(r"[CG][A-Z0-9]{2,20}")
+
+
 @dataclass(frozen=True)
 class Access:
     """Who may use qbx where (empty = everyone / everywhere) and which channels are watched."""
@@ -65,12 +69,18 @@ class Access:
         return not self.allowed_channels or channel in self.allowed_channels
 
     def refusal(self, user: str, channel: str) -> str | None:
-        """Why `user` may not use qbx in `channel`, or None when they may."""
+        """Why `user` may not use qbx in `channel` (mrkdwn), or None when they may."""
         if not self.user_allowed(user):
-            return "You are not on qbx's list of allowed users (QBX_ALLOWED_USERS). Ask an admin."
+            return "You are not on qbx's list of allowed users: ask a qbx admin to add you."
         if not self.channel_allowed(channel):
-            return "qbx is not enabled in this channel (QBX_ALLOWED_CHANNELS). Try an allowed one."
+            return f"qbx does not answer in this channel. Ask in {self.channel_links()}."
         return None
+
+    def channel_links(self, channels: frozenset[str] | None = None) -> str:
+        """Channels (the allowed ones by default) as Slack links (`<#C0123>`), ids checked."""
+        chosen = self.allowed_channels if channels is None else channels
+        links = [f"<#{c}>" for c in sorted(chosen) if _CHANNEL_ID.fullmatch(c)]
+        return ", ".join(links) or "an allowed channel"
 
 
 @dataclass(frozen=True)

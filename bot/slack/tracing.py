@@ -10,29 +10,31 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from pydantic import TypeAdapter
 
-from bot.diagnostics.report import ProgressCallback, Report, StepResult
+from bot.diagnostics.report import ProgressCallback, Report, StepResult, VerdictCode
 from bot.grammar import CheckKind
+from bot.ids import recognise
 from bot.logs import get_logger
 from bot.render.blocks import (
     Message,
     ResultActions,
     Style,
-    checklist_message,
     progress_message,
     style_for,
     verdict_message,
 )
+from bot.render.checklist import checklist_message
 from bot.render.mrkdwn import escape
 from bot.render.slack_limits import context_block
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.slack.recent import remember_trace
 from bot.store.base import AuditEntry
-from bot.targets import Target
+from bot.targets import Target, TargetKind
 
 log = get_logger("qbx.slack.tracing")
 
@@ -55,10 +57,35 @@ class TraceSpec:
     @property
     def cache_key(self) -> str:
         what = self.target.key if self.target else f"check:{self.check_kind}:{self.check_value}"
-        return f"{what.lower()}:{'deep' if self.deep else 'std'}"
+        return f"{what.lower()}{_hints_key(self.target)}:{'deep' if self.deep else 'std'}"
 
     def deeper(self) -> TraceSpec:
         return replace(self, deep=True)
+
+    def narrowed(self, recipient: str | None, day: date | None) -> TraceSpec:
+        """The same trace with a recipient and a day added to its hints."""
+        if self.target is None:  # `check message <id>`: narrow the id it names
+            found = recognise(self.check_value, limit=1).targets
+            if not found:
+                return self
+            return replace(self, target=found[0], check_kind=None, check_value="").narrowed(
+                recipient, day
+            )
+        hints = self.target.hints
+        more = replace(
+            hints,
+            recipients=(*((recipient,) if recipient else ()), *hints.recipients),
+            dates=(*((day,) if day else ()), *hints.dates),
+        )
+        return replace(self, target=replace(self.target, hints=more))
+
+
+def _hints_key(target: Target | None) -> str:
+    """The hints that change what a search reads (a narrowed trace is another question)."""
+    if target is None or not (target.hints.recipients or target.hints.dates):
+        return ""
+    parts = [*sorted(target.hints.recipients), *sorted(map(str, target.hints.dates))]
+    return ":" + ",".join(parts)
 
 
 @dataclass(frozen=True)
@@ -69,6 +96,9 @@ class ButtonContext:
     report_json: str
     channel: str
     thread_ts: str
+    parent_ts: str = ""  # the verdict message, edited in place by Re-run and Deeper trace
+    checklist_ts: str = ""  # the checklist reply, edited in place by Re-run
+    asked_by: str = ""
 
     @property
     def report(self) -> Report:
@@ -124,8 +154,27 @@ async def run_trace(
     fresh: bool = False,
 ) -> Report:
     """Trace `spec` for `user` and post the result at `place` (a channel or a thread)."""
+    parent_ts = await post_placeholder(deps, poster, spec, place)
+    return await answer_at(deps, poster, spec, place, parent_ts, user, fresh=fresh)
+
+
+async def post_placeholder(deps: SlackDeps, poster: Poster, spec: TraceSpec, place: Place) -> str:
+    """The parent that says a trace has started (updated in place as steps finish)."""
     style = Style(mask_recipients=deps.mask_recipients)
-    parent_ts = await poster.post(place, progress_message(spec.subject, 0, 0, None, style))
+    return await poster.post(place, progress_message(spec.subject, 0, 0, None, style))
+
+
+async def answer_at(
+    deps: SlackDeps,
+    poster: Poster,
+    spec: TraceSpec,
+    place: Place,
+    parent_ts: str,
+    user: str,
+    *,
+    fresh: bool = False,
+) -> Report:
+    """Run the trace behind the placeholder `parent_ts`; post its checklist and verdict."""
     progress = _Progress(deps, poster, place.channel, parent_ts, spec)
     started = time.perf_counter()
     report, age = await report_for(deps, spec, progress, fresh=fresh)
@@ -136,21 +185,35 @@ async def run_trace(
         ms=round((time.perf_counter() - started) * 1000, 2),
     )
     thread = place.thread_of(parent_ts)
-    key = await deps.store.put_context(
-        context_to_json(
-            ButtonContext(spec, report.to_json(), thread.channel, thread.thread_ts or "")
-        )
-    )
     final_style = style_for(report, mask_recipients=deps.mask_recipients)
-    verdict = verdict_message(report, actions_for(report, key), final_style)
+    checklist_ts = await poster.post(thread, checklist_message(report, final_style))
+    context = ButtonContext(
+        spec,
+        report.to_json(),
+        thread.channel,
+        thread.thread_ts or "",
+        parent_ts,
+        checklist_ts,
+        user,
+    )
+    verdict = await result_message(deps, context, report)
     await progress.finish(verdict if age is None else with_age(verdict, age))
-    await poster.post(thread, checklist_message(report, final_style))
     action = "check" if spec.target is None else "trace"
     await deps.store.audit(
         AuditEntry(actor=user, action=action, target=spec.subject, where=place.channel)
     )
     await remember_trace(deps, user, place.channel, parent_ts, report)  # the Home tab
     return report
+
+
+async def result_message(
+    deps: SlackDeps, context: ButtonContext, report: Report, note: str | None = None
+) -> Message:
+    """The parent for `report`, with the one live set of buttons (a fresh key to its context)."""
+    key = await deps.store.put_context(context_to_json(context))
+    style = style_for(report, mask_recipients=deps.mask_recipients)
+    verdict = verdict_message(report, actions_for(report, key), style, asked_by=context.asked_by)
+    return verdict if note is None else with_note(verdict, note)
 
 
 def actions_for(report: Report, key: str) -> ResultActions:
@@ -160,7 +223,15 @@ def actions_for(report: Report, key: str) -> ResultActions:
         deeper=None if report.deep else key,
         rerun=key,
         bundle=key if report.bundle is not None else None,
+        narrow=key if _narrowable(report) else None,
+        evidence=key,
     )
+
+
+def _narrowable(report: Report) -> bool:
+    """An inconclusive TraceMail search, which a recipient and a day can finish."""
+    searched = report.target.kind not in (TargetKind.MAILBOX_CODE, TargetKind.HOSTING_DOMAIN_CODE)
+    return report.verdict.code == VerdictCode.INCONCLUSIVE and searched
 
 
 async def report_for(
@@ -197,10 +268,16 @@ def age_words(seconds: float) -> str:
 
 def with_age(message: Message, age_seconds: float) -> Message:
     """The verdict of a cached answer, with a line saying how old it is (before the buttons)."""
-    note = context_block(
+    return with_note(
+        message,
         f":recycle: Answer from {escape(age_words(age_seconds))} (cached) — "
-        "*Re-run* for a fresh one"
+        "*Re-run* for a fresh one",
     )
+
+
+def with_note(message: Message, text: str) -> Message:
+    """A context line just above the buttons (callers escape any outside value in `text`)."""
+    note = context_block(text)
     blocks = list(message["blocks"])
     at = next((i for i, b in enumerate(blocks) if b.get("type") == "actions"), len(blocks))
     blocks.insert(at, note)

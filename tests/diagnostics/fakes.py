@@ -161,7 +161,10 @@ class FakeApi:
 
     async def mailbox(self, domain_code: str, email_account_code: str) -> Mailbox:
         self._call("mailbox")
-        return next(m for m in self.boxes[domain_code] if m.code == email_account_code)
+        found = [m for m in self.boxes.get(domain_code, []) if m.code == email_account_code]
+        if not found:
+            raise ApiNotFound("Not found", method="GET", path="/api/domains", status=404)
+        return found[0]
 
     async def access_logs(
         self, domain_code: str, *, email: str, day: date, page: int = 1, per: int = 25

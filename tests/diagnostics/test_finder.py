@@ -68,18 +68,37 @@ async def test_with_the_date_only_that_day_is_read(traffic: list[object]) -> Non
     assert api.calls.count("mailouts") <= 12
 
 
-async def test_without_hints_the_budget_ends_the_scan_with_a_request_for_hints(
+async def test_without_hints_a_spent_budget_is_inconclusive_never_not_found(
     traffic: list[object],
 ) -> None:
     api = fake(traffic)
     report = await service(api, budget=4).trace(Target(TargetKind.MESSAGE_ID, MID))
-    assert report.verdict.code == VerdictCode.NOT_FOUND
+    assert report.verdict.code == VerdictCode.INCONCLUSIVE
+    assert "not ruled out" in report.verdict.headline.lower()
+    assert "read 4 of " in report.verdict.headline  # what was read, of how many
+    assert f"({(NOW - timedelta(days=30)).date()}..{NOW.date()})" in report.verdict.headline
     assert api.calls.count("mailouts") == 4
     assert any("budget (4 calls) ran out" in n for n in report.notes)
     assert any("recipient address or the day" in n for n in report.notes)
     assert "give the recipient" in report.verdict.next_action.lower()
     assert report.bundle is not None
     assert report.bundle.message_id == MID
+
+
+async def test_a_search_that_read_every_page_is_not_found() -> None:
+    api = fake(busy_domain(days=2, per_day=50))
+    other = "ffffffff-0000-4000-8000-000000000000@shop.example"
+    report = await service(api, budget=12).trace(Target(TargetKind.MESSAGE_ID, other))
+    assert report.verdict.code == VerdictCode.NOT_FOUND
+    assert not any("ran out" in n for n in report.notes)
+
+
+async def test_a_recipient_search_that_ran_out_asks_for_the_day(traffic: list[object]) -> None:
+    api = fake(traffic)
+    target = Target(TargetKind.MESSAGE_ID, MID, Hints(recipients=("nobody@example.com",)))
+    report = await service(api, budget=1).trace(target)
+    assert report.verdict.code == VerdictCode.INCONCLUSIVE
+    assert "the day it was sent" in report.verdict.next_action
 
 
 @pytest.mark.parametrize("days_ago", [31, 45, 400], ids=["31-days", "45-days", "a-year"])

@@ -24,7 +24,10 @@ AT_ANCHOR = [s for s in SCENARIOS if s["name"] != "ramp"]
 WITH_CHECK = [s for s in AT_ANCHOR if s["check"]]
 # The brief maps a sender_domain_* rejection to domain_not_verified when the domain is
 # assigned to the account but not verified; the simulator files it under rejected_domain.
-EXPECTED = {"rejected_domain_not_verified": "domain_not_verified"}
+# With the recipient and the day, the message the budget could not reach by id alone is found.
+EXPECTED = {"rejected_domain_not_verified": "domain_not_verified", "inconclusive": "delivered"}
+# Alone, an id that was never sent in a busy domain cannot be ruled out within the budget.
+EXPECTED_BARE = {**EXPECTED, "not_found": "inconclusive", "inconclusive": "inconclusive"}
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -90,7 +93,7 @@ async def test_the_bare_id_alone_gives_the_scenarios_verdict(
     text = scenario["trace"]
     found = recognise(f"account {text}" if text.isdigit() else text, today=_now().date())
     report = await service.trace(found.targets[0])
-    expected = EXPECTED.get(scenario["name"], scenario["verdict"])
+    expected = EXPECTED_BARE.get(scenario["name"], scenario["verdict"])
     assert report.verdict.code.value == expected, report.verdict.headline
     assert report.api_calls <= 12 + 6  # the scan budget plus the account and domain facts
 

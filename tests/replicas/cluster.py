@@ -180,8 +180,8 @@ def deep(calls: list[Call]) -> list[Call]:
 
 
 def deep_in(calls: list[Call], thread_ts: str) -> list[Call]:
-    """Deep verdicts of the traces posted in `thread_ts`'s thread."""
-    posted = {c.answer.get("ts") for c in in_thread(calls, thread_ts)}
+    """Deep verdicts of the result at `thread_ts` (edited in place) or posted in its thread."""
+    posted = {thread_ts, *(c.answer.get("ts") for c in in_thread(calls, thread_ts))}
     return [c for c in deep(calls) if c.args.get("ts") in posted]
 
 

@@ -83,6 +83,26 @@ class Harness:
         }
         return await self.post(signing.interactive_body(payload), signing.FORM)
 
+    async def submit_view(
+        self, callback_id: str, metadata: str, values: dict[str, Any], *, user: str = USER
+    ) -> httpx.Response:
+        """Submit a modal as Slack does: `values` is {block_id: {action_id: {...}}}."""
+        payload = {
+            "type": "view_submission",
+            "team": {"id": TEAM},
+            "user": {"id": user},
+            "api_app_id": "AQBX",
+            "trigger_id": "4.5.6",
+            "view": {
+                "id": "V0NARROW",
+                "type": "modal",
+                "callback_id": callback_id,
+                "private_metadata": metadata,
+                "state": {"values": values},
+            },
+        }
+        return await self.post(signing.interactive_body(payload), signing.FORM)
+
     async def shortcut(
         self, message: dict[str, Any], *, channel: str, user: str = USER
     ) -> httpx.Response:

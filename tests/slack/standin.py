@@ -3,9 +3,9 @@
 Shared files (`files`) are described by files.info and served at /files/{id} to a bot token.
 Special inputs: channel `C_NOT_IN` answers `not_in_channel`, `C_NOT_FOUND` `channel_not_found`,
 `C_BROKEN` `internal_error`; `C_RATE` answers its first call of each method with 429 and
-`Retry-After: 1`. `auth.test` sends `scopes` (when set) in its `x-oauth-scopes` header, and
-`conversations.info` says is_member false for channels in `not_member`. Tests wait on recorded
-calls with `wait_for` (bounded, no fixed sleeps).
+`Retry-After: 1`; `C_NOREACT` refuses reactions (missing_scope). `auth.test` sends `scopes`
+(when set) in its `x-oauth-scopes` header, and `conversations.info` says is_member false for
+channels in `not_member`. Tests wait on recorded calls with `wait_for` (bounded, no fixed sleeps).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ ERROR_CHANNELS = {
     "C_BROKEN": "internal_error",
 }
 RATE_CHANNEL = "C_RATE"
+NO_REACTIONS_CHANNEL = "C_NOREACT"  # reactions.* answer missing_scope there
 
 
 @dataclass
@@ -171,8 +172,27 @@ def _view(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "view": {**view, "id": f"V{stand.next_ts()}"}}
 
 
+def _views_open(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
+    if not args.get("trigger_id"):
+        return {"ok": False, "error": "invalid_trigger_id"}
+    view = args.get("view")
+    view = json.loads(view) if isinstance(view, str) else view
+    return {"ok": True, "view": {**(view or {}), "id": f"V{stand.next_ts().replace('.', '')}"}}
+
+
+def _permalink(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
+    channel, ts = str(args.get("channel")), str(args.get("message_ts")).replace(".", "")
+    link = f"https://team.slack.example/archives/{channel}/p{ts}"
+    return {"ok": True, "channel": channel, "permalink": link}
+
+
+def _react(stand: StandIn, args: dict[str, Any]) -> dict[str, Any]:
+    if args.get("channel") == NO_REACTIONS_CHANNEL:
+        return {"ok": False, "error": "missing_scope"}
+    return {"ok": True}
+
+
 _METHODS: dict[str, Callable[[StandIn, dict[str, Any]], dict[str, Any]]] = {
-    "views.open": _view,
     "views.publish": _view,
     "chat.postMessage": _post,
     "chat.update": _update,
@@ -184,6 +204,10 @@ _METHODS: dict[str, Callable[[StandIn, dict[str, Any]], dict[str, Any]]] = {
     "files.getUploadURLExternal": _upload_url,
     "files.completeUploadExternal": _complete,
     "files.info": _file_info,
+    "views.open": _views_open,
+    "chat.getPermalink": _permalink,
+    "reactions.add": _react,
+    "reactions.remove": _react,
 }
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from bot.ids import recognise
 from bot.slack.tracing import TraceSpec
-from tests.slack.conftest import CHANNEL, USER, Harness, buttons, dumps, in_thread
+from tests.slack.conftest import CHANNEL, USER, Harness, buttons, dumps, in_thread, parents
 from tests.slack.standin import Call
 
 PARENT = "1800000000.000001"
@@ -58,13 +58,26 @@ async def test_log_pdf_is_uploaded_into_the_results_thread(qbx: Harness) -> None
     assert complete.args["thread_ts"] == PARENT
 
 
-async def test_deeper_trace_is_posted_in_the_thread(qbx: Harness) -> None:
+def live_buttons(calls: list[Call]) -> list[dict[str, Any]]:
+    """The buttons of the parent as it stands now (its last edit)."""
+    return buttons([c for c in calls if c.method == "chat.update" and c.args["ts"] == PARENT][-1])
+
+
+async def test_deeper_trace_adds_only_its_new_steps_and_edits_the_parent(qbx: Harness) -> None:
     found = await result_buttons(qbx, f"trace {qbx.trace_id('bounced')}", "qbx_deeper")
     await qbx.click(found["qbx_deeper"])
-    calls = await qbx.slack.wait_for(lambda cs: len(in_thread(cs, PARENT)) >= 3)
-    deep = [c for c in calls if c.method == "chat.update" and "· deep" in dumps(c)]
-    assert deep, "the deeper verdict is shown"
-    assert all(c.args.get("thread_ts") == PARENT for c in in_thread(calls, PARENT))
+    await qbx.slack.wait_for(lambda cs: any("Deeper trace by" in dumps(c) for c in cs))
+    await qbx.runtime.deps.background.drain(30)
+    calls = qbx.slack.calls
+    [_, deeper] = in_thread(calls, PARENT)
+    text = dumps(deeper)
+    assert "deeper" in text.lower()
+    assert "Find the message" not in text  # only the new steps
+    assert "found, accepted" not in text
+    assert len(parents(calls)) == 1  # no new parent
+    live = {b["action_id"] for b in live_buttons(calls)}
+    assert "qbx_deeper" not in live  # done: the button is gone
+    assert "qbx_rerun" in live
 
 
 async def test_rerun_traces_again_bypassing_the_cache(qbx: Harness) -> None:
@@ -74,36 +87,74 @@ async def test_rerun_traces_again_bypassing_the_cache(qbx: Harness) -> None:
     first = await qbx.runtime.deps.store.get_report(key)
     assert first is not None, "the first trace was cached"
     await qbx.click(found["qbx_rerun"])
-    await qbx.slack.wait_for(
-        lambda cs: len([c for c in in_thread(cs, PARENT) if c.text.startswith("Checklist")]) >= 2
-    )
+    await qbx.slack.wait_for(lambda cs: any("Re-run by" in dumps(c) for c in cs))
     again = await qbx.runtime.deps.store.get_report(key)
     assert again is not None
     assert again.report.generated_at > first.report.generated_at, "traced afresh, not cached"
 
 
-async def test_escalation_bundle_lists_what_support_needs(qbx: Harness) -> None:
-    scenario = qbx.scenarios["not_found"]
-    found = await result_buttons(qbx, f"trace {scenario['trace']}", "qbx_bundle")
+async def test_rerun_edits_the_parent_and_the_checklist_in_place(qbx: Harness) -> None:
+    found = await result_buttons(qbx, f"trace {qbx.trace_id('bounced')}", "qbx_rerun")
+    posts_before = [c for c in qbx.slack.calls if c.method == "chat.postMessage"]
+    await qbx.click(found["qbx_rerun"])
+    await qbx.slack.wait_for(lambda cs: any("Re-run by" in dumps(c) for c in cs))
+    await qbx.runtime.deps.background.drain(30)
+    calls = qbx.slack.calls
+    assert [c for c in calls if c.method == "chat.postMessage"] == posts_before  # nothing new
+    [checklist] = in_thread(calls, PARENT)
+    checklist_ts = checklist.answer["ts"]
+    assert any(c.method == "chat.update" and c.args["ts"] == checklist_ts for c in calls)
+    [edited] = [c for c in calls if c.method == "chat.update" and "Re-run by" in dumps(c)]
+    assert edited.args["ts"] == PARENT
+    assert f"Re-run by <@{USER}>: no change" in dumps(edited)
+    old_key = found["qbx_rerun"]["value"]
+    assert all(b["value"] != old_key for b in live_buttons(calls))  # one live set of buttons
+
+
+async def test_escalation_bundle_is_one_code_block_whole_only_for_the_asker(
+    qbx: Harness,
+) -> None:
+    scenario = qbx.scenarios["bounced"]
+    ids = scenario["ids"]
+    text = f"trace {ids['message_id']} to {ids['to']} on {ids['date']}"
+    found = await result_buttons(qbx, text, "qbx_bundle")
     await qbx.click(found["qbx_bundle"])
     calls = await qbx.slack.wait_for(
-        lambda cs: any("Escalation bundle" in c.text for c in in_thread(cs, PARENT))
+        lambda cs: (
+            any("Escalation bundle" in c.text for c in in_thread(cs, PARENT))
+            and bool(private_answers(cs))
+        )
     )
     [bundle] = [c for c in in_thread(calls, PARENT) if "Escalation bundle" in c.text]
-    assert scenario["ids"]["message_id"] in dumps(bundle)
-    assert "message_id" in dumps(bundle)
-    assert "Checked" in dumps(bundle)
+    [block] = [b for b in bundle.blocks if b["type"] == "section"]
+    body = block["text"]["text"]
+    assert body.startswith("```\n")
+    assert body.endswith("\n```")
+    assert body.count("```") == 2  # one code block
+    for field in ("request_id", "message_id", "submitted", "sender", "remote reply", "checked"):
+        assert f"{field}:" in body
+    assert ids["message_id"] in body
+    assert ids["request_id"] in body
+    assert "550 5.1.1" in body  # the remote server's reply
+    assert "thread: https://team.slack.example/archives/C0SUPPORT/p1800000000000001" in body
+    assert ids["to"] not in body  # masked in the channel
+    [mine] = private_answers(calls)
+    assert mine.args["response_type"] == "ephemeral"
+    assert f"recipient: {ids['to']}" in dumps(mine)  # whole, for the asker only
+    assert [c for c in calls if c.method == "chat.getPermalink"]
 
 
 async def test_double_click_is_answered_once(qbx: Harness) -> None:
     scenario = qbx.scenarios["not_found"]
     found = await result_buttons(qbx, f"trace {scenario['trace']}", "qbx_bundle")
     await asyncio.gather(qbx.click(found["qbx_bundle"]), qbx.click(found["qbx_bundle"]))
-    calls = await qbx.slack.wait_for(lambda cs: len(private_answers(cs)) >= 1)
+    await qbx.slack.wait_for(lambda cs: len(private_answers(cs)) >= 2)
     await qbx.runtime.deps.background.drain(30)
     bundles = [c for c in in_thread(qbx.slack.calls, PARENT) if "Escalation bundle" in c.text]
     assert len(bundles) == 1
-    assert "just used" in dumps(private_answers(calls)[0])
+    answers = [dumps(c) for c in private_answers(qbx.slack.calls)]
+    assert sum("just used" in a for a in answers) == 1
+    assert sum("only you can see this copy" in a for a in answers) == 1
 
 
 async def test_stale_or_unknown_key_gets_a_clear_answer(qbx: Harness) -> None:
@@ -123,6 +174,6 @@ class TestRefusedClick:
         posts_before = len([c for c in qbx.slack.calls if c.method == "chat.postMessage"])
         await qbx.click(found["qbx_rerun"], user="U0INTRUDER")
         calls = await qbx.slack.wait_for(lambda cs: len(private_answers(cs)) >= 1)
-        assert "QBX_ALLOWED_USERS" in dumps(private_answers(calls)[0])
+        assert "allowed users" in dumps(private_answers(calls)[0])
         await qbx.runtime.deps.background.drain(30)
         assert len([c for c in qbx.slack.calls if c.method == "chat.postMessage"]) == posts_before

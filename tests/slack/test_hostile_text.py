@@ -59,3 +59,27 @@ async def test_hostile_bounce_text_and_subject_arrive_escaped(qbx: Harness) -> N
     assert "<https://evil.example" not in text
     assert "<!here>" not in text
     assert bounced["ids"]["to"] not in text, "the recipient is masked in channel posts"
+
+
+async def test_hostile_reply_stays_inert_in_the_bundle_and_the_evidence(qbx: Harness) -> None:
+    bounced = qbx.scenarios["bounced"]
+    plant_hostile_bounce(qbx.sim, bounced["ids"]["message_id"])
+    await qbx.command(f"trace {MESSAGE_ID}")
+    calls = await qbx.slack.wait_for(
+        lambda cs: any(c.method == "chat.update" and buttons(c) for c in cs)
+    )
+    final = [c for c in calls if c.method == "chat.update" and buttons(c)][-1]
+    for button in buttons(final):
+        if button["action_id"] in ("qbx_bundle", "qbx_evidence"):
+            await qbx.click(button)
+    calls = await qbx.slack.wait_for(
+        lambda cs: (
+            len([c for c in cs if c.method == "response_url"]) >= 2
+            and any("Escalation bundle" in c.text for c in cs if c.method == "chat.postMessage")
+        )
+    )
+    text = sent_text(calls)
+    assert "remote reply: 550 5.1.1 &lt;!channel&gt;" in text  # in the bundle's code block
+    assert "<!channel>" not in text
+    assert "<@U0ADMIN>" not in text
+    assert "<https://evil.example" not in text

@@ -36,7 +36,8 @@ def verdicts(calls: list[Call]) -> list[Call]:
 
 
 def results(n: int, thread_ts: str = ROOT_TS):  # type: ignore[no-untyped-def]
-    return lambda calls: len(checklists(calls, thread_ts)) >= n
+    """n checklists and n final verdicts (the checklist is posted just before its verdict)."""
+    return lambda calls: len(checklists(calls, thread_ts)) >= n and len(verdicts(calls)) >= n
 
 
 async def test_pasted_id_in_a_watched_channel_is_answered_in_its_thread(qbx: Harness) -> None:

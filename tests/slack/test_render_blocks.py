@@ -11,14 +11,14 @@ from bot.render.blocks import (
     SEVERITY_EMOJI,
     ResultActions,
     Style,
-    bundle_message,
-    checklist_message,
     overflow_message,
     progress_message,
     style_for,
     usage_message,
     verdict_message,
 )
+from bot.render.bundle import bundle_message
+from bot.render.checklist import checklist_message, evidence_message
 from bot.render.mrkdwn import Masker, escape, mask_address
 from bot.render.slack_limits import clip, validate_blocks
 from bot.targets import Target, TargetKind
@@ -70,6 +70,7 @@ def test_hostile_values_arrive_inert_in_every_message() -> None:
     messages = [
         verdict_message(hostile, ResultActions(rerun="k"), style),
         checklist_message(hostile, style),
+        evidence_message(hostile, style),
         bundle_message(hostile, style),
         progress_message(HOSTILE, 1, 3, step(1, text=HOSTILE), style),
         usage_message(HOSTILE, "/qbx trace <id>", HOSTILE),

@@ -45,6 +45,8 @@ DECLARATION: dict[str, Any] = {
          "headline": "{summary}", "next_action": "{remedy}"},
         {"when": [{"step": "domain", "finding": "not_assigned"}], "verdict": "rejected_domain",
          "headline": "{summary}", "next_action": "{remedy}"},
+        {"when": [{"step": "searched", "finding": "inconclusive"}], "verdict": "inconclusive",
+         "headline": "{summary}", "next_action": "{remedy}"},
         {"when": [{"step": "searched", "status": ["warn"], "finding": "queued"}],
          "verdict": "queued", "headline": "{summary}", "next_action": "Check again later."},
     ],

@@ -31,6 +31,8 @@ DECLARATION: dict[str, Any] = {
         NEIGHBOURS_STEP,
     ],
     "rules": [
+        {"when": [{"step": "access", "finding": "inconclusive"}], "verdict": "inconclusive",
+         "headline": "{summary}", "next_action": "{remedy}"},
         {"when": [{"step": "access"}], "verdict": "not_found", "headline": "{summary}",
          "next_action": "{remedy}"},
         *STATUS_RULES,

@@ -30,6 +30,8 @@ DECLARATION: dict[str, Any] = {
         NEIGHBOURS_STEP,
     ],
     "rules": [
+        {"when": [{"step": "visible", "finding": "inconclusive"}], "verdict": "inconclusive",
+         "headline": "{summary}", "next_action": "{remedy}"},
         {"when": [{"step": "visible"}], "verdict": "not_found", "headline": "{summary}",
          "next_action": "{remedy}"},
         *STATUS_RULES,

@@ -53,10 +53,10 @@ DECLARATION: dict[str, Any] = {
     "rules": [
         {"when": [{"step": "error_id", "finding": "rejected_domain"},
                   {"step": "sending_domain", "finding": "not_verified"}],
-         "verdict": "domain_not_verified", "headline": "Rejected: {summary}",
-         "next_action": _DOMAIN_REMEDY},
+         "verdict": "domain_not_verified", "headline": "{summary}",
+         "next_action": "{remedy}"},
         *[{"when": [{"step": "error_id", "finding": code}], "verdict": code,
-           "headline": "Rejected: {summary}", "next_action": "{remedy}"}
+           "headline": "{summary}", "next_action": "{remedy}"}
           for code in ("rejected_auth", "rejected_ip", "rejected_domain", "account_inactive",
                        "rejected_quota", "rejected_payload")],
         {"when": [{"step": "account_status", "finding": "inactive"}], "verdict": "account_inactive",

@@ -166,14 +166,14 @@ def domain_verified(known: Known) -> Outcome:
             f"{domain.name} DNS is {domain.dns_verification_status}.",
             *facts,
             finding="not_verified",
-            remedy="Publish the SPF, DKIM and DMARC records shown, then Verify domain.",
+            remedy=f"Publish {domain.name}'s SPF, DKIM and DMARC records, then Verify domain.",
         )
     if domain.approval_status != Approval.APPROVED:
         return failed(
             f"{domain.name} is {domain.approval_status}.",
             *facts,
             finding="not_verified",
-            remedy="Wait for Qboxmail's approval of the domain, or ask support about it.",
+            remedy=f"Wait for Qboxmail's approval of {domain.name}, or ask support about it.",
         )
     return passed(f"{domain.name} is assigned, DNS-verified and approved.", *facts)
 
@@ -209,11 +209,28 @@ def caller_ip_allowed(known: Known) -> Outcome:
     prefix = _prefix(known)
     chosen = [t for t in tokens if prefix and _matching_token((t,), prefix)] or list(tokens)
     refused = [t for t in chosen if not _allowed(ip, t.allow_nets)]
+    nets = _token_nets(refused, account.id)
     if refused and len(refused) == len(chosen):
-        nets = Evidence(
-            "token allow_nets",
-            "; ".join(", ".join(t.allow_nets) for t in refused),
-            source("api_tokens", id=account.id),
-        )
         return failed(f"{ip} is not in the token's allow_nets.", seen, acct, nets, finding="ip")
-    return passed(f"{ip} is allowed by the account and the token.", seen, acct)
+    if refused and rejection.error == "ip_not_allowed":  # the account allows it: a token refused
+        names = ", ".join(t.label or str(t.id) for t in refused)
+        said = f"{ip} is outside the allow_nets of token(s) {names}, and the Send API said so."
+        return failed(said, seen, acct, nets, finding="ip")
+    if refused:
+        said = f"{ip} is allowed by the account and some tokens; which token was used is unknown."
+        return unknown(said, seen, acct, nets, remedy=ASK_PREFIX)
+    return passed(f"{ip} is allowed by the account and by every token.", seen, acct)
+
+
+ASK_PREFIX = (
+    f"Give the first {TOKEN_PREVIEW_LENGTH} characters of the token the integration uses "
+    "(--token-prefix)."
+)
+
+
+def _token_nets(refused: list[ApiToken], account_id: int) -> Evidence:
+    return Evidence(
+        "token allow_nets",
+        "; ".join(f"{t.label or t.id}: {', '.join(t.allow_nets)}" for t in refused) or "any",
+        source("api_tokens", id=account_id),
+    )

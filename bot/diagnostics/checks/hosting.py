@@ -86,13 +86,26 @@ def resource_visible_to_token(known: Known) -> Outcome:
                 Evidence("answer", lookup.denied, lookup.source),
                 finding="not_visible",
             )
+        if lookup is not None and lookup.item is None and lookup.exhausted:
+            return failed(
+                f"Not ruled out: qbx {lookup.searched} before the scan budget ran out.",
+                Evidence("searched", lookup.searched or "-", lookup.source),
+                finding="inconclusive",
+                remedy=f"Give its domain code or address (e.g. `{lookup.wanted} D123456789`).",
+            )
         if lookup is not None and lookup.item is None:
             return failed(
                 f"No {lookup.wanted} among the resources our token can see.",
                 Evidence("answer", "no match", lookup.source),
                 finding="not_visible",
             )
-    return passed("Our token can see the resource.", Evidence("answer", "found", domain.source))
+    found = Evidence("answer", domain.searched or "found", domain.source)
+    return passed("Our token can see the resource.", found)
+
+
+def _domain_only(address: str | None) -> str:
+    """A log title travels to channels and file titles: the domain, never the address."""
+    return "…@" + address.rsplit("@", 1)[1] if address and "@" in address else "?"
 
 
 def _refs(logs: MailboxLogs) -> tuple[LogRef, ...]:
@@ -111,7 +124,7 @@ def _refs(logs: MailboxLogs) -> tuple[LogRef, ...]:
             logs.domain_code,
             LogType.INCOMING,
             i.id,
-            f"incoming {i.received_at:%Y-%m-%d %H:%M} from {i.from_} {i.result}",
+            f"incoming {i.received_at:%Y-%m-%d %H:%M} from {_domain_only(i.from_)} {i.result}",
         )
         for i in logs.incoming
         if i.result != "delivered"
@@ -121,7 +134,7 @@ def _refs(logs: MailboxLogs) -> tuple[LogRef, ...]:
             logs.domain_code,
             LogType.OUTGOING,
             o.id,
-            f"outgoing {o.sent_at:%Y-%m-%d %H:%M} to {o.to} {o.result}",
+            f"outgoing {o.sent_at:%Y-%m-%d %H:%M} to {_domain_only(o.to)} {o.result}",
         )
         for o in logs.outgoing
         if o.result != "delivered"

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.diagnostics.causes import (
+    bounce_remedy,
+    deferral_remedy,
+    reply_words,
+    suppression_remedy,
+)
 from bot.diagnostics.checks.base import Outcome, check, failed, passed, unknown, warned
 from bot.diagnostics.facts.delivery import SUPPRESSION
 from bot.diagnostics.facts.inputs import LEDGER, TARGET
 from bot.diagnostics.facts.tracemail import ENTRY, LOCATED, RECIPIENT
 from bot.diagnostics.factstore import Known
-from bot.diagnostics.finder import unrecorded_reference
+from bot.diagnostics.finder import Located, unrecorded_reference
 from bot.diagnostics.report import Evidence
-from bot.diagnostics.smtp import decode
+from bot.diagnostics.smtp import SmtpDiagnosis, decode
 from bot.diagnostics.sources import INPUT, source
 from bot.diagnostics.sources import LEDGER as LEDGER_SOURCE
 from bot.qboxmail.contract import TRACEMAIL_HISTORY_DAYS, Collection, MailoutStatus
@@ -33,9 +39,8 @@ def entry_evidence(entry: MailoutEntry) -> tuple[Evidence, ...]:
 
 
 NOT_SENT_HERE = (
-    "TraceMail has no such message for that recipient in 30 days: check the id for typos and "
-    "that it was sent with a token of this customer's Delivery account; if it was, escalate "
-    "with the bundle below."
+    "Check the id for typos and that this customer's account sent it; if so, escalate with "
+    "the bundle."
 )
 
 
@@ -57,10 +62,13 @@ def message_found_in_tracemail(known: Known) -> Outcome:
             finding="unrecorded_reference",
             remedy=unrecorded_reference(known[TARGET].value),
         )
+    if located.inconclusive:
+        return inconclusive_search(located, searched)
     if not located.found:
         ask = located.missing_hints
         return failed(
-            f"Not found in {located.pages} TraceMail page(s).",
+            f"TraceMail holds no such message: {located.pages} page(s) read, every place it "
+            "could be.",
             searched,
             finding="not_found",
             remedy=f"Give {ask} to narrow the search." if ask else NOT_SENT_HERE,
@@ -69,8 +77,18 @@ def message_found_in_tracemail(known: Known) -> Outcome:
     return passed(f"Found {count} TraceMail {'entry' if count == 1 else 'entries'}.", searched)
 
 
-def _decode(entry: MailoutEntry) -> str:
-    return decode(entry.smtp_code, entry.smtp_enhanced_code, entry.smtp_response).summary
+def inconclusive_search(located: Located, searched: Evidence) -> Outcome:
+    """The budget ran out before the message could be ruled out: say so, never "not found"."""
+    return failed(
+        f"Not ruled out: qbx read {located.scope()} before the search budget ran out.",
+        searched,
+        finding="inconclusive",
+        remedy=f"Give {located.finishing_hint} to finish the search.",
+    )
+
+
+def _diagnosis(entry: MailoutEntry) -> SmtpDiagnosis:
+    return decode(entry.smtp_code, entry.smtp_enhanced_code, entry.smtp_response)
 
 
 def _reply(entry: MailoutEntry) -> Evidence:
@@ -123,16 +141,16 @@ def message_delivered(known: Known) -> Outcome:
 
 
 def _delivered(entry: MailoutEntry) -> Outcome:
-    where = entry.remote_mx or "the remote server"
-    return passed(f"Delivered to {entry.to} ({where}).", _reply(entry), finding="delivered")
+    return passed("The recipient's server accepted it.", _reply(entry), finding="delivered")
 
 
 def _bounced(entry: MailoutEntry) -> Outcome:
+    diagnosis = _diagnosis(entry)
     return failed(
-        f"Bounced: {_decode(entry)}",
+        f"{reply_words(diagnosis)}.",
         _reply(entry),
         finding="bounced",
-        remedy="Fix or remove the address; a hard bounce will not succeed on retry.",
+        remedy=bounce_remedy(diagnosis),
     )
 
 
@@ -140,26 +158,28 @@ def _suppressed(entry: MailoutEntry) -> Outcome:
     reason = entry.suppression_reason or "unknown reason"
     evidence = Evidence("suppression_reason", reason, TRACEMAIL)
     return failed(
-        f"Suppressed ({reason}): Qboxmail did not send it.", evidence, finding="suppressed"
+        f"Not sent: the recipient was on a suppression list ({reason}).",
+        evidence,
+        finding="suppressed",
+        remedy=suppression_remedy(entry.suppression_reason),
     )
 
 
 def _deferred(entry: MailoutEntry) -> Outcome:
-    at = entry.next_attempt_at
-    upcoming = f"{at:%Y-%m-%d %H:%M} UTC" if at else "not scheduled"
+    diagnosis, at = _diagnosis(entry), entry.next_attempt_at
     return warned(
-        f"Deferred: {_decode(entry).rstrip('.')}. Next attempt {upcoming}.",
+        f"{reply_words(diagnosis)}.",
         _reply(entry),
         finding="deferred",
-        remedy="Wait for the next attempt; Qboxmail retries temporary failures.",
+        remedy=deferral_remedy(diagnosis, at),
     )
 
 
 def _queued(entry: MailoutEntry) -> Outcome:
     return warned(
-        "Queued: accepted, not yet handed to the remote server.",
+        "Accepted, not yet handed to the remote server.",
         finding="queued",
-        remedy="Check again in a few minutes.",
+        remedy="Check again in a few minutes: Qboxmail has not tried it yet.",
     )
 
 
@@ -191,12 +211,12 @@ def recipient_not_suppressed(known: Known) -> Outcome:
     )
     when = f"{first.created_at:%Y-%m-%d}" if first.created_at else "unknown date"
     return failed(
-        f"{address} is suppressed ({first.reason}, {scope}) since {when}.",
+        f"Not sent: {address} is on the suppression list ({first.reason}, {scope}) since {when}.",
         Evidence(
             "reason", f"{first.reason} {first.category or ''} {first.message or ''}".strip(), where
         ),
         finding="suppressed",
-        remedy="Remove the suppression only if the recipient really wants mail again.",
+        remedy=suppression_remedy(first.reason),
     )
 
 
@@ -222,10 +242,13 @@ def message_in_final_logs(known: Known) -> Outcome:
     entry = located.entry
     if located.beyond_retention:
         return failed("Older than TraceMail's history.", finding="beyond_retention")
+    searched = Evidence("searched", "; ".join(located.searched) or "nothing", TRACEMAIL)
+    if entry is None and located.inconclusive:
+        return inconclusive_search(located, searched)
     if entry is None:
         return failed(
             f"Searched by request_id and message_id: not in {located.pages} page(s).",
-            Evidence("searched", "; ".join(located.searched) or "nothing", TRACEMAIL),
+            searched,
             finding="not_found",
         )
     if entry.collection == Collection.QUEUED:

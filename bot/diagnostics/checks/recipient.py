@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 
+from bot.diagnostics.causes import (
+    bounce_remedy,
+    deferral_remedy,
+    reply_words,
+    suppression_remedy,
+)
 from bot.diagnostics.checks.base import Outcome, check, failed, passed, unknown, warned
 from bot.diagnostics.facts.inputs import TARGET
 from bot.diagnostics.facts.outcomes import RECENT
@@ -36,13 +42,17 @@ def recent_deliveries_succeed(known: Known) -> Outcome:
             where,
         ),
     )
+    reply = decode(latest.smtp_code, latest.smtp_enhanced_code, latest.smtp_response)
     if latest.status == MailoutStatus.BOUNCE:
-        reply = decode(latest.smtp_code, latest.smtp_enhanced_code, latest.smtp_response)
-        return failed(f"The latest message bounced: {reply.summary}", *evidence, finding="bounced")
+        return failed(f"The latest message bounced: {reply_words(reply)}.", *evidence,
+                      finding="bounced", remedy=bounce_remedy(reply))  # fmt: skip
     if latest.status == MailoutStatus.SUPPRESSED:
-        return failed("The latest message was suppressed.", *evidence, finding="suppressed")
+        return failed("The latest message was suppressed.", *evidence, finding="suppressed",
+                      remedy=suppression_remedy(latest.suppression_reason))  # fmt: skip
     if latest.status == MailoutStatus.DEFERRED:
-        return warned("The latest message is deferred.", *evidence, finding="deferred")
+        later = deferral_remedy(reply, latest.next_attempt_at)
+        return warned(f"The latest message is deferred: {reply_words(reply)}.", *evidence,
+                      finding="deferred", remedy=later)  # fmt: skip
     return passed(
         f"The latest message was {latest.status or 'queued'}.",
         *evidence,

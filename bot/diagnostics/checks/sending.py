@@ -11,6 +11,7 @@ from bot.qboxmail.contract import (
     SEND_MAX_BULK_RECIPIENTS,
     SEND_MAX_MESSAGES,
     SEND_MAX_PAYLOAD_BYTES,
+    SEND_RATE_PER_SECOND,
 )
 
 V = VerdictCode
@@ -39,6 +40,32 @@ ERROR_REMEDIES: dict[VerdictCode, str] = {
     V.ACCOUNT_INACTIVE: "Re-enable the Delivery account (pay the pending order, or ask support).",
     V.REJECTED_QUOTA: "Slow down to 10 requests/s per token, or add quota to the account.",
     V.REJECTED_PAYLOAD: "Fix the request body: valid JSON, messages within the documented limits.",
+}
+
+
+# The next action for each error id: what that refusal needs, not what its family needs.
+ERROR_ID_REMEDIES: dict[str, str] = {
+    "missing_token": "Send the Send API token in the `Authorization: Bearer` header.",
+    "invalid_token": "Use a current Send API token of the sending account: this one is unknown "
+    "or revoked.",
+    "ip_not_allowed": "Add the caller's IP to the token's or the account's allow_nets, or send "
+    "from an allowed address.",
+    "sender_domain_not_allowed": "Assign {domain} to the account, or send from one of its domains.",
+    "sender_domain_not_verified": "Publish {domain}'s SPF, DKIM and DMARC records, then Verify "
+    "domain.",
+    "account_disabled": "Re-enable the Delivery account, or ask Qboxmail support why it was "
+    "disabled.",
+    "account_blocked": "Ask Qboxmail support: a blocked account is under policy review.",
+    "account_wait_pay": "Pay the pending order: the account resumes once it is paid.",
+    "quota_exceeded": "Buy extra messages, or wait for the plan to renew.",
+    "rate_limited": f"Slow down to {SEND_RATE_PER_SECOND} requests/s per token and retry with "
+    "backoff.",
+    "invalid_json": "Send a valid JSON body.",
+    "missing_send_payload": "Include the message (from, to, subject, body) in the request.",
+    "invalid_message": "Fix the message field the error's message names, then send again.",
+    "missing_bulk_substitutions": "Give every bulk recipient a value for each template variable.",
+    "batch_too_large": f"Split the request: at most {SEND_MAX_MESSAGES} messages or recipients.",
+    "payload_too_large": "Keep the request under 50 MB, attachments included.",
 }
 
 
@@ -71,16 +98,29 @@ def error_id_explained(known: Known) -> Outcome:
         return failed(f"HTTP {rejection.http_status} without an error id.", finding=code.value)
     kind = SEND_ERRORS_BY_ID.get(rejection.error)
     meaning = kind.meaning if kind else rejection.message or "not in qbx's table of error ids"
+    domain = _from_domain(rejection.sender)
+    meaning = meaning.replace("the from domain", f"the from domain {domain}")
     evidence = [Evidence("error", rejection.error, rejection.source)]
     if rejection.message:
         evidence.append(Evidence("message", rejection.message, rejection.source))
     code = ERROR_VERDICTS.get(rejection.error)
     return failed(
-        f"{rejection.error}: {meaning}.",
+        f"{meaning[:1].upper()}{meaning[1:]} ({rejection.error}).",
         *evidence,
         finding=code.value if code else None,
-        remedy=ERROR_REMEDIES.get(code) if code else None,
+        remedy=_error_remedy(rejection.error, code, domain),
     )
+
+
+def _from_domain(sender: str | None) -> str:
+    return sender.rsplit("@", 1)[1].lower() if sender and "@" in sender else "the from domain"
+
+
+def _error_remedy(error: str, code: VerdictCode | None, domain: str) -> str | None:
+    named = ERROR_ID_REMEDIES.get(error)
+    if named is not None:
+        return named.replace("{domain}", domain)
+    return ERROR_REMEDIES.get(code) if code else None
 
 
 @check

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
 
+from bot.diagnostics.facts.mailbox_search import domain_holding
 from bot.diagnostics.facts.tracemail import domain_of
 from bot.diagnostics.factstore import Fact, FactContext, Known, Missing
 from bot.diagnostics.sources import source
@@ -28,6 +29,8 @@ class Lookup(Generic[T]):
     source: str
     item: T | None = None
     denied: str | None = None  # "404 ..." or "403 ..." when our token cannot see it
+    searched: str | None = None  # how a bare mailbox code's domain was looked for
+    exhausted: bool = False  # the scan budget ran out before that search could finish
 
 
 def _address(ctx: FactContext) -> str | None:
@@ -42,6 +45,8 @@ async def _hosting_domain(ctx: FactContext, known: Known) -> Lookup[HostingDomai
         code = target.value.upper()
     if code is not None:
         return await _by_code(ctx, code)
+    if target.kind == TargetKind.MAILBOX_CODE:
+        return await _by_mailbox_code(ctx, target.value.upper())
     name = target.value.lower() if target.kind == TargetKind.DOMAIN else domain_of(_address(ctx))
     if name is None:
         return None
@@ -56,6 +61,13 @@ async def _by_code(ctx: FactContext, code: str) -> Lookup[HostingDomain]:
         return Lookup(code, where, item=await ctx.api.hosting_domain(code))
     except (ApiNotFound, ApiAuthError) as error:
         return Lookup(code, where, denied=f"{error.status} {error.message}")
+
+
+async def _by_mailbox_code(ctx: FactContext, box: str) -> Lookup[HostingDomain]:
+    holder = await domain_holding(ctx.api, box, budget=ctx.scan_budget)
+    where = source("hosting_domains")
+    return Lookup(box, where, item=holder.domain, searched=holder.words(box),
+                  exhausted=holder.exhausted)  # fmt: skip
 
 
 async def _mailbox(ctx: FactContext, known: Known) -> Lookup[Mailbox] | None:

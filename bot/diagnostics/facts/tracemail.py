@@ -15,6 +15,7 @@ from bot.diagnostics.finder import (
     message_matcher,
     plan_searches,
     request_matcher,
+    window_words,
 )
 from bot.qboxmail.contract import MESSAGE_ID_RE, Collection
 from bot.qboxmail.models import MailoutEntry
@@ -89,7 +90,12 @@ async def _located(ctx: FactContext, known: Known) -> Located:
     searches = plan_searches(clues, collections, today, failures_first=not wanted.is_request)
     matcher = request_matcher if wanted.is_request else message_matcher
     located = await locate(ctx.api, searches, matcher(wanted.value), budget=ctx.scan_budget)
-    return replace(located, known_dates=clues.dates, known_recipients=clues.recipients)
+    return replace(
+        located,
+        known_dates=clues.dates,
+        known_recipients=clues.recipients,
+        window=window_words(clues, today),
+    )
 
 
 async def _entry(ctx: FactContext, known: Known) -> MailoutEntry | None:
