@@ -63,6 +63,9 @@ WORDING: Final[dict[VerdictCode, tuple[str, str]]] = {
     V.NOT_FOUND: ("We could not find this message in our records yet.", "Please send us the "
                   "recipient's address and the date and time it was sent, so we can look "
                   "again."),
+    V.INCONCLUSIVE: ("We have not found this message yet: our search so far could not cover "
+                     "every day it may have been sent on.", "Please send us the recipient's "
+                     "address and the day it was sent, so we can finish the search."),
     V.HEALTHY: ("We checked your sending and everything looks normal.", "If a particular "
                 "message did not arrive, please send us its message ID and recipient."),
     V.DEGRADED: ("Your sending works, but more messages than usual are being refused by "

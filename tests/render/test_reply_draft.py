@@ -50,7 +50,8 @@ async def _report(service: Any, scenario: dict[str, Any]) -> Report:
         report: Report = await service.check(kind, value)
         return report
     ids = scenario["ids"]
-    text = f"{scenario['trace']} to {ids['to']} on {ids['date']}" if ids.get("to") else ""
+    hinted = ids.get("to") and scenario["verdict"] != "inconclusive"  # that one is the bare id
+    text = f"{scenario['trace']} to {ids['to']} on {ids['date']}" if hinted else ""
     target = recognise(text or scenario["trace"], today=NOW.date()).targets[0]
     traced: Report = await service.trace(target)
     return traced

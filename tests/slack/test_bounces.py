@@ -36,7 +36,12 @@ def bounce_answers(calls: list[Call]) -> list[Call]:
 
 
 def checklist_done(calls: list[Call]) -> bool:
-    return any(c.method == "chat.postMessage" and c.text.startswith("Checklist") for c in calls)
+    """The original's checklist is posted and its parent carries the final verdict (with its
+    buttons): the checklist goes out just before the parent's last edit."""
+    posted = [c for c in calls if c.method == "chat.postMessage"]
+    checklist = any(c.text.startswith("Checklist") for c in posted)
+    final = any(c.method == "chat.update" and "qbx_rerun" in dumps(c) for c in calls)
+    return checklist and final
 
 
 async def test_a_pasted_bounce_is_answered_per_recipient_then_its_original_traced(
