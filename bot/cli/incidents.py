@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import sys
 import tempfile
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,9 @@ def register(subparsers: Any) -> None:
     demo.add_argument("--step-minutes", type=int, default=20, help="simulated minutes per step")
     demo.add_argument("--charts", type=Path, default=None, help="where chart PNGs are written")
     demo.add_argument("--all", action="store_true", help="watch every simulated account/domain")
+    demo.add_argument(
+        "--date", type=_day, default=None, help="simulated day YYYY-MM-DD (default: today, UTC)"
+    )
     demo.set_defaults(handler=handle_demo)
     check = sub.add_parser("check", help="one watcher pass against the configured API")
     check.add_argument("--charts", type=Path, default=None, help="where chart PNGs are written")
@@ -38,13 +42,14 @@ def register(subparsers: Any) -> None:
 def handle_demo(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from bot.incidents.demo import DemoPlan, run_demo
+    from bot.incidents.demo import DemoPlan, ramp_anchor, run_demo
 
     settings = _settings()
     if settings is None or args.steps < 1 or args.step_minutes < 1:
         return EXIT_USAGE
     step = timedelta(minutes=args.step_minutes)
-    plan = DemoPlan(steps=args.steps, step=step, everything=args.all)
+    anchor = None if args.date is None else ramp_anchor(args.date)
+    plan = DemoPlan(steps=args.steps, step=step, everything=args.all, anchor=anchor)
     charts = args.charts or _chart_dir()
     asyncio.run(run_demo(settings, out=sys.stdout, chart_dir=charts, plan=plan))
     return EXIT_OK
@@ -63,6 +68,14 @@ def handle_check(args: argparse.Namespace) -> int:
         print(f"qbx incidents check: the Qboxmail API cannot be reached: {exc}", file=sys.stderr)
         return EXIT_UNREACHABLE
     return EXIT_OK
+
+
+def _day(text: str) -> datetime:
+    """`--date`: a calendar day, as the UTC midnight that starts it."""
+    try:
+        return datetime.combine(date.fromisoformat(text), time(0), tzinfo=UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def _settings() -> Any:

@@ -99,10 +99,11 @@ async def _watcher(
 
 
 async def run_demo(
-    settings: Settings, *, out: TextIO, chart_dir: Path, plan: DemoPlan = DemoPlan()
-) -> list[CheckResult]:
+    settings: Settings, *, out: TextIO, chart_dir: Path, plan: DemoPlan = DemoPlan(),
+    today: Clock = utcnow,
+) -> list[CheckResult]:  # fmt: skip
     """Replay the ramp: one watcher check per simulated step; return every check's result."""
-    clock = SimClock(plan.anchor or ramp_anchor(datetime.now(UTC)))
+    clock = SimClock(plan.anchor or ramp_anchor(today()))
     where = f"Slack channel {settings.qbx_incident_channel}" if uses_slack(settings) else (
         f"this terminal ({LABEL}: nothing is sent to Slack)")  # fmt: skip
     print(f"qbx incidents demo: the simulator's bounce ramp on {RAMP_DOMAIN}, "

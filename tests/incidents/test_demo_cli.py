@@ -36,7 +36,8 @@ def lines(out: str, kind: str) -> list[str]:
 def test_the_demo_opens_updates_and_resolves_the_ramp_incident(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    assert main(["incidents", "demo", "--charts", str(tmp_path / "charts")]) == 0
+    argv = ["incidents", "demo", "--date", "2026-11-23", "--charts", str(tmp_path / "charts")]
+    assert main(argv) == 0
     out = capsys.readouterr().out
     assert "nothing is sent to Slack" in out.splitlines()[0]
     assert len([line for line in lines(out, "OPEN") if RAMP in line]) == 1
@@ -50,7 +51,8 @@ def test_the_demo_writes_each_chart_to_a_png_it_names(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     charts = tmp_path / "charts"
-    assert main(["incidents", "demo", "--charts", str(charts), "--steps", "6"]) == 0
+    argv = ["incidents", "demo", "--date", "2026-11-23", "--charts", str(charts), "--steps", "6"]
+    assert main(argv) == 0
     out = capsys.readouterr().out
     paths = re.findall(r"CHART +.+ -> (\S+\.png)", out)
     assert paths
@@ -66,7 +68,14 @@ def test_check_runs_one_pass_and_prints_what_it_found(capsys: pytest.CaptureFixt
     assert "account_inactive:account:4130" in out
 
 
-@pytest.mark.parametrize("argv", [["incidents"], ["incidents", "demo", "--steps", "0"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["incidents"],
+        ["incidents", "demo", "--steps", "0"],
+        ["incidents", "demo", "--date", "29-02"],
+    ],
+)
 def test_bad_usage_exits_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     try:
         code = main(argv)
