@@ -128,6 +128,12 @@ class Settings(BaseSettings):
     qbx_rule_rate_min_messages: int = Field(
         default=50, ge=0, description="Rate rules judge only windows with this many messages."
     )
+    qbx_rule_rate_min_events: int = Field(
+        default=3, ge=1, description="A rate incident opens on at least this many bounces."
+    )
+    qbx_rule_bounce_resolve_percent: float = Field(default=0.5, ge=0, le=100)
+    qbx_rule_suppressed_resolve_percent: float = Field(default=0.5, ge=0, le=100)
+    qbx_incident_cooldown_seconds: int = Field(default=7200, ge=0, le=7 * 86400)
 
     @field_validator(
         "qbx_watch_channels", "qbx_allowed_channels", "qbx_allowed_users", mode="before"

@@ -26,7 +26,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("incidents", help="incident posts: demo or one watcher pass")
     sub = parser.add_subparsers(dest="incidents_command", metavar="ACTION", required=True)
     demo = sub.add_parser("demo", help="replay the simulator's bounce ramp in simulated time")
-    demo.add_argument("--steps", type=int, default=22, help="watcher checks (default 22)")
+    demo.add_argument("--steps", type=int, default=27, help="watcher checks (default 27)")
     demo.add_argument("--step-minutes", type=int, default=20, help="simulated minutes per step")
     demo.add_argument("--charts", type=Path, default=None, help="where chart PNGs are written")
     demo.add_argument("--all", action="store_true", help="watch every simulated account/domain")

@@ -36,7 +36,7 @@ Clock = Callable[[], datetime]
 
 @dataclass(frozen=True)
 class DemoPlan:
-    steps: int = 22  # 08:00 .. 15:00 at 20-minute steps: opens, updates, resolves
+    steps: int = 27  # 08:00 .. 16:40 at 20-minute steps: opens, updates, resolves
     step: timedelta = timedelta(minutes=20)
     anchor: datetime | None = None  # default: today 08:00 UTC
     everything: bool = False  # watch every simulated account and domain, not just the ramp

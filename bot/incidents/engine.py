@@ -49,6 +49,7 @@ def policy_from_settings(settings: Settings) -> IncidentPolicy:
         clear_checks=settings.qbx_incident_clear_checks,
         # two workers checking in the same interval must not count one clear spell twice
         min_clear_gap_seconds=settings.qbx_watch_interval_seconds / 2,
+        cooldown_seconds=settings.qbx_incident_cooldown_seconds,
     )
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from bot.cli import main
 from bot.incidents.demo import DemoPlan, run_demo
+from bot.incidents.lifecycle import ChangeKind
 from bot.settings import Settings
 from tests.incidents.slack_support import metadata_of, running_history_standin
 
@@ -36,7 +37,7 @@ def lines(out: str, kind: str) -> list[str]:
 def test_the_demo_opens_updates_and_resolves_the_ramp_incident(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    argv = ["incidents", "demo", "--date", "2026-11-23", "--charts", str(tmp_path / "charts")]
+    argv = ["incidents", "demo", "--date", "2028-02-29", "--charts", str(tmp_path / "charts")]
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "nothing is sent to Slack" in out.splitlines()[0]
@@ -47,11 +48,42 @@ def test_the_demo_opens_updates_and_resolves_the_ramp_incident(
     assert "Top replies" in out
 
 
+# the last day of a month, the 31st of December, the 29th of February, just before midnight UTC
+FIXED_NOWS = [
+    datetime(2026, 4, 30, 12, 0, tzinfo=UTC),
+    datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC),
+    datetime(2028, 2, 29, 23, 59, 30, tzinfo=UTC),
+    datetime(2027, 1, 31, 0, 0, 1, tzinfo=UTC),
+]
+
+
+@pytest.mark.parametrize("now", FIXED_NOWS, ids=lambda d: d.isoformat())
+async def test_on_any_day_the_ramp_makes_one_calm_incident(now: datetime, tmp_path: Path) -> None:
+    """One post, updated, resolved once, whatever day the demo's clock says it is."""
+    out = io.StringIO()
+    results = await run_demo(Settings(_env_file=None), out=out, chart_dir=tmp_path,
+                             today=lambda: now)  # fmt: skip
+    changes = [c for r in results for c in r.changes]
+    kinds = [c.kind for c in changes]
+    assert {c.key for c in changes} == {"bounce_rate:domain:alerts.acme-shop.example"}
+    assert kinds.count(ChangeKind.OPEN) == 1
+    assert kinds.count(ChangeKind.UPDATE) >= 2
+    assert kinds[-1] is ChangeKind.RESOLVE
+    assert kinds.count(ChangeKind.RESOLVE) == 1
+    assert ChangeKind.REOPEN not in kinds
+    [opened] = [c.record for c in changes if c.kind is ChangeKind.OPEN]
+    assert opened is not None
+    assert opened.started_at.date() == now.date()
+    resolved = changes[-1].record
+    assert resolved is not None
+    assert "under 0.5 %" in resolved.summary
+
+
 def test_the_demo_writes_each_chart_to_a_png_it_names(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     charts = tmp_path / "charts"
-    argv = ["incidents", "demo", "--date", "2026-11-23", "--charts", str(charts), "--steps", "6"]
+    argv = ["incidents", "demo", "--date", "2026-11-23", "--charts", str(charts), "--steps", "9"]
     assert main(argv) == 0
     out = capsys.readouterr().out
     paths = re.findall(r"CHART +.+ -> (\S+\.png)", out)
@@ -100,7 +132,7 @@ async def test_with_slack_settings_the_demo_posts_to_the_workspace(tmp_path: Pat
         settings = Settings(_env_file=None, slack_bot_token="xoxb-demo",
                             slack_api_url=f"{slack.base_url}/api/",
                             qbx_incident_channel="C_DEMO")  # fmt: skip
-        plan = DemoPlan(steps=6, anchor=datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
+        plan = DemoPlan(steps=9, anchor=datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
         out = io.StringIO()
         await run_demo(settings, out=out, chart_dir=tmp_path, plan=plan)
     assert "posted to Slack channel C_DEMO" in out.getvalue()
