@@ -79,11 +79,9 @@ def _day(text: str) -> datetime:
 
 
 def _settings() -> Any:
-    from bot.cli.shared_state import load_or_explain
-    from bot.logs import configure_logging
+    from bot.cli.shared_state import configure_human_logging, load_or_explain
 
     settings = load_or_explain()
     if settings is not None:
-        fmt = settings.log_format.value if settings.log_format else None
-        configure_logging(level=settings.log_level.value, fmt=fmt, secrets=settings.secret_values())
+        configure_human_logging(settings)
     return settings

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any, TextIO
 
 from bot.cli import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
+from bot.cli.shared_state import configure_human_logging
 from bot.compose import build_trace_service, open_qboxmail
 from bot.diagnostics.finder import unrecorded_reference
 from bot.diagnostics.report import ProgressCallback, Report, StepResult
@@ -24,7 +25,6 @@ from bot.errors import ApiUnreachable, ConfigError, InputError
 from bot.grammar import Command, parse_command
 from bot.ids import recognise
 from bot.ledger import Ledger
-from bot.logs import configure_logging
 from bot.qboxmail.client import QboxmailClient
 from bot.render.text import STEP_MARK, render_text
 from bot.settings import Settings, load_settings
@@ -111,11 +111,7 @@ def _settings() -> Settings | None:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return None
-    configure_logging(
-        level=settings.log_level.value,
-        fmt=settings.log_format.value if settings.log_format else None,
-        secrets=settings.secret_values(),
-    )
+    configure_human_logging(settings)
     return settings
 
 

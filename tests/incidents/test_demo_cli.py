@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
+import os
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -117,9 +121,6 @@ def test_bad_usage_exits_2(argv: list[str], capsys: pytest.CaptureFixture[str]) 
 
 
 def test_the_cli_module_imports_nothing_heavy() -> None:
-    import subprocess
-    import sys
-
     heavy = "('matplotlib', 'bot.incidents', 'slack_sdk')"
     probe = f"import sys, bot.cli.incidents; print(any(m.startswith({heavy}) for m in sys.modules))"
     argv = [sys.executable, "-c", probe]
@@ -139,3 +140,33 @@ async def test_with_slack_settings_the_demo_posts_to_the_workspace(tmp_path: Pat
     [parent] = slack.parents("C_DEMO")
     assert metadata_of(parent)["event_payload"]["incident_id"].startswith("bounce_rate:domain:")
     assert slack.named("files.completeUploadExternal")
+
+
+def run_qbx(argv: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """`qbx ...` in its own process, with none of the caller's logging or Slack settings."""
+    drop = {"LOG_LEVEL", "LOG_FORMAT", "SLACK_BOT_TOKEN", "QBX_INCIDENT_CHANNEL", "REDIS_URL",
+            "QBOXMAIL_API_TOKEN"}  # fmt: skip
+    clean = {k: v for k, v in os.environ.items() if k not in drop} | env
+    command = [sys.executable, "-m", "bot", *argv]
+    return subprocess.run(command, cwd=cwd, env=clean, capture_output=True, text=True,  # noqa: S603
+                          check=True, timeout=120)  # fmt: skip
+
+
+DEMO_ARGV = ["incidents", "demo", "--date", "2026-11-23", "--steps", "9"]
+
+
+def test_the_demo_prints_no_log_lines_among_its_text(tmp_path: Path) -> None:
+    result = run_qbx([*DEMO_ARGV, "--charts", str(tmp_path)], tmp_path)
+    assert "] OPEN " in result.stdout
+    assert "incident_parent_posted" not in result.stdout + result.stderr  # INFO: not unless asked
+    assert not [line for line in result.stdout.splitlines() if line.lstrip().startswith("{")]
+
+
+def test_logs_asked_for_go_to_stderr_as_readable_lines(tmp_path: Path) -> None:
+    result = run_qbx([*DEMO_ARGV, "--charts", str(tmp_path)], tmp_path, LOG_LEVEL="INFO")
+    assert "incident_parent_posted" not in result.stdout
+    [logged] = [line for line in result.stderr.splitlines() if "incident_parent_posted" in line]
+    assert not logged.startswith("{")
+    as_json = run_qbx([*DEMO_ARGV, "--charts", str(tmp_path)], tmp_path, LOG_LEVEL="INFO",
+                      LOG_FORMAT="json")  # fmt: skip
+    assert json.loads(as_json.stderr.splitlines()[0])["event"] == "incident_parent_posted"
