@@ -22,6 +22,7 @@ from bot.incidents.publisher import Publisher, ReportSource
 from bot.incidents.render import chart_title
 from bot.incidents.rules import Rule, evaluate
 from bot.incidents.tracker import Reconciler
+from bot.incidents.turns import Turn, always
 from bot.incidents.watcher import DEFAULT_CONCURRENCY, observe
 from bot.logs import get_logger
 from bot.settings import Settings
@@ -65,8 +66,10 @@ class IncidentWatcher:
         clock: Callable[[], datetime],
         concurrency: int = DEFAULT_CONCURRENCY,
         report: ReportSource | None = None,
+        turn: Turn = always,
     ) -> None:
         self._api = api
+        self.my_turn = turn  # the periodic loop checks only when this says so (see turns.py)
         self._rules = tuple(rules)
         self._clock = clock
         self._concurrency = concurrency
