@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from bot.errors import ConfigError
 from bot.incidents.blast import BlastRadius, blast_radius
 from bot.incidents.chart import ChartData, render_chart
+from bot.incidents.cold import with_recent
 from bot.incidents.history import CounterHistory, hourly
 from bot.incidents.lifecycle import ChangeKind, IncidentChange, IncidentPolicy, IncidentRecord
 from bot.incidents.observation import Scope
@@ -67,12 +68,14 @@ class IncidentWatcher:
         concurrency: int = DEFAULT_CONCURRENCY,
         report: ReportSource | None = None,
         turn: Turn = always,
+        rate_min_messages: int = 0,
     ) -> None:
         self._api = api
         self.my_turn = turn  # the periodic loop checks only when this says so (see turns.py)
         self._rules = tuple(rules)
         self._clock = clock
         self._concurrency = concurrency
+        self._rate_min_messages = rate_min_messages  # under it today, a cold start looks back
         self._history = CounterHistory(store)
         self._reconciler = Reconciler(store, policy)
         self._publisher = Publisher(
@@ -81,7 +84,12 @@ class IncidentWatcher:
 
     async def check(self) -> CheckResult:
         observations = await observe(self._api, self._clock, concurrency=self._concurrency)
-        windowed = [await self._history.record(obs) for obs in observations]
+        windowed = await with_recent(
+            self._api,
+            [await self._history.record(obs) for obs in observations],
+            self._rate_min_messages,
+            self._concurrency,
+        )
         findings = evaluate(self._rules, windowed)
         changes = await self._reconciler.reconcile(findings, self._clock())
         published: list[IncidentChange] = []

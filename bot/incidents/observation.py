@@ -54,15 +54,19 @@ class Observation:
     observed_at: datetime
     day: Counters  # today (UTC) so far
     last_hour: Counters | None = None  # None until the history reaches back an hour
+    recent: Counters | None = None  # cold start on a quiet day: yesterday and today so far
     account: DeliveryAccount | None = None
     domain: DeliveryDomain | None = None
     dashboard: Dashboard | None = None
 
     @property
     def rate_window(self) -> tuple[Counters, str]:
-        """What rate rules judge: the last hour, or (cold start, no hour of history) today."""
+        """What rate rules judge: the last hour, or (cold start, no hour of history) today so
+        far, or yesterday and today when today alone was too quiet (cold.py)."""
         if self.last_hour is not None:
             return self.last_hour, "in the last hour"
+        if self.recent is not None:
+            return self.recent, "since yesterday"
         return self.day, "today so far"
 
     @property

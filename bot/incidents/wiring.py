@@ -105,6 +105,7 @@ def build_watcher(
         clock=clock,
         report=report,
         turn=shared_turn(store, settings.qbx_watch_interval_seconds),
+        rate_min_messages=settings.qbx_rule_rate_min_messages,
     )
 
 

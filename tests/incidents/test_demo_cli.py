@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from bot.cli import main
 from bot.incidents.demo import DemoPlan, run_demo
@@ -38,16 +39,23 @@ def lines(out: str, kind: str) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize(
+    "machine_now",
+    [datetime(2026, 12, 31, 23, 59, 50, tzinfo=UTC), datetime(2028, 2, 29, 23, 59, 50, tzinfo=UTC)],
+    ids=["31-dec-before-midnight", "29-feb-before-midnight"],
+)
 def test_the_demo_opens_updates_and_resolves_the_ramp_incident(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, machine_now: datetime
 ) -> None:
-    argv = ["incidents", "demo", "--date", "2028-02-29", "--charts", str(tmp_path / "charts")]
-    assert main(argv) == 0
+    """Whatever the machine's clock says (faked here), the demo of "today" is one calm incident."""
+    with time_machine.travel(machine_now, tick=True):
+        assert main(["incidents", "demo", "--charts", str(tmp_path / "charts")]) == 0
     out = capsys.readouterr().out
     assert "nothing is sent to Slack" in out.splitlines()[0]
     assert len([line for line in lines(out, "OPEN") if RAMP in line]) == 1
     assert len([line for line in lines(out, "UPDATE") if RAMP in line]) >= 2
     assert len([line for line in lines(out, "RESOLVED") if RAMP in line]) == 1
+    assert f"*Started*  {machine_now.date().isoformat()} " in out  # the machine's "today"
     assert "checklist for domain alerts.acme-shop.example" in out
     assert "Top replies" in out
 
