@@ -12,12 +12,11 @@ import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import date
 from typing import Any, TextIO
 
 from bot.cli import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
 from bot.cli.shared_state import configure_human_logging
-from bot.compose import build_trace_service, open_qboxmail
+from bot.compose import build_trace_service, open_qboxmail, utcnow
 from bot.diagnostics.finder import unrecorded_reference
 from bot.diagnostics.report import ProgressCallback, Report, StepResult
 from bot.diagnostics.service import TraceService
@@ -92,7 +91,7 @@ async def run_demo(settings: Settings, *, as_json: bool, out: TextIO) -> int:
                 text = demo_text(scenarios[name])
                 if not as_json:
                     print(f"$ qbx trace {text}", file=out)
-                target = recognise(text, today=date.today()).targets[0]
+                target = recognise(text, today=utcnow().date()).targets[0]
                 print_report(await service.trace(target), as_json=as_json, out=out)
     return EXIT_OK
 
@@ -158,7 +157,7 @@ def _runs(
     found = recognise(
         command.argument,
         limit=settings.qbx_max_ids_per_message,
-        today=date.today(),
+        today=utcnow().date(),
         lone_reference=True,
     )
     if found.overflow and not command.json:

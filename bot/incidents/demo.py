@@ -143,6 +143,7 @@ async def check_once(settings: Settings, *, out: TextIO, chart_dir: Path) -> Che
     for key, why in result.failed:
         print(f"  FAILED   {key}: {why}", file=out)
     if not uses_slack(settings):
-        print("Rate and spike rules judge the last hour, so they need the snapshots of earlier "
-              "checks: run the worker (qbx worker) to watch continuously.", file=out)  # fmt: skip
+        print("With no history yet, rate rules judged today's counters so far (a cold start) "
+              "and spike rules waited for an hour of snapshots: run qbx serve or qbx worker to "
+              "watch continuously.", file=out)  # fmt: skip
     return result
