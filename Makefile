@@ -4,7 +4,7 @@ PYTHON ?= python3
 export UV_PYTHON_DOWNLOADS := never
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: install demo test check lint format types pytest bench clean
+.PHONY: install demo test test-dates check lint format types pytest bench clean
 
 install: .venv/.installed
 
@@ -36,6 +36,14 @@ types: install
 
 pytest: install
 	$(UV) run pytest
+
+# The suite with the machine's clock faked (tests/conftest.py --machine-now) at the last day of a
+# month, 31 December and 29 February just before midnight UTC, and at night: no test may depend
+# on the day or hour it runs. Multi-process tests (marked slow) run on the real clock in `test`.
+MACHINE_NOWS := 2026-04-30T12:00:00+00:00 2026-12-31T23:59:50+00:00 2028-02-29T23:59:30+00:00 2027-01-31T03:30:00+00:00
+test-dates: install
+	@for now in $(MACHINE_NOWS); do echo "== machine clock $$now"; \
+		$(UV) run pytest -q -m "not slow" --machine-now "$$now" || exit 1; done
 
 bench: install
 	@for f in bench/*.py; do echo "== $$f"; $(UV) run python $$f || exit 1; done

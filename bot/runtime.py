@@ -3,7 +3,8 @@ job queue, the Bolt app and its ASGI wrapper (+ POST /ledger and POST /alerts wh
 `open_runtime` is what `qbx serve` (and the tests) run.
 
 Button jobs (Deeper trace, Log PDF) go to Redis for `qbx worker` when REDIS_URL is set and a
-worker is alive; else (no Redis, Redis down, no worker) they run in this process.
+worker is alive; else (no Redis, Redis down, no worker) they run in this process. With
+QBX_INCIDENT_CHANNEL set the incident watcher runs here too, taking turns with the workers.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from bot.compose import build_trace_service, open_qboxmail
 from bot.diagnostics.api import QboxmailApi
 from bot.errors import ConfigError
 from bot.incidents.alerts import alert_routes
+from bot.incidents.in_server import serving_watcher
 from bot.jobs import FallbackQueue, InProcessQueue, JobQueue, JobRegistry, WorkerQueue
 from bot.ledger import Ledger
 from bot.ledger_http import ledger_endpoint
@@ -137,6 +139,7 @@ async def open_runtime(
     sleep: Sleep = asyncio.sleep,
     clock: Callable[[], float] = time.time,
     trace_slots: int = TRACE_SLOTS,
+    incident_watcher: bool = True,
 ) -> AsyncIterator[Runtime]:
     """Build everything the server needs from `settings`; close it all on exit."""
     token, secret = _bot_token(settings), _signing_secret(settings, socket)
@@ -167,14 +170,17 @@ async def open_runtime(
             )
             app = build_app(AppDeps(slack=deps, client=client, signing_secret=secret))
             routes = [*ledger_routes(settings, ledger), *alert_routes(settings, deps, client)]
+            watching = serving_watcher(settings, api=api, simulated=simulated, store=store,
+                                       client=client, enabled=incident_watcher)  # fmt: skip
             try:
-                yield Runtime(
-                    app=app,
-                    asgi=build_asgi(app, health, deps.background.in_flight, routes),
-                    health=health,
-                    deps=deps,
-                    watches=watches,
-                )
+                async with watching:
+                    yield Runtime(
+                        app=app,
+                        asgi=build_asgi(app, health, deps.background.in_flight, routes),
+                        health=health,
+                        deps=deps,
+                        watches=watches,
+                    )
             finally:
                 await deps.background.drain(SHUTDOWN_GRACE)
                 await _close_jobs(closables, SHUTDOWN_GRACE)

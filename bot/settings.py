@@ -13,6 +13,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -139,6 +140,12 @@ class Settings(BaseSettings):
     qbx_rule_rate_min_messages: int = Field(
         default=50, ge=0, description="Rate rules judge only windows with this many messages."
     )
+    qbx_rule_rate_min_events: int = Field(
+        default=3, ge=1, description="A rate incident opens on at least this many bounces."
+    )
+    qbx_rule_bounce_resolve_percent: float = Field(default=0.5, ge=0, le=100)
+    qbx_rule_suppressed_resolve_percent: float = Field(default=0.5, ge=0, le=100)
+    qbx_incident_cooldown_seconds: int = Field(default=7200, ge=0, le=7 * 86400)
 
     @field_validator(
         "qbx_watch_channels",
@@ -151,6 +158,16 @@ class Settings(BaseSettings):
     def _split_commas(cls, value: Any) -> Any:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("qbx_rule_bounce_resolve_percent", "qbx_rule_suppressed_resolve_percent")
+    @classmethod
+    def _resolve_under_open(cls, value: float, info: ValidationInfo) -> float:
+        """Hysteresis: an incident resolves under a threshold at or below the opening one."""
+        opening_field = str(info.field_name).replace("_resolve_percent", "_rate_percent")
+        opening = info.data.get(opening_field)
+        if opening is not None and value > opening:
+            raise ValueError(f"must not be over {opening_field.upper()} ({opening:g})")
         return value
 
     @field_validator("redis_url")

@@ -40,6 +40,22 @@ def test_every_bad_field_is_named_in_one_error(monkeypatch: pytest.MonkeyPatch) 
     assert "do-not-echo-me" not in text
 
 
+def test_a_resolve_threshold_over_the_opening_one_stops_start_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("QBX_RULE_SUPPRESSED_RATE_PERCENT", "2")
+    monkeypatch.setenv("QBX_RULE_SUPPRESSED_RESOLVE_PERCENT", "2.5")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-do-not-echo-me")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=None)
+    text = str(caught.value)
+    assert "QBX_RULE_SUPPRESSED_RESOLVE_PERCENT" in text
+    assert "QBX_RULE_SUPPRESSED_RATE_PERCENT (2)" in text
+    assert "do-not-echo-me" not in text
+    monkeypatch.setenv("QBX_RULE_SUPPRESSED_RESOLVE_PERCENT", "2")  # equal: no hysteresis, valid
+    assert load_settings(_env_file=None).qbx_rule_suppressed_resolve_percent == 2.0
+
+
 def test_channel_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QBX_WATCH_CHANNELS", " C1, C2 ,,C3 ")
     assert load_settings(_env_file=None).qbx_watch_channels == ("C1", "C2", "C3")

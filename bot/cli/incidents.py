@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import sys
 import tempfile
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,13 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("incidents", help="incident posts: demo or one watcher pass")
     sub = parser.add_subparsers(dest="incidents_command", metavar="ACTION", required=True)
     demo = sub.add_parser("demo", help="replay the simulator's bounce ramp in simulated time")
-    demo.add_argument("--steps", type=int, default=22, help="watcher checks (default 22)")
+    demo.add_argument("--steps", type=int, default=27, help="watcher checks (default 27)")
     demo.add_argument("--step-minutes", type=int, default=20, help="simulated minutes per step")
     demo.add_argument("--charts", type=Path, default=None, help="where chart PNGs are written")
     demo.add_argument("--all", action="store_true", help="watch every simulated account/domain")
+    demo.add_argument(
+        "--date", type=_day, default=None, help="simulated day YYYY-MM-DD (default: today, UTC)"
+    )
     demo.set_defaults(handler=handle_demo)
     check = sub.add_parser("check", help="one watcher pass against the configured API")
     check.add_argument("--charts", type=Path, default=None, help="where chart PNGs are written")
@@ -38,13 +42,14 @@ def register(subparsers: Any) -> None:
 def handle_demo(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from bot.incidents.demo import DemoPlan, run_demo
+    from bot.incidents.demo import DemoPlan, ramp_anchor, run_demo
 
     settings = _settings()
     if settings is None or args.steps < 1 or args.step_minutes < 1:
         return EXIT_USAGE
     step = timedelta(minutes=args.step_minutes)
-    plan = DemoPlan(steps=args.steps, step=step, everything=args.all)
+    anchor = None if args.date is None else ramp_anchor(args.date)
+    plan = DemoPlan(steps=args.steps, step=step, everything=args.all, anchor=anchor)
     charts = args.charts or _chart_dir()
     asyncio.run(run_demo(settings, out=sys.stdout, chart_dir=charts, plan=plan))
     return EXIT_OK
@@ -65,12 +70,18 @@ def handle_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _day(text: str) -> datetime:
+    """`--date`: a calendar day, as the UTC midnight that starts it."""
+    try:
+        return datetime.combine(date.fromisoformat(text), time(0), tzinfo=UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
 def _settings() -> Any:
-    from bot.cli.shared_state import load_or_explain
-    from bot.logs import configure_logging
+    from bot.cli.shared_state import configure_human_logging, load_or_explain
 
     settings = load_or_explain()
     if settings is not None:
-        fmt = settings.log_format.value if settings.log_format else None
-        configure_logging(level=settings.log_level.value, fmt=fmt, secrets=settings.secret_values())
+        configure_human_logging(settings)
     return settings

@@ -12,13 +12,13 @@ import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import date
 from typing import Any, TextIO
 
 from bot.bounces import BounceReport
 from bot.bounces.pasted import bounce_in, original_target
 from bot.cli import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
-from bot.compose import build_trace_service, open_qboxmail
+from bot.cli.shared_state import configure_human_logging
+from bot.compose import build_trace_service, open_qboxmail, utcnow
 from bot.diagnostics.finder import unrecorded_reference
 from bot.diagnostics.report import ProgressCallback, Report, StepResult
 from bot.diagnostics.service import TraceService
@@ -26,7 +26,6 @@ from bot.errors import ApiUnreachable, ConfigError, InputError
 from bot.grammar import Command, parse_command
 from bot.ids import recognise
 from bot.ledger import Ledger
-from bot.logs import configure_logging
 from bot.qboxmail.client import QboxmailClient
 from bot.render.reply_draft import reply_draft
 from bot.render.text import STEP_MARK, render_text
@@ -115,7 +114,7 @@ async def run_demo(settings: Settings, *, as_json: bool, out: TextIO) -> int:
                 text = demo_text(scenarios[name])
                 if not as_json:
                     print(f"$ qbx trace {text}", file=out)
-                target = recognise(text, today=date.today()).targets[0]
+                target = recognise(text, today=utcnow().date()).targets[0]
                 print_report(await service.trace(target), as_json=as_json, out=out)
     return EXIT_OK
 
@@ -134,11 +133,7 @@ def _settings() -> Settings | None:
     except ConfigError as error:
         print(error, file=sys.stderr)
         return None
-    configure_logging(
-        level=settings.log_level.value,
-        fmt=settings.log_format.value if settings.log_format else None,
-        secrets=settings.secret_values(),
-    )
+    configure_human_logging(settings)
     return settings
 
 
@@ -188,7 +183,7 @@ def _runs(
     found = recognise(
         command.argument,
         limit=settings.qbx_max_ids_per_message,
-        today=date.today(),
+        today=utcnow().date(),
         lone_reference=True,
     )
     if found.overflow and not command.json:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.incidents.observation import Firing, IncidentSeverity, Observation
+from bot.incidents.observation import Firing, IncidentSeverity, Level, Observation
 from bot.qboxmail.contract import AccountStatus, DnsVerification
 from bot.qboxmail.models import Counters
 
@@ -48,6 +48,8 @@ class RuleParams:
     threshold: float = 0.0
     factor: float = 1.0
     min_count: int = 0
+    resolve_below: float | None = None  # rate rules: an open incident clears under this
+    min_events: int = 1  # rate rules: counted messages needed to open
 
 
 Check = Callable[[RuleParams, Observation], Firing | None]
@@ -63,20 +65,39 @@ def _label(name: CounterName) -> str:
 
 
 def rate_over_threshold(params: RuleParams, obs: Observation) -> Firing | None:
-    """The counter's share of the last hour's messages is over `threshold` percent."""
-    window, name = obs.last_hour, params.counter
-    if window is None or name is None or window.all < params.min_count:
+    """The counter's share of the window's messages: over `threshold` percent (with at least
+    `min_events` of them) fires; at or over `resolve_below` holds; under it is clear.
+
+    The window is the last hour, or today so far on a cold start. A window with fewer than
+    `min_count` messages is no evidence either way (UNKNOWN: an open incident stays as it is).
+    """
+    (window, span), name = obs.rate_window, params.counter
+    if name is None:
         return None
+    if window.all < max(1, params.min_count):
+        summary = f"only {window.all:,} messages {span}: too few to judge"
+        return Firing(params.severity, summary, (("all", window.all),), Level.UNKNOWN)
     count = _count(window, name)
     rate = window.rate(count)
-    if rate <= params.threshold:
-        return None
+    level = _rate_level(params, rate, count)
+    bound = params.threshold if level is Level.FIRING else _resolve_below(params)
+    relation = {Level.FIRING: "over", Level.HOLDING: "not yet under", Level.CLEAR: "under"}
     summary = (
-        f"{_label(name).capitalize()} rate {rate:.1f} % in the last hour "
-        f"({count:,} of {window.all:,}), over {params.threshold:g} %"
+        f"{_label(name).capitalize()} rate {rate:.1f} % {span} "
+        f"({count:,} of {window.all:,}), {relation[level]} {bound:g} %"
     )
     counts = ((f"{name.value} rate %", round(rate, 1)), (name.value, count), ("all", window.all))
-    return Firing(params.severity, summary, counts)
+    return Firing(params.severity, summary, counts, level)
+
+
+def _resolve_below(params: RuleParams) -> float:
+    return params.threshold if params.resolve_below is None else params.resolve_below
+
+
+def _rate_level(params: RuleParams, rate: float, count: int) -> Level:
+    if rate > params.threshold and count >= params.min_events:
+        return Level.FIRING
+    return Level.HOLDING if rate >= _resolve_below(params) and count > 0 else Level.CLEAR
 
 
 def error_spike(params: RuleParams, obs: Observation) -> Firing | None:

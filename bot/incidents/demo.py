@@ -36,7 +36,7 @@ Clock = Callable[[], datetime]
 
 @dataclass(frozen=True)
 class DemoPlan:
-    steps: int = 22  # 08:00 .. 15:00 at 20-minute steps: opens, updates, resolves
+    steps: int = 27  # 08:00 .. 16:40 at 20-minute steps: opens, updates, resolves
     step: timedelta = timedelta(minutes=20)
     anchor: datetime | None = None  # default: today 08:00 UTC
     everything: bool = False  # watch every simulated account and domain, not just the ramp
@@ -99,10 +99,11 @@ async def _watcher(
 
 
 async def run_demo(
-    settings: Settings, *, out: TextIO, chart_dir: Path, plan: DemoPlan = DemoPlan()
-) -> list[CheckResult]:
+    settings: Settings, *, out: TextIO, chart_dir: Path, plan: DemoPlan = DemoPlan(),
+    today: Clock = utcnow,
+) -> list[CheckResult]:  # fmt: skip
     """Replay the ramp: one watcher check per simulated step; return every check's result."""
-    clock = SimClock(plan.anchor or ramp_anchor(datetime.now(UTC)))
+    clock = SimClock(plan.anchor or ramp_anchor(today()))
     where = f"Slack channel {settings.qbx_incident_channel}" if uses_slack(settings) else (
         f"this terminal ({LABEL}: nothing is sent to Slack)")  # fmt: skip
     print(f"qbx incidents demo: the simulator's bounce ramp on {RAMP_DOMAIN}, "
@@ -142,6 +143,7 @@ async def check_once(settings: Settings, *, out: TextIO, chart_dir: Path) -> Che
     for key, why in result.failed:
         print(f"  FAILED   {key}: {why}", file=out)
     if not uses_slack(settings):
-        print("Rate and spike rules judge the last hour, so they need the snapshots of earlier "
-              "checks: run the worker (qbx worker) to watch continuously.", file=out)  # fmt: skip
+        print("With no history yet, rate rules judged today's counters so far (a cold start) "
+              "and spike rules waited for an hour of snapshots: run qbx serve or qbx worker to "
+              "watch continuously.", file=out)  # fmt: skip
     return result

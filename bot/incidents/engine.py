@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from bot.errors import ConfigError
 from bot.incidents.blast import BlastRadius, blast_radius
 from bot.incidents.chart import ChartData, render_chart
+from bot.incidents.cold import with_recent
 from bot.incidents.history import CounterHistory, hourly
 from bot.incidents.lifecycle import ChangeKind, IncidentChange, IncidentPolicy, IncidentRecord
 from bot.incidents.observation import Scope
@@ -22,6 +23,7 @@ from bot.incidents.publisher import Publisher, ReportSource
 from bot.incidents.render import chart_title
 from bot.incidents.rules import Rule, evaluate
 from bot.incidents.tracker import Reconciler
+from bot.incidents.turns import Turn, always
 from bot.incidents.watcher import DEFAULT_CONCURRENCY, observe
 from bot.logs import get_logger
 from bot.settings import Settings
@@ -49,6 +51,7 @@ def policy_from_settings(settings: Settings) -> IncidentPolicy:
         clear_checks=settings.qbx_incident_clear_checks,
         # two workers checking in the same interval must not count one clear spell twice
         min_clear_gap_seconds=settings.qbx_watch_interval_seconds / 2,
+        cooldown_seconds=settings.qbx_incident_cooldown_seconds,
     )
 
 
@@ -64,11 +67,15 @@ class IncidentWatcher:
         clock: Callable[[], datetime],
         concurrency: int = DEFAULT_CONCURRENCY,
         report: ReportSource | None = None,
+        turn: Turn = always,
+        rate_min_messages: int = 0,
     ) -> None:
         self._api = api
+        self.my_turn = turn  # the periodic loop checks only when this says so (see turns.py)
         self._rules = tuple(rules)
         self._clock = clock
         self._concurrency = concurrency
+        self._rate_min_messages = rate_min_messages  # under it today, a cold start looks back
         self._history = CounterHistory(store)
         self._reconciler = Reconciler(store, policy)
         self._publisher = Publisher(
@@ -77,7 +84,12 @@ class IncidentWatcher:
 
     async def check(self) -> CheckResult:
         observations = await observe(self._api, self._clock, concurrency=self._concurrency)
-        windowed = [await self._history.record(obs) for obs in observations]
+        windowed = await with_recent(
+            self._api,
+            [await self._history.record(obs) for obs in observations],
+            self._rate_min_messages,
+            self._concurrency,
+        )
         findings = evaluate(self._rules, windowed)
         changes = await self._reconciler.reconcile(findings, self._clock())
         published: list[IncidentChange] = []

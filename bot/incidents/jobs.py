@@ -1,8 +1,9 @@
 """The incident watcher on `qbx worker`: a job registry whose deps also run a periodic check.
 
-`qbx worker` uses `incident_jobs` by default when QBX_INCIDENT_CHANNEL is set: every worker
-checks every QBX_WATCH_INTERVAL_SECONDS (the store's per-incident lock and the two-phase parent
-record keep replicas from posting twice), and the `incident_check` job runs one check on demand.
+`qbx worker` uses `incident_jobs` by default when QBX_INCIDENT_CHANNEL is set: every worker (and
+every `qbx serve`) runs the periodic loop, and each QBX_WATCH_INTERVAL_SECONDS exactly one of them
+checks (turns.py; the per-incident lock and the two-phase parent record are the second guard).
+The `incident_check` job runs one check on demand.
 """
 
 from __future__ import annotations
@@ -41,7 +42,10 @@ class IncidentJobs:
 
     async def run_periodic(self, *, sleep: Sleep = asyncio.sleep) -> None:
         """Check every `interval` seconds until cancelled (the worker cancels it on shutdown)."""
-        await watch_forever(self.check, self.interval, sleep=sleep)
+        await watch_forever(self.check, self.interval, sleep=sleep, turn=self.my_turn)
+
+    async def my_turn(self) -> bool:
+        return await (await self.watcher()).my_turn()
 
     async def aclose(self) -> None:
         self._watcher = None

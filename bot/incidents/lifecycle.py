@@ -14,7 +14,14 @@ from enum import StrEnum
 
 from pydantic import TypeAdapter
 
-from bot.incidents.observation import Counts, Finding, Firing, IncidentSeverity, ResourceRef
+from bot.incidents.observation import (
+    Counts,
+    Finding,
+    Firing,
+    IncidentSeverity,
+    Level,
+    ResourceRef,
+)
 
 
 class IncidentStatus(StrEnum):
@@ -27,6 +34,7 @@ class ChangeKind(StrEnum):
     OPEN = "open"  # post the parent, the chart and the report in its thread
     UPDATE = "update"  # edit the parent in place
     RESOLVE = "resolve"  # mark the parent resolved, add the resolution note
+    REOPEN = "reopen"  # back within the cool-down: the same parent, updated, a note in its thread
     NOOP = "noop"
 
 
@@ -35,6 +43,7 @@ class IncidentPolicy:
     channel: str
     clear_checks: int  # consecutive clear checks before an incident resolves
     min_clear_gap_seconds: float = 0.0  # clear checks closer than this count once
+    cooldown_seconds: float = 0.0  # a resolved incident firing again within this re-opens
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,8 @@ class IncidentRecord:
     shown_revision: int = 0
     thread_posted: bool = False
     resolution_posted: bool = False
+    reopened: int = 0  # times it came back within the cool-down
+    reopen_noted: int = 0  # of those, how many the thread has been told about
 
     @property
     def active(self) -> bool:
@@ -88,14 +99,31 @@ def decide(
 ) -> IncidentRecord | None:
     """The record after this finding (None: nothing to keep)."""
     firing = finding.firing
-    flapped = record is not None and not record.active and not record.resolution_posted
-    if record is not None and flapped and firing is not None:  # back before it showed resolved
+    if finding.opens and firing is not None:
+        return _on_firing(record, finding, firing, now, policy)
+    if record is None or not record.active or finding.level is Level.UNKNOWN:
+        return record
+    if firing is not None and finding.level is Level.HOLDING:
         return still_firing(record, firing, now)
-    if record is None or not record.active:
-        return opened(finding, firing, now, policy) if firing is not None else record
-    if firing is not None:
+    return cleared(record, now, policy, firing)
+
+
+def _on_firing(
+    record: IncidentRecord | None, finding: Finding, firing: Firing, now: datetime,
+    policy: IncidentPolicy,
+) -> IncidentRecord:  # fmt: skip
+    if record is None:
+        return opened(finding, firing, now, policy)
+    if record.active or not record.resolution_posted:  # open, or back before it showed resolved
         return still_firing(record, firing, now)
-    return cleared(record, now, policy)
+    if within_cooldown(record, now, policy):
+        return reopened(record, firing, now)
+    return opened(finding, firing, now, policy)
+
+
+def within_cooldown(record: IncidentRecord, now: datetime, policy: IncidentPolicy) -> bool:
+    ended = record.resolved_at
+    return ended is not None and (now - ended).total_seconds() <= policy.cooldown_seconds
 
 
 def pending(record: IncidentRecord | None) -> ChangeKind:
@@ -106,6 +134,8 @@ def pending(record: IncidentRecord | None) -> ChangeKind:
         return ChangeKind.NOOP if record.resolution_posted else ChangeKind.RESOLVE
     if record.parent_ts is None or not record.thread_posted:
         return ChangeKind.OPEN
+    if record.reopen_noted < record.reopened:
+        return ChangeKind.REOPEN
     return ChangeKind.UPDATE if record.shown_revision < record.revision else ChangeKind.NOOP
 
 
@@ -149,13 +179,28 @@ def still_firing(record: IncidentRecord, firing: Firing, now: datetime) -> Incid
     )
 
 
-def cleared(record: IncidentRecord, now: datetime, policy: IncidentPolicy) -> IncidentRecord:
+def reopened(record: IncidentRecord, firing: Firing, now: datetime) -> IncidentRecord:
+    """Back within the cool-down: the same incident (and post) is open again."""
+    return replace(
+        record, status=IncidentStatus.UPDATED, resolved_at=None, resolution_posted=False,
+        severity=firing.severity, summary=firing.summary, counts=firing.counts, updated_at=now,
+        revision=record.revision + 1, clear_streak=0, last_clear_at=None,
+        reopened=record.reopened + 1,
+    )  # fmt: skip
+
+
+def cleared(
+    record: IncidentRecord, now: datetime, policy: IncidentPolicy, reading: Firing | None = None
+) -> IncidentRecord:
+    """One more clear check; resolved after `clear_checks`, showing the figures of this one."""
     last = record.last_clear_at
     if last is not None and (now - last).total_seconds() < policy.min_clear_gap_seconds:
         return record
     streak = record.clear_streak + 1
     if streak < policy.clear_checks:
         return replace(record, clear_streak=streak, last_clear_at=now)
+    if reading is not None:  # the resolution shows the figures it resolved on
+        record = replace(record, summary=reading.summary, counts=reading.counts)
     return replace(
         record,
         status=IncidentStatus.RESOLVED,

@@ -2,7 +2,7 @@
 
 An Observation holds the TraceMail counters for today so far and (once an hour of history
 exists) for the last hour, the resource itself and the dashboard. A Finding is one rule's
-verdict on one resource: firing, or clear.
+verdict on one resource: firing, holding (between its two thresholds) or clear.
 """
 
 from __future__ import annotations
@@ -26,6 +26,15 @@ class IncidentSeverity(StrEnum):
     WARNING = "warning"
 
 
+class Level(StrEnum):
+    """How far over its thresholds a rule's reading is."""
+
+    FIRING = "firing"  # over the opening threshold: opens (or keeps open) an incident
+    HOLDING = "holding"  # between the resolve and the opening threshold: keeps one open
+    CLEAR = "clear"  # under the resolve threshold: counts towards resolution
+    UNKNOWN = "unknown"  # too little mail to judge: neither opens nor counts as clear
+
+
 @dataclass(frozen=True)
 class ResourceRef:
     """An account (by id) or a sending domain (by name), with a label people recognise."""
@@ -45,9 +54,20 @@ class Observation:
     observed_at: datetime
     day: Counters  # today (UTC) so far
     last_hour: Counters | None = None  # None until the history reaches back an hour
+    recent: Counters | None = None  # cold start on a quiet day: yesterday and today so far
     account: DeliveryAccount | None = None
     domain: DeliveryDomain | None = None
     dashboard: Dashboard | None = None
+
+    @property
+    def rate_window(self) -> tuple[Counters, str]:
+        """What rate rules judge: the last hour, or (cold start, no hour of history) today so
+        far, or yesterday and today when today alone was too quiet (cold.py)."""
+        if self.last_hour is not None:
+            return self.last_hour, "in the last hour"
+        if self.recent is not None:
+            return self.recent, "since yesterday"
+        return self.day, "today so far"
 
     @property
     def hours_today(self) -> float:
@@ -62,9 +82,12 @@ Counts = tuple[tuple[str, float], ...]
 
 @dataclass(frozen=True)
 class Firing:
+    """A rule's reading: firing, or (rate rules) holding or clear with the figures behind it."""
+
     severity: IncidentSeverity
     summary: str  # one line, plain text (the renderer escapes it)
     counts: Counts = ()
+    level: Level = Level.FIRING
 
 
 @dataclass(frozen=True)
@@ -80,3 +103,11 @@ class Finding:
     def key(self) -> str:
         """The incident key: rule id + resource."""
         return f"{self.rule_id}:{self.resource.key}"
+
+    @property
+    def level(self) -> Level:
+        return Level.CLEAR if self.firing is None else self.firing.level
+
+    @property
+    def opens(self) -> bool:
+        return self.level is Level.FIRING

@@ -70,6 +70,9 @@ class Publisher:
         if record.shown_revision < record.revision:
             await self._poster.update_parent(record.channel, ts, render.parent_message(record))
             record = await self._save(replace(record, shown_revision=record.revision))
+        if record.active and record.reopen_noted < record.reopened:
+            await self._poster.post_thread(record.channel, ts, render.reopen_note(record))
+            record = await self._save(replace(record, reopen_noted=record.reopened))
         if not record.active and not record.resolution_posted:
             await self._poster.post_thread(record.channel, ts, render.resolution_note(record))
             record = await self._save(replace(record, resolution_posted=True))

@@ -30,6 +30,7 @@ SEVERITY_EMOJI: Final = {
     IncidentSeverity.WARNING: ":warning:",
 }
 RESOLVED_EMOJI: Final = ":white_check_mark:"
+REOPENED_EMOJI: Final = ":repeat:"
 SCOPE_NOUN: Final = {Scope.ACCOUNT: "Account", Scope.DOMAIN: "Domain"}
 
 
@@ -118,10 +119,20 @@ def resolution_note(record: IncidentRecord) -> Message:
     text = (
         f"{RESOLVED_EMOJI} Resolved {when(ended)}: {escape(rule_title(record.rule_id))} "
         f"has been clear for {record.clear_streak} checks in a row "
-        f"(open for {minutes // 60} h {minutes % 60} min)."
+        f"(open for {minutes // 60} h {minutes % 60} min). Now: {escape(record.summary)}"
     )
     fallback = f"Resolved: {escape(record.summary)}"
     return {"text": clip(fallback, MAX_TOP_TEXT), "blocks": [_section(text)]}
+
+
+def reopen_note(record: IncidentRecord) -> Message:
+    """Back within the cool-down: said in the thread of the post that is open again."""
+    text = (
+        f"{REOPENED_EMOJI} Back {when(record.updated_at)}, within the cool-down after it "
+        f"resolved, so this post is open again: {escape(record.summary)}"
+    )
+    return {"text": clip(f"Back: {escape(record.summary)}", MAX_TOP_TEXT),
+            "blocks": [_section(text)]}  # fmt: skip
 
 
 def _status(record: IncidentRecord) -> str:

@@ -42,7 +42,7 @@ class KindShape:
 
 _BOTH = frozenset(Scope)
 KINDS: Mapping[RuleKind, KindShape] = {
-    RuleKind.RATE: KindShape(checks.rate_over_threshold, _BOTH, checks.RATE_COUNTERS, True),
+    RuleKind.RATE: KindShape(checks.rate_over_threshold, _BOTH, checks.RATE_COUNTERS),
     RuleKind.ERROR_SPIKE: KindShape(checks.error_spike, _BOTH, checks.ERROR_COUNTERS, True),
     RuleKind.ACCOUNT_STATUS: KindShape(checks.account_inactive, frozenset({Scope.ACCOUNT})),
     RuleKind.QUOTA: KindShape(checks.quota_low, frozenset({Scope.ACCOUNT})),
@@ -63,6 +63,8 @@ class RuleSpec(BaseModel):
     threshold: float = Field(default=0.0, ge=0)
     factor: float = Field(default=1.0, ge=1)
     min_count: int = Field(default=0, ge=0)
+    resolve_below: float | None = Field(default=None, ge=0)
+    min_events: int = Field(default=1, ge=1)
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,9 @@ class Rule:
     def evaluate(self, obs: Observation) -> Firing | None:
         spec = self.spec
         params = RuleParams(
-            spec.severity, spec.counter, spec.threshold, spec.factor, spec.min_count
-        )
+            spec.severity, spec.counter, spec.threshold, spec.factor, spec.min_count,
+            spec.resolve_below, spec.min_events,
+        )  # fmt: skip
         return KINDS[spec.kind].check(params, obs)
 
 
@@ -92,6 +95,9 @@ class Thresholds:
     bounce_rate_percent: float
     suppressed_rate_percent: float
     rate_min_messages: int
+    rate_min_events: int
+    bounce_resolve_percent: float
+    suppressed_resolve_percent: float
     error_spike_factor: float
     error_spike_min: int
     min_remaining_quota: int
@@ -102,6 +108,9 @@ class Thresholds:
             bounce_rate_percent=settings.qbx_rule_bounce_rate_percent,
             suppressed_rate_percent=settings.qbx_rule_suppressed_rate_percent,
             rate_min_messages=settings.qbx_rule_rate_min_messages,
+            rate_min_events=settings.qbx_rule_rate_min_events,
+            bounce_resolve_percent=settings.qbx_rule_bounce_resolve_percent,
+            suppressed_resolve_percent=settings.qbx_rule_suppressed_resolve_percent,
             error_spike_factor=settings.qbx_rule_error_spike_factor,
             error_spike_min=settings.qbx_rule_error_spike_min,
             min_remaining_quota=settings.qbx_rule_min_remaining_quota,
@@ -111,14 +120,16 @@ class Thresholds:
 def declarations(t: Thresholds) -> list[dict[str, Any]]:
     """The rule table. Every number comes from `t` (settings); edit rows here to retune."""
     both = ["account", "domain"]
-    rate: dict[str, Any] = {"kind": "rate", "watches": both, "min_count": t.rate_min_messages}
+    rate: dict[str, Any] = {"kind": "rate", "watches": both, "min_count": t.rate_min_messages,
+                            "min_events": t.rate_min_events}  # fmt: skip
     spike: dict[str, Any] = {"kind": "error_spike", "watches": both, "severity": "warning"}
     spike |= {"factor": t.error_spike_factor, "min_count": t.error_spike_min}
     return [
         {"id": "bounce_rate", **rate, "severity": "critical", "counter": "bounce",
-         "threshold": t.bounce_rate_percent},
+         "threshold": t.bounce_rate_percent, "resolve_below": t.bounce_resolve_percent},
         {"id": "suppressed_rate", **rate, "severity": "warning", "counter": "suppressed",
-         "threshold": t.suppressed_rate_percent},
+         "threshold": t.suppressed_rate_percent,
+         "resolve_below": t.suppressed_resolve_percent},
         {"id": "auth_errors_spike", **spike, "counter": "auth_errors"},
         {"id": "limits_errors_spike", **spike, "counter": "limits_errors"},
         {"id": "generic_errors_spike", **spike, "counter": "generic_errors"},
@@ -187,4 +198,9 @@ def _shape_problems(spec: RuleSpec) -> list[str]:
         problems.append(f"{spec.id}: a {spec.kind} rule needs a counter among {allowed}")
     if not shape.counters and spec.counter is not None:
         problems.append(f"{spec.id}: a {spec.kind} rule takes no counter")
+    if spec.resolve_below is not None and spec.resolve_below > spec.threshold:
+        problems.append(
+            f"{spec.id}: resolve_below {spec.resolve_below:g} is over the opening threshold "
+            f"{spec.threshold:g} (an incident would open and resolve on the same reading)"
+        )
     return problems

@@ -58,7 +58,7 @@ class Reconciler:
 
     async def _reconcile_one(self, finding: Finding, now: datetime) -> IncidentChange:
         key = finding.key
-        if finding.firing is None and await load_record(self._store, key) is None:
+        if not finding.opens and await load_record(self._store, key) is None:
             return IncidentChange(ChangeKind.NOOP, key, None)  # the common case: no lock needed
         async with self._store.lock(lock_name(key), LOCK_TTL_SECONDS) as held:
             if not held:  # another replica is deciding for this incident right now

@@ -26,6 +26,7 @@ from bot.incidents.ports import IncidentApi, IncidentPoster
 from bot.incidents.publisher import ReportSource
 from bot.incidents.rules import Rule, default_rules
 from bot.incidents.slack_poster import SlackIncidentPoster
+from bot.incidents.turns import Turn, always, shared_turn
 from bot.ledger import Ledger
 from bot.logs import get_logger
 from bot.render.blocks import notice_message
@@ -103,6 +104,8 @@ def build_watcher(
         policy=policy_from_settings(settings),
         clock=clock,
         report=report,
+        turn=shared_turn(store, settings.qbx_watch_interval_seconds),
+        rate_min_messages=settings.qbx_rule_rate_min_messages,
     )
 
 
@@ -132,11 +135,17 @@ async def open_watcher(
 
 
 async def watch_forever(
-    check: Callable[[], Awaitable[CheckResult]], interval: float, *, sleep: Sleep = asyncio.sleep
-) -> None:
-    """Run `check` every `interval` seconds until cancelled; a failed check waits for the next."""
+    check: Callable[[], Awaitable[CheckResult]], interval: float, *, sleep: Sleep = asyncio.sleep,
+    turn: Turn = always,
+) -> None:  # fmt: skip
+    """Every `interval` seconds until cancelled, `check` when it is this process's `turn`; a
+    failed check waits for the next."""
     while True:
         try:
+            if not await turn():
+                _log.info("incident_check_elsewhere")  # another process has this interval's turn
+                await sleep(interval)
+                continue
             result = await check()
             _log.info("incident_check", observed=result.observed, changes=len(result.changes),
                       failed=len(result.failed))  # fmt: skip

@@ -77,7 +77,7 @@ class RampPlan:
     start: float
     peak_at: float
     end: float
-    base: float = 0.002
+    base: float = 0.0005
     peak: float = 0.18
 
     def share(self, ts: float) -> float:

@@ -18,7 +18,10 @@ from bot.simulator import SimClock, create_simulation, running_simulator
 from bot.simulator.describe import describe
 from bot.targets import Target, TargetKind
 
-SCENARIOS: list[dict[str, Any]] = describe(create_simulation())["scenarios"]
+# One clock for the world described here, the served simulator and "today": a fixed weekday
+# morning (the mailboxes' Email logs start at 07:00 UTC), whatever day or hour the tests run.
+CLOCK = SimClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
+SCENARIOS: list[dict[str, Any]] = describe(create_simulation(now=CLOCK))["scenarios"]
 # `ramp` happens minutes after the anchor: it has its own test with a moved clock.
 AT_ANCHOR = [s for s in SCENARIOS if s["name"] != "ramp"]
 WITH_CHECK = [s for s in AT_ANCHOR if s["check"]]
@@ -34,7 +37,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def client() -> AsyncIterator[QboxmailClient]:
-    async with running_simulator() as sim:
+    async with running_simulator(now=CLOCK) as sim:
         real = QboxmailClient(
             api_url=sim.base_url, api_token=sim.management_token, send_url=sim.send_url
         )
@@ -48,7 +51,7 @@ async def service(client: QboxmailClient) -> TraceService:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return CLOCK.now()
 
 
 def trace_text(scenario: dict[str, Any]) -> str:

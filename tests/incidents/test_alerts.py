@@ -159,7 +159,7 @@ async def test_the_routes_mount_on_the_served_web_app(alerts: Alerts) -> None:
               "qboxmail_api_token": alerts.sim.management_token,
               "qboxmail_send_api_url": alerts.sim.send_url}  # fmt: skip
     served = settings(**values)
-    async with open_runtime(served) as runtime:
+    async with open_runtime(served, incident_watcher=False) as runtime:
         client = runtime.app.client
         runtime.asgi.router.routes.extend(alert_routes(served, runtime.deps, client))
         async with serving(runtime.asgi) as url, httpx.AsyncClient(base_url=url) as http:

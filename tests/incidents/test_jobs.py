@@ -146,17 +146,26 @@ def worker_env(slack_url: str, prefix: str) -> dict[str, str]:
             "LOG_LEVEL": "INFO"}  # fmt: skip
 
 
+TURN_EVENTS = ('"event": "incident_check"', '"event": "incident_check_elsewhere"')
+
+
 async def first_check_done(process: asyncio.subprocess.Process, log: list[str]) -> None:
+    """Until the worker has checked, or seen that another process has the turn."""
     assert process.stdout is not None
-    while '"event": "incident_check"' not in (line := (await process.stdout.readline()).decode()):
+    while True:
+        line = (await process.stdout.readline()).decode()
         assert line, "the worker exited:\n" + "".join(log)
         log.append(line)
+        if any(event in line for event in TURN_EVENTS):
+            return
 
 
 @pytest.mark.redis
 @pytest.mark.slow
 @pytest.mark.timeout(90)
-async def test_two_worker_processes_post_each_incident_once(tmp_path: Path) -> None:
+async def test_of_two_worker_processes_one_checks_and_each_incident_is_posted_once(
+    tmp_path: Path,
+) -> None:
     prefix = unique_prefix()
     async with machine_redis(prefix), running_history_standin() as slack:
         env = worker_env(slack.base_url, prefix)
@@ -178,6 +187,8 @@ async def test_two_worker_processes_post_each_incident_once(tmp_path: Path) -> N
                 worker.terminate()
             codes = [await w.wait() for w in workers]
     assert codes == [0, 0]
+    turns = sorted(TURN_EVENTS.index(next(e for e in TURN_EVENTS if e in g[-1])) for g in logs)
+    assert turns == [0, 1]  # exactly one of the two watchers checked
     ids = Counter(metadata_of(c)["event_payload"]["incident_id"] for c in slack.parents(CHANNEL))
     assert ids, "no incident was posted"
     assert set(ids.values()) == {1}

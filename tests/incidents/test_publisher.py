@@ -206,3 +206,28 @@ async def test_reopening_after_resolution_posts_a_new_parent(bench: Bench) -> No
     record = await bench.record()
     assert record is not None
     assert (record.incident_id, record.active) == (ids[1], True)
+
+
+async def test_back_within_the_cool_down_reopens_the_same_post_with_a_note(bench: Bench) -> None:
+    calm = IncidentPolicy(channel="C_INCIDENTS", clear_checks=3, cooldown_seconds=3600)
+    publisher = Publisher(bench.store, bench.poster, clock=bench.clock, chart=bench.chart)
+    replica = (Reconciler(bench.store, calm), publisher)
+    await bench.check(fire(5), replica=replica)
+    for _ in range(3):
+        bench.clock.advance(minutes=5)
+        await bench.check(CLEAR, replica=replica)
+    bench.clock.advance(minutes=20)  # within the hour's cool-down
+    [change] = await bench.check(fire(7), replica=replica)
+    assert change.kind is ChangeKind.REOPEN
+    p = bench.poster
+    [(_, incident_id, _)] = p.of("post_parent")  # no second parent
+    ts = p.posted[incident_id]
+    assert all(t == ts for _, t, _ in p.of("update_parent"))
+    assert "7" in p.of("update_parent")[-1][2]["text"]
+    [note] = [m for _, t, m in p.of("post_thread") if m["text"].startswith("Back")]
+    assert validate_blocks(note) == []
+    await bench.check(fire(7), replica=replica)  # shown already: no second note
+    assert len([m for _, _, m in p.of("post_thread") if m["text"].startswith("Back")]) == 1
+    record = await bench.record()
+    assert record is not None
+    assert (record.incident_id, record.active, record.reopen_noted) == (incident_id, True, 1)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.errors import ChecklistError
-from bot.incidents.observation import IncidentSeverity, Observation
+from bot.incidents.observation import IncidentSeverity, Level, Observation
 from bot.incidents.rules import Thresholds, declarations, default_rules, evaluate, load_rules
 from bot.settings import Settings
 from tests.incidents.support import ACCOUNT, account, counters, domain, observation
@@ -16,6 +16,9 @@ SETTINGS = Settings(
     qbx_rule_bounce_rate_percent=1.0,
     qbx_rule_suppressed_rate_percent=1.0,
     qbx_rule_rate_min_messages=50,
+    qbx_rule_rate_min_events=3,
+    qbx_rule_bounce_resolve_percent=0.5,
+    qbx_rule_suppressed_resolve_percent=0.5,
     qbx_rule_error_spike_factor=3.0,
     qbx_rule_error_spike_min=20,
     qbx_rule_min_remaining_quota=1000,
@@ -47,7 +50,10 @@ CASES: list[tuple[str, str, Observation, IncidentSeverity | None]] = [
     ("bounce-at-threshold-clear", "bounce_rate", hour(all=1000, bounce=10), None),
     ("bounce-just-over-fires", "bounce_rate", hour(all=1000, bounce=11), CRIT),
     ("bounce-under-min-volume-clear", "bounce_rate", hour(all=49, bounce=10), None),
-    ("bounce-at-min-volume-fires", "bounce_rate", hour(all=50, bounce=1), CRIT),
+    ("bounce-at-min-volume-fires", "bounce_rate", hour(all=50, bounce=3), CRIT),
+    ("one-bounce-of-59-opens-nothing", "bounce_rate", hour(all=59, bounce=1), None),
+    ("two-bounces-under-min-events", "bounce_rate", hour(all=59, bounce=2), None),
+    ("one-suppressed-of-59-opens-nothing", "suppressed_rate", hour(all=59, suppressed=1), None),
     ("suppressed-at-threshold-clear", "suppressed_rate", hour(all=1000, suppressed=10), None),
     ("suppressed-over-fires-warning", "suppressed_rate", hour(all=1000, suppressed=11), WARN),
     ("auth-spike-at-min-fires", "auth_errors_spike", spike("auth_errors", 20, 20), WARN),
@@ -79,8 +85,9 @@ def test_rule_on_boundary(
 ) -> None:
     [finding] = [f for f in evaluate(RULES, [obs]) if f.rule_id == rule_id]
     if expected is None:
-        assert finding.firing is None
+        assert not finding.opens
     else:
+        assert finding.opens
         assert finding.firing is not None
         assert finding.firing.severity is expected
         assert finding.firing.summary
@@ -94,12 +101,42 @@ def test_firing_names_the_figures() -> None:
     assert f.key == "bounce_rate:domain:shop.example"
 
 
-def test_hour_rules_give_no_verdict_without_an_hour_of_history() -> None:
-    obs = observation(day=counters(all=1000, bounce=900))  # last_hour None
+def test_spike_rules_give_no_verdict_without_an_hour_of_history() -> None:
+    obs = observation(day=counters(all=1000, auth_errors=900))  # last_hour None
     ids = {f.rule_id for f in evaluate(RULES, [obs])}
-    assert "bounce_rate" not in ids
     assert "auth_errors_spike" not in ids
-    assert ids == {"domain_unsendable"}  # the rules that need no hour still judge
+    assert {"domain_unsendable", "bounce_rate", "suppressed_rate"} <= ids
+
+
+def test_a_cold_start_judges_today_so_far() -> None:
+    """No hour of history yet: an account bouncing 3 % all day is caught on the first pass."""
+    obs = observation(day=counters(all=2400, bounce=72))  # last_hour None
+    [f] = [f for f in evaluate(RULES, [obs]) if f.rule_id == "bounce_rate"]
+    assert f.opens
+    assert f.firing is not None
+    assert "3.0 % today so far (72 of 2,400)" in f.firing.summary
+
+
+def test_between_the_thresholds_holds_and_under_the_lower_one_is_clear() -> None:
+    levels = {
+        bounces: next(f.level for f in evaluate(RULES, [hour(all=1000, bounce=bounces)])
+                      if f.rule_id == "bounce_rate")
+        for bounces in (11, 10, 5, 4, 0)
+    }  # fmt: skip
+    assert levels == {11: Level.FIRING, 10: Level.HOLDING, 5: Level.HOLDING, 4: Level.CLEAR,
+                      0: Level.CLEAR}  # fmt: skip
+
+
+def test_a_quiet_hour_is_no_evidence_either_way() -> None:
+    [f] = [f for f in evaluate(RULES, [hour(all=49, bounce=0)]) if f.rule_id == "bounce_rate"]
+    assert f.level is Level.UNKNOWN
+
+
+def test_a_resolve_threshold_over_the_opening_one_is_refused() -> None:
+    table = rows()
+    table[0] = {**table[0], "resolve_below": table[0]["threshold"] + 1}
+    with pytest.raises(ChecklistError, match="bounce_rate: resolve_below"):
+        load_rules(table)
 
 
 def test_rules_watch_only_their_scopes() -> None:
@@ -111,9 +148,9 @@ def test_rules_watch_only_their_scopes() -> None:
 def test_thresholds_come_from_settings() -> None:
     strict = default_rules(Settings(qbx_rule_bounce_rate_percent=5.0))
     [f] = [f for f in evaluate(strict, [hour(all=1000, bounce=40)]) if f.rule_id == "bounce_rate"]
-    assert f.firing is None
+    assert not f.opens
     [f] = [f for f in evaluate(RULES, [hour(all=1000, bounce=40)]) if f.rule_id == "bounce_rate"]
-    assert f.firing is not None
+    assert f.opens
 
 
 def rows() -> list[dict[str, Any]]:

@@ -197,7 +197,7 @@ async def test_the_checklist_buttons_work_with_the_slack_app(run: Run) -> None:
     before = len(run.slack.in_thread(ts))
     updates_before = len(run.slack.named("chat.update"))
     async with (
-        open_runtime(run.settings, sleep=no_wait) as runtime,
+        open_runtime(run.settings, sleep=no_wait, incident_watcher=False) as runtime,
         serving(runtime.asgi) as url,
         httpx.AsyncClient(base_url=url, timeout=10) as http,
     ):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 from typing import Any
 
@@ -27,7 +27,7 @@ from bot.errors import (
 )
 from bot.qboxmail.client import QboxmailClient
 from bot.qboxmail.query import MailoutQuery
-from bot.simulator import Fault, SimulatorHandle, running_simulator
+from bot.simulator import Fault, SimClock, SimulatorHandle, running_simulator
 
 from .conftest import FakeTime
 
@@ -36,9 +36,14 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 BUSY_DOMAIN = "mail.acme-shop.example"
 
 
+# Mid-month and mid-day, whatever the machine's clock says: the dashboard's month so far and the
+# day's traffic are never empty (they are in the first minutes of a month or a day).
+SIM_NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def sim() -> AsyncIterator[SimulatorHandle]:
-    async with running_simulator(seed=7) as handle:
+    async with running_simulator(seed=7, now=SimClock(SIM_NOW)) as handle:
         yield handle
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
+import time_machine
 
 from bot.render.slack_limits import validate_blocks
 from bot.runtime import Runtime, open_runtime
@@ -22,6 +24,7 @@ USER = "U0ENGINEER"
 CHANNEL = "C0SUPPORT"
 WATCHED = "C0WATCHED"
 ALERT_BOT = "B0PAGERBOT"
+MACHINE_NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 POSTING_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url")
 
 
@@ -150,7 +153,15 @@ def settings_for(sim: SimulatorHandle, slack: StandIn, **overrides: Any) -> Sett
 
 
 @pytest.fixture
-async def sim() -> AsyncIterator[SimulatorHandle]:
+def machine_clock() -> Iterator[None]:
+    """The machine's clock, for the app and the simulator alike: a fixed weekday morning (the
+    simulated mailboxes' Email logs start at 07:00 UTC), whatever day or hour the tests run."""
+    with time_machine.travel(MACHINE_NOW, tick=True):
+        yield
+
+
+@pytest.fixture
+async def sim(machine_clock: None) -> AsyncIterator[SimulatorHandle]:
     async with running_simulator(seed=7) as handle:
         yield handle
 
