@@ -67,7 +67,9 @@ async def test_the_scenarios_cover_every_code_but_unknown() -> None:
     }
 
 
-@pytest.mark.parametrize("name", [s["name"] for s in SCENARIOS])
+# `ramp` is degraded only minutes after the anchor (its own test moves the clock); `degraded`
+# gives that code at the anchor.
+@pytest.mark.parametrize("name", [s["name"] for s in SCENARIOS if s["name"] != "ramp"])
 async def test_the_draft_is_plain_and_names_only_the_recipient(
     reports: dict[str, Report], name: str
 ) -> None:

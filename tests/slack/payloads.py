@@ -30,9 +30,24 @@ def channel_bound(calls: Iterable[Call]) -> list[Call]:
 
 def unmasked_addresses(call: Call, allowed: set[str]) -> set[str]:
     """Addresses in a payload (plain or URL-encoded) that are neither masked nor allowed."""
-    text = unquote(json.dumps(call.args, ensure_ascii=False))
+    text = unquote(json.dumps(_decoded(call.args), ensure_ascii=False))
     found = {m.group(0).lower().lstrip("'") for m in ADDRESS.finditer(text)}
     return {a for a in found if a not in allowed and not UUID_LOCAL.match(a)}
+
+
+def _decoded(value: Any) -> Any:
+    """Arguments with JSON-encoded strings (`files`, `blocks`) decoded, so that an escaped
+    character (a masked `\\u2026@domain`) reads as the reader sees it."""
+    if isinstance(value, dict):
+        return {k: _decoded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decoded(v) for v in value]
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return _decoded(json.loads(value))
+        except ValueError:
+            return value
+    return value
 
 
 def visible_text(blocks: list[dict[str, Any]]) -> list[str]:
