@@ -14,13 +14,10 @@ EDGE_LIBS = {"httpx", "slack_bolt", "slack_sdk", "redis", "aiohttp", "starlette"
 RULES: list[tuple[str, set[str]]] = [
     ("bot/diagnostics/**/*.py", EDGE_LIBS),
     ("bot/render/**/*.py", EDGE_LIBS),
-    ("bot/ids.py", EDGE_LIBS),
     ("bot/bounces/**/*.py", EDGE_LIBS),
     ("bot/recognition/**/*.py", EDGE_LIBS),
-    ("bot/grammar.py", EDGE_LIBS),
     ("bot/incidents/rules.py", EDGE_LIBS),
     ("bot/incidents/lifecycle.py", EDGE_LIBS),
-    ("bot/targets.py", EDGE_LIBS),
     ("bot/qboxmail/contract.py", EDGE_LIBS),
     ("bot/qboxmail/models.py", EDGE_LIBS),
     ("bot/doctor/shape.py", EDGE_LIBS),

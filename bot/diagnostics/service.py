@@ -22,10 +22,11 @@ from bot.diagnostics.factstore import FactContext, FactStore, RunOptions
 from bot.diagnostics.recorded_api import RecordedApi
 from bot.diagnostics.recording import CallLog
 from bot.diagnostics.report import ProgressCallback, Report
-from bot.diagnostics.routing import choose_checklist, target_for_check
+from bot.diagnostics.routing import FORCED, choose_checklist
 from bot.diagnostics.runner import run_checklist
 from bot.diagnostics.verdict import decide_verdict
-from bot.targets import Target
+from bot.recognition.grammar import CheckKind, check_target
+from bot.recognition.targets import Target
 
 
 class TraceService:
@@ -63,7 +64,7 @@ class TraceService:
 
     async def check(
         self,
-        kind: str,
+        kind: CheckKind,
         value: str,
         *,
         deep: bool = False,
@@ -73,9 +74,9 @@ class TraceService:
     ) -> Report:
         """Run the checklist of one kind (request, message, domain, mailbox, recipient,
         account) on `value`. Raises InputError when the value is not of that kind."""
-        target, forced, message_id = target_for_check(str(kind), value)
-        options = RunOptions(deep, token_prefix, client_ip, message_id)
-        return await self._run(target, forced, options, progress)
+        named = check_target(kind, value)
+        options = RunOptions(deep, token_prefix, client_ip, named.message_id)
+        return await self._run(named.target, FORCED.get(named.kind), options, progress)
 
     async def _run(
         self,

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from bot.diagnostics.finder import unrecorded_reference
 from bot.errors import InputError
-from bot.grammar import Verb, parse_command
-from bot.ids import recognise
+from bot.recognition.grammar import Verb, parse_command
+from bot.recognition.ids import recognise
+from bot.recognition.targets import Target, TargetKind
 from bot.render.blocks import Message, Style, notice_message, overflow_message
 from bot.render.home import trace_modal
 from bot.render.mrkdwn import escape
@@ -19,7 +20,6 @@ from bot.slack.ports import Access, SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.slack.tracing import TraceSpec, run_trace
 from bot.slack.watch_command import is_watch_command, run_watch_command
-from bot.targets import Target, TargetKind
 
 USAGE = "/qbx trace <id, address, domain or code> | /qbx check <kind> <value> | /qbx help"
 EXAMPLE = "/qbx trace 8a16f3df-7f5f-4e53-a7e7-3e665ef57c51@shop.example to anna@example.com"

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Protocol, runtime_checkable
 
 from bot.diagnostics.report import ProgressCallback, Report
-from bot.grammar import CheckKind
 from bot.jobs.registry import JobQueue
+from bot.recognition.grammar import CheckKind
+from bot.recognition.targets import Target
 from bot.slack.background import Background
 from bot.slack.progress import UpdateThrottle
 from bot.store.base import Store
-from bot.targets import Target
 
 if TYPE_CHECKING:
     from bot.slack.followup import FollowUp
