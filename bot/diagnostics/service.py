@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from datetime import datetime
 
+from bot.clocks import Monotonic, WallClock
 from bot.diagnostics.api import Ledger, QboxmailApi
 from bot.diagnostics.assembly import (
     escalation_bundle,
@@ -38,9 +37,9 @@ class TraceService:
         *,
         simulated: bool,
         scan_budget: int,
-        clock: Callable[[], datetime],
+        clock: WallClock,
         ledger: Ledger | None = None,
-        timer: Callable[[], float] = time.perf_counter,
+        timer: Monotonic = time.perf_counter,
     ) -> None:
         self._api = api
         self._simulated = simulated

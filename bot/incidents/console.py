@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, TextIO
 
+from bot.clocks import WallClock
 from bot.diagnostics.report import Report
 from bot.incidents.lifecycle import IncidentRecord
 from bot.incidents.ports import Message
@@ -45,7 +45,7 @@ def block_lines(message: Message) -> Iterator[str]:
 class ConsolePoster:
     """Prints every incident post, labelled SIMULATED; charts go to `chart_dir`."""
 
-    def __init__(self, out: TextIO, chart_dir: Path, clock: Callable[[], datetime]) -> None:
+    def __init__(self, out: TextIO, chart_dir: Path, clock: WallClock) -> None:
         self._out = out
         self._chart_dir = chart_dir
         self._clock = clock

@@ -12,11 +12,11 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Final
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.clocks import WallClock
 from bot.compose import build_trace_service, open_qboxmail, utcnow
 from bot.diagnostics.api import QboxmailApi
 from bot.errors import ConfigError, QbxError
@@ -39,7 +39,6 @@ from bot.slack.tracing import TraceSpec, run_trace
 from bot.store import Store, open_store
 
 INCIDENT_ACTOR: Final = "qbx-incidents"  # who the audit log says ran an incident's checklist
-Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
 _log = get_logger(__name__)
 
@@ -73,7 +72,7 @@ def slack_side(
     api: QboxmailApi,
     simulated: bool,
     store: Store,
-    clock: Clock = utcnow,
+    clock: WallClock = utcnow,
 ) -> SlackSide:
     """The Slack poster and the checklist reporter, sharing the server's store (button contexts)."""
     from bot.app import slack_deps  # the Bolt side: imported only when Slack is wired
@@ -93,7 +92,7 @@ def build_watcher(
     store: Store,
     poster: IncidentPoster,
     report: ReportSource | None = None,
-    clock: Clock = utcnow,
+    clock: WallClock = utcnow,
     rules: tuple[Rule, ...] | None = None,
 ) -> IncidentWatcher:
     return IncidentWatcher(
@@ -118,7 +117,7 @@ def bot_token(settings: Settings) -> str:
 
 @asynccontextmanager
 async def open_watcher(
-    settings: Settings, *, clock: Clock = utcnow
+    settings: Settings, *, clock: WallClock = utcnow
 ) -> AsyncIterator[IncidentWatcher]:
     """The watcher of the configured Qboxmail account, posting to the configured Slack channel."""
     policy_from_settings(settings)  # fail at start-up without QBX_INCIDENT_CHANNEL
