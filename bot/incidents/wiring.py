@@ -29,6 +29,7 @@ from bot.incidents.slack_poster import SlackIncidentPoster
 from bot.incidents.turns import Turn, always, shared_turn
 from bot.ledger import Ledger
 from bot.logs import get_logger
+from bot.recognition.grammar import CheckKind
 from bot.render.blocks import notice_message
 from bot.render.mrkdwn import escape
 from bot.settings import Settings
@@ -54,7 +55,7 @@ def checklist_reporter(deps: SlackDeps, poster: Poster) -> ReportSource:
 
     async def report(record: IncidentRecord, ts: str) -> None:
         resource, thread = record.resource, Place(record.channel, ts)
-        spec = TraceSpec(check_kind=resource.scope.value, check_value=resource.id)
+        spec = TraceSpec(check_kind=CheckKind(resource.scope.value), check_value=resource.id)
         try:
             await run_trace(deps, poster, spec, thread, INCIDENT_ACTOR, fresh=True)
         except QbxError as exc:  # the incident goes out without its checklist; the thread says why

@@ -78,7 +78,7 @@ def plan_command(text: str, max_ids: int) -> CommandPlan:
         return CommandPlan(help=True)
     if command.verb is Verb.CHECK and command.check_kind is not None:
         spec = TraceSpec(
-            check_kind=command.check_kind.value, check_value=command.argument, deep=command.deep
+            check_kind=command.check_kind, check_value=command.argument, deep=command.deep
         )
         return CommandPlan(specs=(spec,))
     recognition = recognise(command.argument, limit=max_ids, lone_reference=True)
