@@ -68,6 +68,8 @@ _NEW_LINE_OF_TRANSCRIPT: Final = re.compile(
     re.IGNORECASE,
 )
 _CONTINUED: Final = re.compile(r"^\s*[245]\d\d[- ](?:[245]\.\d{1,3}\.\d{1,3})?\s*")
+_DATED: Final = re.compile(r"(?i)^\W*on\s+(?:[a-z]{3},?\s+)?\d{1,2}\s+[a-z]{3}\s+\d{4}.*")
+_WORDS: Final = re.compile(r"[^\W\d_]{2,}")
 _HOST: Final = re.compile(
     r"(?i)(?:\bhost\s+\[?([a-z0-9][a-z0-9.-]*\.[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})\]?|"
     r"\b([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+)\s*\[\d{1,3}(?:\.\d{1,3}){3}\]|"
@@ -195,10 +197,19 @@ def remote_host(block: str) -> str | None:
     return next(g for g in match.groups() if g).lower().rstrip(".")
 
 
-def other_lines(block: str) -> str | None:
-    """A block's words besides its address line (Exchange: "The recipient name is not ...")."""
-    rest = " ".join(line.strip() for line in block.splitlines()[1:] if line.strip())
-    return rest[:MAX_REPLY] or None
+def words_about(block: str) -> str | None:
+    """A block's words when it quotes no reply. Words after the address on its line are about
+    it ("anna@x: Envelope expired"); else the line's lead-in ("Invalid userid: anna@x",
+    "Could not be delivered to: <anna@x>") and the lines after it ("As their mailbox is full")."""
+    lines = block.splitlines() or [""]
+    found = ADDRESS.search(lines[0])
+    after = _DATED.sub("", lines[0][found.end() :]) if found else ""
+    own = " ".join(ADDRESS.sub(" ", lines[0]).split())
+    if len(_WORDS.findall(after)) >= 2:
+        return own[:MAX_REPLY]
+    rest = [line.strip() for line in lines[1:] if _WORDS.search(line)]
+    said = " ".join([own, *rest]) if _WORDS.search(own) else " ".join(rest)
+    return said.strip()[:MAX_REPLY] or None
 
 
 _NOTICE_ADDRESS: Final = re.compile(r'\\?"emailAddress\\?"\s*:\s*\\?"([^"\\]+)')

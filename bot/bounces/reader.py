@@ -4,7 +4,7 @@ them, and the original's Message-ID. Pure and bounded; never raises on what it r
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from email.message import Message
 from typing import Final
 
@@ -13,7 +13,9 @@ from bot.bounces.addresses import ADDRESS, normalised
 from bot.bounces.mime import MAX_TEXT, Part, parse, text_of, walk
 from bot.bounces.model import BounceKind, BounceReport, FailedRecipient, Reply
 from bot.bounces.original import original_message_id, original_recipients
-from bot.diagnostics.smtp import BounceReason, decode
+from bot.diagnostics.smtp import BounceReason, Stage, decode
+from bot.diagnostics.smtp_reasons import category_of, is_permanent
+from bot.diagnostics.smtp_text import stage_in
 
 _TAG: Final = re.compile(r"<[^>]{0,2000}>")
 _SPACES: Final = re.compile(r"[ \t\r\f\v]+")
@@ -48,7 +50,14 @@ def _verdict(
     found = _plain_recipients(message, report) or _quoted_recipients(message, text, report)
     kind = BounceKind.DELAY if cues.is_delay(message, report) else BounceKind.BOUNCE
     gave_up = cues.says_expired(report)
-    return kind, [_failed(f.address, _reply_of(f.block, report), f.block, gave_up) for f in found]
+    return kind, [
+        _failed(
+            f.address,
+            _reply_of(f.block, report),
+            Around(f.block, gave_up, stage_in(f.block.lower())),
+        )
+        for f in found
+    ]
 
 
 def _dsn_recipients(parts: list[Part], text: str) -> list[dsn.DsnRecipient]:
@@ -89,13 +98,21 @@ def _unique(listed: list[dsn.DsnRecipient]) -> list[dsn.DsnRecipient]:
 def _dsn_failed(recipient: dsn.DsnRecipient, block: str, gave_up: bool) -> FailedRecipient:
     diagnostic = recipient.diagnostic and (plain.reply_text(recipient.diagnostic)
                                            or recipient.diagnostic)  # fmt: skip
-    text = diagnostic or plain.reply_text(block) or plain.other_lines(block)
-    failed = _failed(recipient.address, Reply(None, None, text), block, gave_up)
-    if failed.reply.enhanced is None and recipient.status is not None:
-        # the reply's own code comes first; else the reporting server's Status decides
-        failed = _failed(recipient.address, Reply(None, recipient.status, text), block, gave_up)
+    text = diagnostic or plain.reply_text(block) or plain.words_about(block)
+    around = Around(
+        block=block,
+        gave_up=gave_up or _gave_up(recipient),
+        stage=stage_in((recipient.diagnostic or "").lower()) or stage_in(block.lower()),
+        status=recipient.status,
+    )
+    failed = _failed(recipient.address, Reply(None, None, text), around)
     host = recipient.remote_host or plain.remote_host(recipient.diagnostic or "") or None
     return replace(failed, remote_host=host.lower() if host else failed.remote_host)
+
+
+def _gave_up(recipient: dsn.DsnRecipient) -> bool:
+    """Failed for good on a temporary status: the sender stopped retrying (RFC 3464)."""
+    return recipient.action == "failed" and (recipient.status or "").startswith("4")
 
 
 def _plain_recipients(message: Message, report: str) -> list[plain.Found]:
@@ -114,25 +131,40 @@ def _quoted_recipients(message: Message, text: str, report: str) -> list[plain.F
 
 def _reply_of(block: str, report: str) -> Reply:
     return Reply(None, None, plain.reply_text(block) or plain.reply_text(report)
-                 or plain.other_lines(block))  # fmt: skip
+                 or plain.words_about(block))  # fmt: skip
 
 
-def _failed(address: str, reply: Reply, block: str, gave_up: bool) -> FailedRecipient:
-    """One recipient's reply decoded; `gave_up` when the report says the sender stopped
-    retrying (read per recipient when the report has a block for it)."""
-    decoded = decode(reply.code, reply.enhanced, reply.text)
+@dataclass(frozen=True)
+class Around:
+    """What the report says around one recipient's reply."""
+
+    block: str  # the report's lines about the recipient ("" when it has none)
+    gave_up: bool  # the report says the sender stopped retrying
+    stage: Stage | None = None  # the SMTP step the reply answered, from the report's words
+    status: str | None = None  # the DSN's Status field
+
+
+def _failed(address: str, reply: Reply, around: Around) -> FailedRecipient:
+    """One recipient's reply decoded in its report's context. A report that says the sender
+    gave up makes it `expired` unless the reply's own words name another reason."""
+    decoded = decode(reply.code, reply.enhanced, reply.text,
+                     stage=around.stage, status=around.status)  # fmt: skip
     reason = decoded.reason
-    if (cues.says_expired(block) if block else gave_up) or cues.says_expired(reply.text or ""):
+    if decoded.reason is BounceReason.UNDEFINED and _expired(around, reply.text or ""):
         reason = BounceReason.EXPIRED
     return FailedRecipient(
         address=address,
         reason=reason,
-        category=decoded.category,
-        permanent=decoded.permanent,
+        category=category_of(reason, decoded.temporary),
+        permanent=is_permanent(reason, decoded.temporary),
         summary=decoded.summary,
         reply=Reply(decoded.code, decoded.enhanced or reply.enhanced, reply.text),
-        remote_host=plain.remote_host(block) or plain.remote_host(reply.text or ""),
+        remote_host=plain.remote_host(around.block) or plain.remote_host(reply.text or ""),
     )
+
+
+def _expired(around: Around, text: str) -> bool:
+    return around.gave_up or cues.says_expired(around.block) or cues.says_expired(text)
 
 
 def _excluded(message: Message) -> frozenset[str]:
