@@ -69,6 +69,9 @@ _NEW_LINE_OF_TRANSCRIPT: Final = re.compile(
 )
 _CONTINUED: Final = re.compile(r"^\s*[245]\d\d[- ](?:[245]\.\d{1,3}\.\d{1,3})?\s*")
 _DATED: Final = re.compile(r"(?i)^\W*on\s+(?:[a-z]{3},?\s+)?\d{1,2}\s+[a-z]{3}\s+\d{4}.*")
+_OPEN_ENDED: Final = re.compile(r"^\s*([245]\d\d)-")
+MAX_QUOTES: Final = 4  # places in a report where a cut reply is looked for whole
+_FIRST_CODES: Final = re.compile(r"^\s*([245]\d\d)[ -](?:([245]\.\d{1,3}\.\d{1,3})[ -]?\s*)?")
 _WORDS: Final = re.compile(r"[^\W\d_]{2,}")
 _HOST: Final = re.compile(
     r"(?i)(?:\bhost\s+\[?([a-z0-9][a-z0-9.-]*\.[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})\]?|"
@@ -176,6 +179,55 @@ def _failure_code(block: str) -> re.Match[str] | None:
             return found
         first = first or found
     return first
+
+
+def unfolded(reply: str) -> str:
+    """A multi-line reply read as one: later lines' prefixes ("550-5.7.1", "550 5.7.1"), which
+    wrapping can leave mid-line, removed when they repeat the first line's codes."""
+    first = _FIRST_CODES.match(reply)
+    if first is None:
+        return reply
+    codes = f"{first[1]} {first[2]}" if first[2] else first[1]
+    rest = reply[first.end() :]
+    if first[1] in rest:
+        again = re.escape(first[1]) + r"[ -]" + (re.escape(first[2]) + r"\s+" if first[2] else "")
+        rest = re.sub(r"(?<=\s)" + again, "", rest)
+    return f"{codes} {rest}".strip()
+
+
+def whole(reply: str, report: str) -> str:
+    """A reply as one line of text: completed from the report's transcript, then unfolded."""
+    return unfolded(completed(reply, report))
+
+
+def completed(reply: str, report: str) -> str:
+    """A reply cut after its first line ("552-5.7.0 ...": more lines were to follow) read whole
+    from the session transcript, when the report quotes one."""
+    first = _OPEN_ENDED.match(reply)
+    if first is None or len(reply) < 20:
+        return reply
+    start = report.find(reply[:60])
+    for _ in range(MAX_QUOTES):
+        if start < 0:
+            return reply
+        lines = _continued_lines(report[start : start + MAX_REPLY_SCAN], first[1])
+        if len(lines) > 1:
+            return unfolded(" ".join(lines))[:MAX_REPLY]
+        start = report.find(reply[:60], start + 1)
+    return reply
+
+
+def _continued_lines(text: str, code: str) -> list[str]:
+    """The lines of one multi-line reply (transcript marks "<<<" removed), to its last line."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        line = line.lstrip("<> \t")
+        if not line.startswith(code):
+            break
+        lines.append(line.strip())
+        if line[3:4] != "-":
+            break
+    return lines
 
 
 def _joined(text: str) -> str:

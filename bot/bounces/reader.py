@@ -72,11 +72,12 @@ def _dsn_recipients(parts: list[Part], text: str) -> list[dsn.DsnRecipient]:
 def _from_dsn(
     listed: list[dsn.DsnRecipient], report: str, excluded: frozenset[str]
 ) -> tuple[BounceKind, list[FailedRecipient]]:
-    terse = any(not r.diagnostic or not r.remote_host for r in listed)
-    found = plain.recipients_in(report, excluded) if terse else []
-    blocks = {f.address: f.block for f in found}
+    # the report's own block about each recipient: words when the fields are terse, and the
+    # wrapper around the reply (the SMTP stage) that the Diagnostic-Code field leaves out
+    blocks = {f.address: f.block for f in plain.recipients_in(report, excluded)}
     gave_up = cues.says_expired(report)
-    recipients = [_dsn_failed(r, blocks.get(r.address, ""), gave_up) for r in _unique(listed)]
+    recipients = [_dsn_failed(r, blocks.get(r.address, ""), gave_up, report)
+                  for r in _unique(listed)]  # fmt: skip
     final = any(_final(r) for r in listed)
     return (BounceKind.BOUNCE if final else BounceKind.DELAY), recipients
 
@@ -95,9 +96,12 @@ def _unique(listed: list[dsn.DsnRecipient]) -> list[dsn.DsnRecipient]:
     return list(seen.values())
 
 
-def _dsn_failed(recipient: dsn.DsnRecipient, block: str, gave_up: bool) -> FailedRecipient:
-    diagnostic = recipient.diagnostic and (plain.reply_text(recipient.diagnostic)
-                                           or recipient.diagnostic)  # fmt: skip
+def _dsn_failed(
+    recipient: dsn.DsnRecipient, block: str, gave_up: bool, report: str
+) -> FailedRecipient:
+    diagnostic = recipient.diagnostic and plain.whole(
+        plain.reply_text(recipient.diagnostic) or recipient.diagnostic, report
+    )
     text = diagnostic or plain.reply_text(block) or plain.words_about(block)
     around = Around(
         block=block,
@@ -130,8 +134,9 @@ def _quoted_recipients(message: Message, text: str, report: str) -> list[plain.F
 
 
 def _reply_of(block: str, report: str) -> Reply:
-    return Reply(None, None, plain.reply_text(block) or plain.reply_text(report)
-                 or plain.words_about(block))  # fmt: skip
+    quoted = plain.reply_text(block) or plain.reply_text(report)
+    return Reply(None, None, plain.whole(quoted, report) if quoted
+                 else plain.words_about(block))  # fmt: skip
 
 
 @dataclass(frozen=True)
