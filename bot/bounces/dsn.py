@@ -26,6 +26,7 @@ class DsnRecipient:
     status: str | None  # "5.1.1"
     diagnostic: str | None  # the remote reply, its type ("smtp;") removed
     remote_host: str | None
+    diagnostic_type: str = ""  # "smtp"; "x-unix": a local delivery program's exit, not SMTP
 
     @property
     def failed(self) -> bool:
@@ -93,11 +94,17 @@ def _recipient(group: dict[str, str]) -> DsnRecipient | None:
         status=".".join(status.groups()) if status else None,
         diagnostic=_untyped(group.get("diagnostic-code")) or None,
         remote_host=_host(group.get("remote-mta")),
+        diagnostic_type=_type_of(group.get("diagnostic-code")),
     )
 
 
 def _untyped(value: str | None) -> str:
     return _TYPED.sub("", value or "", count=1).strip()
+
+
+def _type_of(value: str | None) -> str:
+    typed = _TYPED.match(value or "")
+    return typed[0].strip(" \t;").lower() if typed else ""
 
 
 def _host(value: str | None) -> str | None:

@@ -114,22 +114,39 @@ def _header_pair(line: str, following: str) -> bool:
     return bool(_TRANSPORT_LINE.match(line) or _TRANSPORT_LINE.match(following))
 
 
-def recipients_in(report: str, excluded: frozenset[str]) -> list[Found]:
-    """The failed recipients a report names, each with its block of lines."""
+def recipients_in(
+    report: str, excluded: frozenset[str], known: frozenset[str] = frozenset()
+) -> list[Found]:
+    """The failed recipients a report names, each with its block of lines. `known`: the
+    recipients a DSN already listed; the first line naming one of them starts its block."""
     lines = report.splitlines()
     anchors: list[tuple[int, str]] = []
     seen: set[str] = set()
     previous = ""
     for index, line in enumerate(lines):
-        named = [] if _SENDER_NEXT.search(previous) else _named_on(line)
+        named = _known_on(line, known) if known else _listed(line, previous)
         previous = line if line.strip() else previous
         for address in named:
-            if address not in seen and address not in excluded and not is_system(address):
+            if address not in seen and (bool(known) or _may_fail(address, excluded)):
                 seen.add(address)
                 anchors.append((index, address))
         if len(anchors) >= MAX_RECIPIENTS:
             break
     return [_found(lines, anchors, i) for i in range(len(anchors))]
+
+
+def _may_fail(address: str, excluded: frozenset[str]) -> bool:
+    return address not in excluded and not is_system(address)
+
+
+def _listed(line: str, previous: str) -> list[str]:
+    return [] if _SENDER_NEXT.search(previous) else _named_on(line)
+
+
+def _known_on(line: str, known: frozenset[str]) -> list[str]:
+    if "@" not in line:
+        return []
+    return [a for a in (normalised(m[1]) for m in ADDRESS.finditer(line)) if a in known]
 
 
 def _named_on(line: str) -> list[str]:

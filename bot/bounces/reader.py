@@ -13,7 +13,7 @@ from bot.bounces.addresses import ADDRESS, normalised
 from bot.bounces.mime import MAX_TEXT, Part, parse, text_of, walk
 from bot.bounces.model import BounceKind, BounceReport, FailedRecipient, Reply
 from bot.bounces.original import original_message_id, original_recipients
-from bot.diagnostics.smtp import BounceReason, Stage, decode
+from bot.diagnostics.smtp import BounceReason, SmtpDiagnosis, Stage, decode
 from bot.diagnostics.smtp_reasons import category_of, is_permanent
 from bot.diagnostics.smtp_text import stage_in
 
@@ -74,7 +74,8 @@ def _from_dsn(
 ) -> tuple[BounceKind, list[FailedRecipient]]:
     # the report's own block about each recipient: words when the fields are terse, and the
     # wrapper around the reply (the SMTP stage) that the Diagnostic-Code field leaves out
-    blocks = {f.address: f.block for f in plain.recipients_in(report, excluded)}
+    known = frozenset(r.address for r in listed)
+    blocks = {f.address: f.block for f in plain.recipients_in(report, excluded, known)}
     gave_up = cues.says_expired(report)
     recipients = [_dsn_failed(r, blocks.get(r.address, ""), gave_up, report)
                   for r in _unique(listed)]  # fmt: skip
@@ -108,6 +109,7 @@ def _dsn_failed(
         gave_up=gave_up or _gave_up(recipient),
         stage=stage_in((recipient.diagnostic or "").lower()) or stage_in(block.lower()),
         status=recipient.status,
+        local_program=recipient.diagnostic_type == "x-unix",
     )
     failed = _failed(recipient.address, Reply(None, None, text), around)
     host = recipient.remote_host or plain.remote_host(recipient.diagnostic or "") or None
@@ -147,16 +149,14 @@ class Around:
     gave_up: bool  # the report says the sender stopped retrying
     stage: Stage | None = None  # the SMTP step the reply answered, from the report's words
     status: str | None = None  # the DSN's Status field
+    local_program: bool = False  # the reply is a local delivery program's (X-Unix), not SMTP
 
 
 def _failed(address: str, reply: Reply, around: Around) -> FailedRecipient:
-    """One recipient's reply decoded in its report's context. A report that says the sender
-    gave up makes it `expired` unless the reply's own words name another reason."""
+    """One recipient's reply decoded in its report's context."""
     decoded = decode(reply.code, reply.enhanced, reply.text,
                      stage=around.stage, status=around.status)  # fmt: skip
-    reason = decoded.reason
-    if decoded.reason is BounceReason.UNDEFINED and _expired(around, reply.text or ""):
-        reason = BounceReason.EXPIRED
+    reason = _reason(decoded, around, reply.text or "")
     return FailedRecipient(
         address=address,
         reason=reason,
@@ -166,6 +166,17 @@ def _failed(address: str, reply: Reply, around: Around) -> FailedRecipient:
         reply=Reply(decoded.code, decoded.enhanced or reply.enhanced, reply.text),
         remote_host=plain.remote_host(around.block) or plain.remote_host(reply.text or ""),
     )
+
+
+def _reason(decoded: SmtpDiagnosis, around: Around, text: str) -> BounceReason:
+    """What the report's structure adds where the reply's own words name no reason: a local
+    delivery program's failure is the mailer's; a report that says the sender gave up, and a
+    reply that says nothing, is `expired`."""
+    if around.local_program and decoded.cue is None:
+        return BounceReason.MAILER_ERROR
+    if decoded.reason is BounceReason.UNDEFINED and _expired(around, text):
+        return BounceReason.EXPIRED
+    return decoded.reason
 
 
 def _expired(around: Around, text: str) -> bool:
