@@ -3,8 +3,8 @@ vocabulary), qbx's category, whether the address itself is dead, plain words and
 
 `decode(550, "5.1.1", text)` sets the reporting server's wrapper aside and reads the remote
 reply (smtp_reading.py says how); a bounce reader adds what it read around the reply (the SMTP
-stage, the report's Status) as keyword arguments. The decoded words are ours and safe to show; the server's own
-text is returned untouched in `server_text` (untrusted: renderers escape it).
+stage, the report's Status) as keyword arguments. The decoded words are ours and safe to show;
+the server's own text is returned untouched in `server_text` (untrusted: renderers escape it).
 """
 
 from __future__ import annotations
