@@ -60,8 +60,19 @@ def _groups_of(message: Message) -> list[dict[str, str]]:
         key = name.lower()
         if key in groups[-1]:
             groups.append({})
-        groups[-1][key] = " ".join(str(value).split())
+        groups[-1][key] = " ".join(_readable(str(value)).split())
     return groups
+
+
+def _readable(value: str) -> str:
+    """A field written in ISO-2022-JP (7-bit escapes, as Japanese servers write replies) read
+    as the text it is."""
+    if "\x1b" not in value:
+        return value
+    try:
+        return value.encode("ascii").decode("iso-2022-jp")
+    except (UnicodeError, LookupError):
+        return value
 
 
 def field_groups(text: str) -> list[dict[str, str]]:

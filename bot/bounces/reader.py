@@ -165,6 +165,7 @@ def _failed(address: str, reply: Reply, around: Around) -> FailedRecipient:
         summary=decoded.summary,
         reply=Reply(decoded.code, decoded.enhanced or reply.enhanced, reply.text),
         remote_host=plain.remote_host(around.block) or plain.remote_host(reply.text or ""),
+        temporary=decoded.temporary,
     )
 
 
