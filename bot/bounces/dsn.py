@@ -15,6 +15,7 @@ from bot.bounces.mime import text_of
 _FIELD: Final = re.compile(r"^([A-Za-z][A-Za-z0-9-]{1,40})\s*:\s*(.*)$")
 _STATUS: Final = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})")
 _TYPED: Final = re.compile(r"^\s*[A-Za-z0-9-]{2,12}\s*;\s*")  # "smtp; ", "rfc822; ", "dns; "
+_BARE_ADDRESS: Final = re.compile(r"^<?([\w.+=-]{1,64}@[A-Za-z0-9][A-Za-z0-9-]{0,62})>?$")
 FAILED_ACTIONS: Final = frozenset({"failed", "delayed"})
 MAX_GROUPS: Final = 500
 
@@ -95,7 +96,7 @@ def field_groups(text: str) -> list[dict[str, str]]:
 
 def _recipient(group: dict[str, str]) -> DsnRecipient | None:
     named = group.get("final-recipient") or group.get("original-recipient")
-    address = address_in(_untyped(named)) if named else None
+    address = _field_address(_untyped(named)) if named else None
     if address is None:
         return None
     status = _STATUS.search(group.get("status", ""))
@@ -111,6 +112,15 @@ def _recipient(group: dict[str, str]) -> DsnRecipient | None:
 
 def _untyped(value: str | None) -> str:
     return _TYPED.sub("", value or "", count=1).strip()
+
+
+def _field_address(value: str) -> str | None:
+    """The address a recipient field names: any address, else a bare `local@host` (a host
+    without a dot, as local delivery reports it)."""
+    found = address_in(value)
+    if found is None and (bare := _BARE_ADDRESS.match(value)):
+        return bare[1].lower()
+    return found
 
 
 def _type_of(value: str | None) -> str:

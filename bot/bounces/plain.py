@@ -72,6 +72,7 @@ _DATED: Final = re.compile(r"(?i)^\W*on\s+(?:[a-z]{3},?\s+)?\d{1,2}\s+[a-z]{3}\s
 _OPEN_ENDED: Final = re.compile(r"^\s*([245]\d\d)-")
 MAX_QUOTES: Final = 4  # places in a report where a cut reply is looked for whole
 _FIRST_CODES: Final = re.compile(r"^\s*([245]\d\d)[ -](?:([245]\.\d{1,3}\.\d{1,3})[ -]?\s*)?")
+_ALONE: Final = re.compile(r"^[\s<>\"'(\[*|-]*[^\s@<>]+@[^\s<>]+[\s>\"')\]:]*$")
 _WORDS: Final = re.compile(r"[^\W\d_]{2,}")
 _HOST: Final = re.compile(
     r"(?i)(?:\bhost\s+\[?([a-z0-9][a-z0-9.-]*\.[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})\]?|"
@@ -127,7 +128,7 @@ def recipients_in(
         named = _known_on(line, known) if known else _listed(line, previous)
         previous = line if line.strip() else previous
         for address in named:
-            if address not in seen and (bool(known) or _may_fail(address, excluded)):
+            if address not in seen and (bool(known) or _may_fail(address, line, excluded)):
                 seen.add(address)
                 anchors.append((index, address))
         if len(anchors) >= MAX_RECIPIENTS:
@@ -135,8 +136,12 @@ def recipients_in(
     return [_found(lines, anchors, i) for i in range(len(anchors))]
 
 
-def _may_fail(address: str, excluded: frozenset[str]) -> bool:
-    return address not in excluded and not is_system(address)
+def _may_fail(address: str, line: str, excluded: frozenset[str]) -> bool:
+    """Not the bounce's own parties; a system address ("postmaster@") only when its line lists
+    it alone (else it is an invitation: "send mail to postmaster@...")."""
+    if address in excluded:
+        return False
+    return not is_system(address) or bool(_ALONE.match(line))
 
 
 def _listed(line: str, previous: str) -> list[str]:
