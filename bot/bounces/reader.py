@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from email.message import Message
 from typing import Final
 
-from bot.bounces import cues, dsn, plain
+from bot.bounces import cues, dsn, plain, replies
 from bot.bounces.addresses import ADDRESS, normalised
 from bot.bounces.mime import MAX_TEXT, Part, parse, text_of, walk
 from bot.bounces.model import BounceKind, BounceReport, FailedRecipient, Reply
@@ -100,10 +100,10 @@ def _unique(listed: list[dsn.DsnRecipient]) -> list[dsn.DsnRecipient]:
 def _dsn_failed(
     recipient: dsn.DsnRecipient, block: str, gave_up: bool, report: str
 ) -> FailedRecipient:
-    diagnostic = recipient.diagnostic and plain.whole(
-        plain.reply_text(recipient.diagnostic) or recipient.diagnostic, report
+    diagnostic = recipient.diagnostic and replies.whole(
+        replies.reply_text(recipient.diagnostic) or recipient.diagnostic, report
     )
-    text = diagnostic or plain.reply_text(block) or plain.words_about(block)
+    text = diagnostic or replies.reply_text(block) or replies.words_about(block)
     around = Around(
         block=block,
         gave_up=gave_up or _gave_up(recipient),
@@ -112,7 +112,7 @@ def _dsn_failed(
         local_program=recipient.diagnostic_type == "x-unix",
     )
     failed = _failed(recipient.address, Reply(None, None, text), around)
-    host = recipient.remote_host or plain.remote_host(recipient.diagnostic or "") or None
+    host = recipient.remote_host or replies.remote_host(recipient.diagnostic or "") or None
     return replace(failed, remote_host=host.lower() if host else failed.remote_host)
 
 
@@ -136,9 +136,9 @@ def _quoted_recipients(message: Message, text: str, report: str) -> list[plain.F
 
 
 def _reply_of(block: str, report: str) -> Reply:
-    quoted = plain.reply_text(block) or plain.reply_text(report)
-    return Reply(None, None, plain.whole(quoted, report) if quoted
-                 else plain.words_about(block))  # fmt: skip
+    quoted = replies.reply_text(block) or replies.reply_text(report)
+    return Reply(None, None, replies.whole(quoted, report) if quoted
+                 else replies.words_about(block))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ def _failed(address: str, reply: Reply, around: Around) -> FailedRecipient:
         permanent=is_permanent(reason, decoded.temporary),
         summary=decoded.summary,
         reply=Reply(decoded.code, decoded.enhanced or reply.enhanced, reply.text),
-        remote_host=plain.remote_host(around.block) or plain.remote_host(reply.text or ""),
+        remote_host=replies.remote_host(around.block) or replies.remote_host(reply.text or ""),
         temporary=decoded.temporary,
     )
 
