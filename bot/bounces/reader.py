@@ -54,7 +54,7 @@ def _verdict(
         _failed(
             f.address,
             _reply_of(f.block, report),
-            Around(f.block, gave_up, stage_in(f.block.lower())),
+            Around(f.block, gave_up, stage_in(f.block.lower()), report=report),
         )
         for f in found
     ]
@@ -110,6 +110,7 @@ def _dsn_failed(
         stage=stage_in((recipient.diagnostic or "").lower()) or stage_in(block.lower()),
         status=recipient.status,
         local_program=recipient.diagnostic_type == "x-unix",
+        report=report,
     )
     failed = _failed(recipient.address, Reply(None, None, text), around)
     host = recipient.remote_host or replies.remote_host(recipient.diagnostic or "") or None
@@ -150,10 +151,15 @@ class Around:
     stage: Stage | None = None  # the SMTP step the reply answered, from the report's words
     status: str | None = None  # the DSN's Status field
     local_program: bool = False  # the reply is a local delivery program's (X-Unix), not SMTP
+    report: str = ""  # the whole report, where a session transcript may say more
 
 
 def _failed(address: str, reply: Reply, around: Around) -> FailedRecipient:
-    """One recipient's reply decoded in its report's context."""
+    """One recipient's reply decoded in its report's context; sendmail's own summary line
+    ("554 <x>... Service unavailable") read with the transcript lines before it."""
+    earlier = replies.said_before(reply.text, around.report) if reply.text else None
+    if earlier:
+        reply = replace(reply, text=f"{earlier} {reply.text}"[: replies.MAX_REPLY])
     decoded = decode(reply.code, reply.enhanced, reply.text,
                      stage=around.stage, status=around.status)  # fmt: skip
     reason = _reason(decoded, around, reply.text or "")

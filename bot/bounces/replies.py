@@ -27,6 +27,11 @@ _NEW_LINE_OF_TRANSCRIPT: Final = re.compile(
 )
 _CONTINUED: Final = re.compile(r"^\s*[245]\d\d[- ](?:[245]\.\d{1,3}\.\d{1,3})?\s*")
 _DATED: Final = re.compile(r"(?i)^\W*on\s+(?:[a-z]{3},?\s+)?\d{1,2}\s+[a-z]{3}\s+\d{4}.*")
+_SUMMARY: Final = re.compile(r"^\s*[45]\d\d <[^<>\s]{1,300}>\.\.\. ")
+_TRANSCRIPT_EDGE: Final = re.compile(
+    r"(?i)^\s*(?:>>>|-{3,}|while talking to|[45]\d\d <[^<>\s]{1,300}>\.\.\. )"
+)
+MAX_SAID_LINES: Final = 6
 _OPEN_ENDED: Final = re.compile(r"^\s*([245]\d\d)-")
 MAX_QUOTES: Final = 4  # places in a report where a cut reply is looked for whole
 _FIRST_CODES: Final = re.compile(r"^\s*([245]\d\d)[ -](?:([245]\.\d{1,3}\.\d{1,3})[ -]?\s*)?")
@@ -143,3 +148,21 @@ def words_about(block: str) -> str | None:
     rest = [line.strip() for line in lines[1:] if _WORDS.search(line)]
     said = " ".join([own, *rest]) if _WORDS.search(own) else " ".join(rest)
     return said.strip()[:MAX_REPLY] or None
+
+
+def said_before(reply: str, report: str) -> str | None:
+    """Sendmail closes a recipient's transcript with its own summary ("554 <anna@x>... Service
+    unavailable"); the lines just before it, back to the command sent, hold what the remote
+    server ("<<< 501 ...") or the local mailer ("mail.local: unknown user") said."""
+    if not _SUMMARY.match(reply):
+        return None
+    at = report.find(reply[:40])
+    if at < 0:
+        return None
+    line_start = report.rfind("\n", 0, at) + 1
+    said: list[str] = []
+    for line in reversed(report[max(0, line_start - MAX_REPLY) : line_start].splitlines()):
+        if not line.strip() or _TRANSCRIPT_EDGE.match(line) or len(said) >= MAX_SAID_LINES:
+            break
+        said.append(line.lstrip("< \t").strip())
+    return " ".join(reversed(said))[:MAX_REPLY] or None
