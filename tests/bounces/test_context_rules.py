@@ -31,8 +31,8 @@ def postfix(said: bytes, diagnostic: bytes) -> bytes:
 def exim(failure: bytes) -> bytes:
     return (
         HEAD
-        + b"To: shop@shop.example\n\nA message that you sent could not be delivered to one or more of its\n"
-        b"recipients. This is a permanent error. The following address(es) failed:\n\n"
+        + b"To: shop@shop.example\n\nA message that you sent could not be delivered to one or\n"
+        b"more of its recipients. This is a permanent error. The following address(es) failed:\n\n"
         b"  anna@example.com\n    host mx.example.com [192.0.2.1]\n    " + failure + b"\n"
     )
 
