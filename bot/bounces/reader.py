@@ -13,8 +13,7 @@ from bot.bounces.addresses import ADDRESS, normalised
 from bot.bounces.mime import MAX_TEXT, Part, parse, text_of, walk
 from bot.bounces.model import BounceKind, BounceReport, FailedRecipient, Reply
 from bot.bounces.original import original_message_id, original_recipients
-from bot.diagnostics.smtp import BounceReason, SmtpDiagnosis, Stage, decode
-from bot.diagnostics.smtp_reasons import category_of, is_permanent
+from bot.diagnostics.smtp import BounceReason, SmtpDiagnosis, Stage, decode, read_as
 from bot.diagnostics.smtp_text import stage_in
 
 _TAG: Final = re.compile(r"<[^>]{0,2000}>")
@@ -50,14 +49,12 @@ def _verdict(
     found = _plain_recipients(message, report) or _quoted_recipients(message, text, report)
     kind = BounceKind.DELAY if cues.is_delay(message, report) else BounceKind.BOUNCE
     gave_up = cues.says_expired(report)
-    return kind, [
-        _failed(
-            f.address,
-            _reply_of(f.block, report),
-            Around(f.block, gave_up, stage_in(f.block.lower()), report=report),
-        )
-        for f in found
-    ]
+    return kind, [_plain_failed(f, report, gave_up) for f in found]
+
+
+def _plain_failed(found: plain.Found, report: str, gave_up: bool) -> FailedRecipient:
+    around = Around(found.block, gave_up, stage_in(found.block.lower()), report=report)
+    return _failed(found.address, _reply_of(found.block, report), around)
 
 
 def _dsn_recipients(parts: list[Part], text: str) -> list[dsn.DsnRecipient]:
@@ -100,10 +97,6 @@ def _unique(listed: list[dsn.DsnRecipient]) -> list[dsn.DsnRecipient]:
 def _dsn_failed(
     recipient: dsn.DsnRecipient, block: str, gave_up: bool, report: str
 ) -> FailedRecipient:
-    diagnostic = recipient.diagnostic and replies.whole(
-        replies.reply_text(recipient.diagnostic) or recipient.diagnostic, report
-    )
-    text = diagnostic or replies.reply_text(block) or replies.words_about(block)
     around = Around(
         block=block,
         gave_up=gave_up or _gave_up(recipient),
@@ -112,9 +105,18 @@ def _dsn_failed(
         local_program=recipient.diagnostic_type == "x-unix",
         report=report,
     )
-    failed = _failed(recipient.address, Reply(None, None, text), around)
+    failed = _failed(recipient.address, _dsn_reply(recipient, block, report), around)
     host = recipient.remote_host or replies.remote_host(recipient.diagnostic or "") or None
     return replace(failed, remote_host=host.lower() if host else failed.remote_host)
+
+
+def _dsn_reply(recipient: dsn.DsnRecipient, block: str, report: str) -> Reply:
+    """The Diagnostic-Code's reply, else the report's words about the recipient; read whole."""
+    diagnostic = recipient.diagnostic
+    quoted = (replies.reply_text(diagnostic) or diagnostic) if diagnostic else None
+    quoted = quoted or replies.reply_text(block)
+    text = replies.whole(quoted, report) if quoted else replies.words_about(block)
+    return Reply(None, None, text)
 
 
 def _gave_up(recipient: dsn.DsnRecipient) -> bool:
@@ -162,12 +164,12 @@ def _failed(address: str, reply: Reply, around: Around) -> FailedRecipient:
         reply = replace(reply, text=f"{earlier} {reply.text}"[: replies.MAX_REPLY])
     decoded = decode(reply.code, reply.enhanced, reply.text,
                      stage=around.stage, status=around.status)  # fmt: skip
-    reason = _reason(decoded, around, reply.text or "")
+    decoded = read_as(decoded, _reason(decoded, around, reply.text or ""))
     return FailedRecipient(
         address=address,
-        reason=reason,
-        category=category_of(reason, decoded.temporary),
-        permanent=is_permanent(reason, decoded.temporary),
+        reason=decoded.reason,
+        category=decoded.category,
+        permanent=decoded.permanent,
         summary=decoded.summary,
         reply=Reply(decoded.code, decoded.enhanced or reply.enhanced, reply.text),
         remote_host=replies.remote_host(around.block) or replies.remote_host(reply.text or ""),

@@ -18,10 +18,10 @@ from bot.diagnostics.smtp_codes import BounceReason as BounceReason
 from bot.diagnostics.smtp_codes import SmtpCategory as SmtpCategory
 from bot.diagnostics.smtp_cues import says_temporary
 from bot.diagnostics.smtp_reading import Parts, Reading, basic_meaning, read_reason, reply_class
-from bot.diagnostics.smtp_reasons import action_of, category_of, is_permanent
+from bot.diagnostics.smtp_reasons import REASONS, action_of, category_of, is_permanent
 from bot.diagnostics.smtp_text import Reply, Stage, read_reply
 
-__all__ = ["BounceReason", "SmtpCategory", "SmtpDiagnosis", "Stage", "decode"]
+__all__ = ["BounceReason", "SmtpCategory", "SmtpDiagnosis", "Stage", "decode", "read_as"]
 
 MAX_TEXT: Final = 2_000  # of the server's text read for cues and kept in `server_text`
 _ENHANCED: Final = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})$")
@@ -96,6 +96,24 @@ def decode(
         server_text=raw,
         reason=reading.reason,
         temporary=temporary,
+    )
+
+
+def read_as(diagnosis: SmtpDiagnosis, reason: BounceReason) -> SmtpDiagnosis:
+    """The same reply read as `reason`, which the caller knows from around it (a bounce that
+    says the sender gave up: `expired`); category, permanence and words follow the reason."""
+    if reason is diagnosis.reason:
+        return diagnosis
+    category = category_of(reason, diagnosis.temporary)
+    reading = Reading(reason, REASONS[reason].words)
+    parts = _enhanced_parts(diagnosis.enhanced, None)
+    return replace(
+        diagnosis,
+        reason=reason,
+        category=category,
+        permanent=is_permanent(reason, diagnosis.temporary),
+        summary=_summary(category, reading, diagnosis.code, parts, diagnosis.temporary),
+        cue=None,
     )
 
 

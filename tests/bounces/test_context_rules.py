@@ -9,7 +9,7 @@ import pytest
 
 from bot.bounces import read_bounce
 from bot.bounces.model import FailedRecipient
-from bot.diagnostics.smtp import BounceReason, SmtpCategory, Stage, decode
+from bot.diagnostics.smtp import BounceReason, SmtpCategory, Stage, decode, read_as
 from tests.bounces.test_reader import HEAD, dsn
 
 R = BounceReason
@@ -251,3 +251,31 @@ def test_a_dsn_field_written_in_iso_2022_jp_is_read_as_text() -> None:
     assert "\x1b" not in recipient.reply.text
     assert "ユーザー" in recipient.reply.text
     assert recipient.reason is R.USER_UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("message", "reason", "words"),
+    [
+        (HEAD + b"\nHi. This is the qmail-send program.\n\n<anna@example.com>:\n" + GIVE_UP,
+         R.EXPIRED, "Server or network problem"),
+        (dsn(b"Final-Recipient: rfc822; anna@example.com\nAction: failed\nStatus: 5.0.0\n"
+             b"Diagnostic-Code: x-unix; 75\n"), R.MAILER_ERROR, "Server or network problem"),
+    ],
+    ids=["expired", "mailer"],
+)  # fmt: skip
+def test_the_words_shown_follow_the_reason_the_report_adds(
+    message: bytes, reason: R, words: str
+) -> None:
+    recipient = only(message)
+    assert recipient.reason is reason
+    assert recipient.summary.startswith(words)
+    assert "Unexplained" not in recipient.summary
+
+
+def test_a_reply_read_as_another_reason_keeps_its_codes_and_class() -> None:
+    decoded = decode(450, "4.0.0", "450 try later")
+    again = read_as(decoded, R.EXPIRED)
+    assert (again.reason, again.code, again.enhanced, again.temporary) == (
+        R.EXPIRED, 450, "4.0.0", True)  # fmt: skip
+    assert "(450 4.0.0)" in again.summary
+    assert read_as(decoded, decoded.reason) is decoded
