@@ -51,7 +51,8 @@ _REPLY_LINE: Final = re.compile(r"^\s*[#(]?[245]\d\d[ -]")
 _STATUS_LINE: Final = re.compile(
     r"^\s*[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?<([^<>\s]+@[^<>\s]+)>\.\.\."
 )
-_ALONE: Final = re.compile(r"^[\s<>\"'(\[*|-]*[^\s@<>]+@[^\s<>]+[\s>\"')\]:]*$")
+# an address alone on its line (domain and trailing marks disjoint: linear on hostile lines)
+_ALONE: Final = re.compile(r"^[\s<>\"'(\[*|-]*[^\s@<>]+@[^\s<>\"')\]:]+[\s>\"')\]:]*$")
 
 
 @dataclass(frozen=True)
