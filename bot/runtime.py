@@ -35,7 +35,7 @@ from bot.slack.jobs import SLACK_JOBS, SlackWork, register_slack_jobs
 from bot.slack.ports import LogPdfSource, SlackDeps
 from bot.slack.poster import Poster
 from bot.store import Keys, Store, open_store
-from bot.web import LEDGER_PATH, HealthChecks, build_asgi, store_probe
+from bot.web import LEDGER_PATH, HealthChecks, SlackGate, build_asgi, store_probe
 from bot.worker_jobs import policy_from
 
 SHUTDOWN_GRACE = 20.0  # seconds running traces get to finish when the server stops
@@ -86,14 +86,15 @@ def health_checks(client: AsyncWebClient, api: QboxmailApi, store: Store) -> Hea
     return HealthChecks({"slack": slack, "qboxmail": qboxmail}, {"store": store_probe(store)})
 
 
-def ledger_routes(settings: Settings, ledger: Ledger) -> list[Route]:
+def ledger_routes(
+    settings: Settings, ledger: Ledger, store: Store, clock: Callable[[], float]
+) -> list[Route]:
     """POST /ledger when QBX_LEDGER_SECRET is set; absent (404) otherwise."""
     secret = settings.qbx_ledger_secret
     if secret is None or not secret.get_secret_value():
         return []
-    return [
-        Route(LEDGER_PATH, ledger_endpoint(ledger, secret.get_secret_value()), methods=["POST"])
-    ]
+    endpoint = ledger_endpoint(ledger, secret.get_secret_value(), clock=clock, claim=store.claim)
+    return [Route(LEDGER_PATH, endpoint, methods=["POST"])]
 
 
 Closable = InProcessQueue[None] | WorkerQueue
@@ -153,11 +154,15 @@ async def open_runtime(
             deps = replace(base, jobs=queue)
             app = build_app(AppDeps(slack=deps, client=client, signing_secret=secret))
             health = health_checks(client, api, store)
-            routes = [*ledger_routes(settings, ledger), *alert_routes(settings, deps, client)]
+            routes = [
+                *ledger_routes(settings, ledger, store, clock),
+                *alert_routes(settings, deps, client),
+            ]
+            gate = None if secret is None else SlackGate(secret, store.claim, clock)
             try:
                 yield Runtime(
                     app=app,
-                    asgi=build_asgi(app, health, deps.background.in_flight, routes),
+                    asgi=build_asgi(app, health, deps.background.in_flight, routes, gate=gate),
                     health=health,
                     deps=deps,
                 )

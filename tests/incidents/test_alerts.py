@@ -6,6 +6,7 @@ Simulator, Web API stand-in over HTTP, the app's SlackDeps; the route served via
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -18,7 +19,6 @@ from starlette.applications import Starlette
 from bot.alerts_http import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_alert
 from bot.app import slack_deps
 from bot.compose import build_trace_service
-from bot.errors import ConfigError
 from bot.incidents.alerts import alert_routes
 from bot.qboxmail.client import QboxmailClient
 from bot.runtime import open_runtime
@@ -137,8 +137,9 @@ async def test_a_channel_the_bot_is_not_in_fails_the_request_with_the_fix(
     transport = httpx.ASGITransport(app=Starlette(routes=routes))
     async with httpx.AsyncClient(transport=transport, base_url="http://qbx.test") as http:
         alerts.http = http
-        with pytest.raises(ConfigError, match=r"C_NOT_IN.*/invite @qbx"):
-            await alerts.post({"title": "x", "severity": "critical"})
+        response = await alerts.post({"title": "x", "severity": "critical"})
+    assert response.status_code == 502
+    assert re.search(r"C_NOT_IN.*/invite @qbx", response.json()["error"])
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ replicas keep answering (/healthz degraded) and recover by themselves when it re
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -34,6 +35,7 @@ from tests.replicas.cluster import (
 )
 from tests.replicas.support import Process, start
 from tests.slack.conftest import dumps, in_thread, parents
+from tests.webhook_signing import signed
 
 pytestmark = [
     pytest.mark.redis,
@@ -100,8 +102,8 @@ async def test_a_ledger_record_written_on_one_replica_is_used_on_the_other(
         "reference": "order-1042", "recipients": [ids["to"]],
         "submitted_at": ids["submitted_at"],
     }  # fmt: skip
-    auth = {"Authorization": f"Bearer {LEDGER_SECRET}"}
-    stored = await cluster.http.post(f"{cluster.a.url}/ledger", json=record, headers=auth)
+    body, headers = signed(LEDGER_SECRET, record, time.time())
+    stored = await cluster.http.post(f"{cluster.a.url}/ledger", content=body, headers=headers)
     assert (stored.status_code, stored.json()) == (200, {"accepted": 1, "rejected": 0})
     ts, _ = await traced(cluster, cluster.b, "trace order-1042")
     [verdict] = verdicts(cluster.slack.calls, ts)[-1:]
