@@ -31,6 +31,7 @@ EXPIRED = (
     "This button has expired or is unknown (results keep their buttons for 7 days). "
     "Run `/qbx trace <id>` again for fresh buttons."
 )
+ELSEWHERE = "This button belongs to a result in another channel; use it there."
 ALREADY = "That button was just used; its result is (or soon will be) in the thread."
 
 
@@ -52,10 +53,13 @@ async def press_button(deps: SlackDeps, poster: Poster, click: Click, reply: Rep
     if raw is None:
         await reply(notice_message(EXPIRED))
         return
+    context = context_from_json(raw)
+    if context.thread.channel != click.channel:  # a key copied into another channel
+        await reply(notice_message(ELSEWHERE))
+        return
     if not await deps.store.claim(f"click:{click.key}:{click.action_id}", deps.click_ttl_seconds):
         await reply(notice_message(ALREADY))
         return
-    context = context_from_json(raw)
     await _dispatch(deps, poster, click, context)
     await deps.store.audit(
         AuditEntry(

@@ -20,8 +20,9 @@ import pytest
 from bot.http_guard import SLACK_MAX_BODY_BYTES
 from bot.logs import BODY_WITHHELD, configure_logging
 from tests.slack import signing
-from tests.slack.conftest import CHANNEL, USER, Harness
+from tests.slack.conftest import CHANNEL, USER, Harness, buttons, in_thread
 from tests.slack.standin import TEAM
+from tests.slack.test_shared_state import traced, verdicts
 
 MARKER = "victim@example.test"  # in every hostile body; must never reach a log or Slack
 
@@ -164,3 +165,19 @@ def test_bolt_lines_that_carry_a_body_are_withheld(log_lines: io.StringIO) -> No
         BODY_WITHHELD, BODY_WITHHELD, "a line about something else",
     ]  # fmt: skip
     assert [line["level"] for line in lines] == ["info", "warning", "warning"]
+
+
+async def test_a_button_key_clicked_in_another_channel_posts_nothing(qbx: Harness) -> None:
+    ts = await traced(qbx, f"trace {qbx.trace_id('bounced')}")
+    found = {b["action_id"]: b for b in buttons(verdicts(qbx.slack.calls, ts)[-1])}
+    await qbx.slack.wait_for(lambda cs: len(in_thread(cs, ts)) >= 1)
+    await qbx.runtime.deps.background.drain(5)
+    before = len(qbx.slack.calls)
+    await qbx.click(found["qbx_bundle"], channel="C0ELSEWHERE")
+    calls = await qbx.slack.wait_for(lambda cs: any(c.method == "response_url" for c in cs))
+    await qbx.runtime.deps.background.drain(5)
+    later = [c for c in calls[before:] if c.method != "auth.test"]
+    assert [c.method for c in later] == ["response_url"]
+    assert "another channel" in later[0].text
+    await qbx.click(found["qbx_bundle"])  # in its own channel it still works
+    await qbx.slack.wait_for(lambda cs: len(in_thread(cs, ts)) >= 2)
