@@ -151,7 +151,7 @@ async def open_runtime(
                 trace_slots=trace_slots, wall_clock=clock, ledger=ledger,
             )  # fmt: skip
             queue, closables = job_queue(settings, base, Poster(client))
-            deps = replace(base, jobs=queue)
+            deps = replace(base, jobs=queue, sleep=sleep)
             app = build_app(AppDeps(slack=deps, client=client, signing_secret=secret))
             health = health_checks(client, api, store)
             routes = [

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     qbx_redis_prefix: str = Field(default="qbx:", min_length=1, max_length=64)
     qbx_report_cache_seconds: int = Field(default=300, ge=0, le=86400)
     qbx_user_traces_per_minute: int = Field(default=20, ge=1, le=1000)
+    qbx_trace_deadline_seconds: float = Field(
+        default=90.0, ge=1, le=900, description="Longest one trace may run before it is stopped."
+    )
     qbx_ledger_secret: SecretStr | None = Field(
         default=None, description="Shared secret applications use for POST /ledger."
     )

@@ -12,7 +12,7 @@ from bot.slack.buttons import Click, press_button
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
 from handlers.errors import failure_handler
-from handlers.replies import via_response_url
+from handlers.replies import private_reply
 
 BUTTONS = re.compile(r"^qbx_(log_pdf(:\d+)?|deeper|rerun|bundle)$")
 
@@ -33,5 +33,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             user=str(body["user"]["id"]),
             channel=str((body.get("channel") or {}).get("id") or ""),
         )
-        work = press_button(deps, Poster(client), click, via_response_url(respond))
+        poster = Poster(client)
+        reply = private_reply(respond, poster, click.channel, click.user, deps.sleep)
+        work = press_button(deps, poster, click, reply)
         deps.background.start(work, failure_handler(deps, body, client, respond))

@@ -11,7 +11,7 @@ from bot.slack.commands import SlashCommand, run_command
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
 from handlers.errors import failure_handler
-from handlers.replies import via_response_url
+from handlers.replies import private_reply
 
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
@@ -29,5 +29,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             user=str(command["user_id"]),
             channel=str(command["channel_id"]),
         )
-        work = run_command(deps, Poster(client), slash, via_response_url(respond))
+        poster = Poster(client)
+        reply = private_reply(respond, poster, slash.channel, slash.user, deps.sleep)
+        work = run_command(deps, poster, slash, reply)
         deps.background.start(work, failure_handler(deps, body, client, respond))

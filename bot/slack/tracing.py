@@ -22,18 +22,21 @@ from bot.render.blocks import (
     ResultActions,
     Style,
     checklist_message,
+    notice_message,
     progress_message,
     style_for,
     verdict_message,
 )
 from bot.render.mrkdwn import escape
 from bot.render.slack_limits import context_block
+from bot.slack.errors import TraceTimedOut, explain
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.store.base import AuditEntry
 from bot.targets import Target
 
 log = get_logger("qbx.slack.tracing")
+STOPPED_UNEXPECTEDLY = "Something unexpected went wrong on qbx's side (it is in qbx's logs)."
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ class _Progress:
                 return
             style = Style(mask_recipients=self._deps.mask_recipients)
             message = progress_message(self._spec.subject, done, total, step, style)
-            await self._poster.update(self._channel, self._ts, message)
+            await self._poster.try_update(self._channel, self._ts, message)  # never fatal
 
     async def finish(self, message: dict[str, Any]) -> None:
         async with self._lock:
@@ -122,9 +125,34 @@ async def run_trace(
     *,
     fresh: bool = False,
 ) -> Report:
-    """Trace `spec` for `user` and post the result at `place` (a channel or a thread)."""
+    """Trace `spec` for `user` and post the result at `place` (a channel or a thread).
+    A trace that fails replaces its "Tracing…" placeholder with why, then re-raises."""
     style = Style(mask_recipients=deps.mask_recipients)
     parent_ts = await poster.post(place, progress_message(spec.subject, 0, 0, None, style))
+    try:
+        return await _answer(deps, poster, spec, place, parent_ts, user, fresh=fresh)
+    except (Exception, asyncio.CancelledError) as error:
+        await poster.try_update(place.channel, parent_ts, stopped_message(spec.subject, error))
+        raise
+
+
+def stopped_message(subject: str, error: BaseException) -> Message:
+    """What a failed trace's placeholder says instead of "Tracing…"."""
+    facing = explain(error, lambda: "")
+    reason = facing.message["text"] if facing.reference is None else STOPPED_UNEXPECTEDLY
+    return notice_message(f":x: The trace of {escape(subject)} stopped before an answer. {reason}")
+
+
+async def _answer(
+    deps: SlackDeps,
+    poster: Poster,
+    spec: TraceSpec,
+    place: Place,
+    parent_ts: str,
+    user: str,
+    *,
+    fresh: bool,
+) -> Report:
     progress = _Progress(deps, poster, place.channel, parent_ts, spec)
     started = time.perf_counter()
     report, age = await report_for(deps, spec, progress, fresh=fresh)
@@ -171,8 +199,11 @@ async def report_for(
             return cached.report, cached.age_seconds(deps.wall_clock())
 
     async def work() -> str:
-        async with deps.trace_slots:
-            report = await _traced(deps, spec, progress)
+        try:
+            async with asyncio.timeout(deps.trace_deadline_seconds), deps.trace_slots:
+                report = await _traced(deps, spec, progress)
+        except TimeoutError as exc:
+            raise TraceTimedOut(deps.trace_deadline_seconds) from exc
         if deps.report_cache_seconds:
             await deps.store.put_report(spec.cache_key, report, deps.report_cache_seconds)
         return report.to_json()

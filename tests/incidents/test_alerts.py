@@ -142,6 +142,33 @@ async def test_a_channel_the_bot_is_not_in_fails_the_request_with_the_fix(
     assert re.search(r"C_NOT_IN.*/invite @qbx", response.json()["error"])
 
 
+async def test_an_alert_slack_failed_to_post_is_posted_by_the_senders_retry(
+    alerts: Alerts,
+) -> None:
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    client = build_web_client(
+        token="xoxb-t", base_url=f"{alerts.slack.base_url}/api/", sleep=no_wait
+    )
+    routes = alert_routes(settings(), alerts.deps, client, clock=lambda: float(NOW))
+    transport = httpx.ASGITransport(app=Starlette(routes=routes))
+    async with httpx.AsyncClient(transport=transport, base_url="http://qbx.test") as http:
+        alerts.http = http
+        alerts.slack.fail("chat.postMessage", 503)  # once: the client's own retry posts it
+        first = await alerts.post({"title": "Retried inside", "severity": "warning"})
+        alerts.slack.fail("chat.postMessage", *[500] * 4)  # past every retry: 502
+        failed = await alerts.post({"title": "Failed once", "severity": "critical"})
+        retried = await alerts.post({"title": "Failed once", "severity": "critical"})
+        replayed = await alerts.post({"title": "Failed once", "severity": "critical"})
+    assert first.status_code == 202
+    assert failed.status_code == 502
+    assert (retried.status_code, retried.json()["duplicate"]) == (202, False)
+    assert (replayed.status_code, replayed.json()["duplicate"]) == (202, True)
+    titles = [c.text for c in alerts.slack.parents(CHANNEL)]
+    assert [t.rsplit(": ", 1)[1] for t in titles] == ["Retried inside", "Failed once"]
+
+
 @pytest.mark.parametrize(
     "values",
     [{"qbx_alerts_secret": None}, {"qbx_incident_channel": None}],
