@@ -97,7 +97,7 @@ def ledger_routes(
     return [Route(LEDGER_PATH, endpoint, methods=["POST"])]
 
 
-Closable = InProcessQueue[None] | WorkerQueue
+Closable = InProcessQueue[None] | WorkerQueue | FallbackQueue
 
 
 def job_queue(
@@ -116,7 +116,8 @@ def job_queue(
         return local, [local]
     keys = Keys(settings.qbx_redis_prefix)
     remote = WorkerQueue(settings.redis_url, keys, SLACK_JOBS)
-    return FallbackQueue(remote, local), [local, remote]
+    fallback = FallbackQueue(remote, local)
+    return fallback, [fallback, local, remote]
 
 
 async def _close_jobs(closables: list[Closable], grace: float) -> None:
