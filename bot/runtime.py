@@ -32,11 +32,13 @@ from bot.ledger_http import ledger_endpoint
 from bot.settings import Settings
 from bot.slack.client import Sleep, build_web_client
 from bot.slack.jobs import SLACK_JOBS, SlackWork, register_slack_jobs
+from bot.slack.journal import Journal
 from bot.slack.ports import LogPdfSource, SlackDeps
 from bot.slack.poster import Poster
-from bot.store import Keys, Store, open_store
+from bot.store import FallbackStore, Keys, Store, open_store
 from bot.web import LEDGER_PATH, HealthChecks, SlackGate, build_asgi, store_probe
 from bot.worker_jobs import policy_from
+from handlers.rescue import rescuer
 
 SHUTDOWN_GRACE = 20.0  # seconds running traces get to finish when the server stops
 
@@ -128,6 +130,16 @@ async def _close_jobs(closables: list[Closable], grace: float) -> None:
         await item.aclose()
 
 
+def _journal(store: Store, deps: SlackDeps, client: AsyncWebClient) -> asyncio.Task[None] | None:
+    """With Redis, acknowledged work is journalled until answered and this process answers
+    what a dead one acknowledged (bot.slack.journal); the task renews and sweeps."""
+    if not isinstance(store, FallbackStore):
+        return None
+    journal = Journal(store)
+    deps.background.journal = journal
+    return asyncio.create_task(journal.run(rescuer(deps, client)), name="qbx-journal")
+
+
 @asynccontextmanager
 async def open_runtime(
     settings: Settings,
@@ -160,6 +172,7 @@ async def open_runtime(
                 *alert_routes(settings, deps, client),
             ]
             gate = None if secret is None else SlackGate(secret, store.claim, clock)
+            journal = _journal(store, deps, client)
             try:
                 yield Runtime(
                     app=app,
@@ -168,7 +181,10 @@ async def open_runtime(
                     deps=deps,
                 )
             finally:
-                await deps.background.drain(SHUTDOWN_GRACE)
+                await deps.background.drain(SHUTDOWN_GRACE)  # the lease is renewed meanwhile
+                if journal is not None:
+                    journal.cancel()
+                    await asyncio.gather(journal, return_exceptions=True)
                 await _close_jobs(closables, SHUTDOWN_GRACE)
     finally:
         await store.aclose()

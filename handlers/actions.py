@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.buttons import Click, press_button
+from bot.slack.journal import AckedWork, WorkKind
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
 from handlers.errors import failure_handler
@@ -36,4 +37,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         poster = Poster(client)
         reply = private_reply(respond, poster, click.channel, click.user, deps.sleep)
         work = press_button(deps, poster, click, reply)
-        deps.background.start(work, failure_handler(deps, body, client, respond))
+        url = str(body.get("response_url") or "")
+        acked = AckedWork(WorkKind.CLICK, click.user, click.channel, response_url=url)
+        on_error = failure_handler(deps, body, client, respond)
+        await deps.background.start_acked(work, on_error, acked)

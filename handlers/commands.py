@@ -8,6 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.commands import SlashCommand, run_command
+from bot.slack.journal import AckedWork, WorkKind
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
 from handlers.errors import failure_handler
@@ -32,4 +33,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         poster = Poster(client)
         reply = private_reply(respond, poster, slash.channel, slash.user, deps.sleep)
         work = run_command(deps, poster, slash, reply)
-        deps.background.start(work, failure_handler(deps, body, client, respond))
+        acked = AckedWork(WorkKind.COMMAND, slash.user, slash.channel, slash.text,
+                          str(body.get("response_url") or ""))  # fmt: skip
+        on_error = failure_handler(deps, body, client, respond)
+        await deps.background.start_acked(work, on_error, acked)

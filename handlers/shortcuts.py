@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.blocks import notice_message
 from bot.slack.buttons import Reply
+from bot.slack.journal import AckedWork, WorkKind
 from bot.slack.pasted import message_text, thread_of, trace_ids_in
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
@@ -29,7 +30,11 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         user, channel = str(shortcut["user"]["id"]), str(shortcut["channel"]["id"])
         reply = private_reply(respond, poster, channel, user, deps.sleep)
         work = trace_shortcut(deps, poster, shortcut, reply)
-        deps.background.start(work, failure_handler(deps, shortcut, client, respond))
+        url = str(shortcut.get("response_url") or "")
+        acked = AckedWork(WorkKind.SHORTCUT, user, channel, response_url=url)
+        await deps.background.start_acked(
+            work, failure_handler(deps, shortcut, client, respond), acked
+        )
 
 
 async def trace_shortcut(

@@ -59,6 +59,11 @@ class Keys:
     def json(self, key: str) -> str:
         return f"{self.prefix}state:{key}"
 
+    @property
+    def pending(self) -> str:
+        """A hash: acknowledged Slack work not yet answered (bot.slack.journal)."""
+        return f"{self.prefix}pending"
+
     def lock(self, name: str) -> str:
         return f"{self.prefix}lock:{name}"
 

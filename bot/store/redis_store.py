@@ -216,6 +216,19 @@ class RedisStore:
         px = None if ttl_seconds is None else _ms(ttl_seconds)
         await self._do(self._r.set(self.keys.json(key), json.dumps(value), px=px))
 
+    # --- acknowledged work not yet answered (one hash, shared by every replica) ----------
+    async def pending_put(self, item_id: str, value: JsonValue) -> None:
+        await self._do(
+            cast(Awaitable[int], self._r.hset(self.keys.pending, item_id, json.dumps(value)))
+        )
+
+    async def pending_drop(self, item_id: str) -> None:
+        await self._do(cast(Awaitable[int], self._r.hdel(self.keys.pending, item_id)))
+
+    async def pending_all(self) -> dict[str, JsonValue]:
+        found = await self._do(cast(Awaitable[dict[str, str]], self._r.hgetall(self.keys.pending)))
+        return {item: json.loads(text) for item, text in found.items()}
+
     @asynccontextmanager
     async def lock(self, name: str, ttl_seconds: float) -> AsyncIterator[bool]:
         key, token = self.keys.lock(name), self._token()
