@@ -20,6 +20,7 @@ from bot.render.blocks import (
     style_for,
 )
 from bot.slack.jobs import DEEPER_JOB, LOG_PDF_JOB, payload_for, start_slack_job
+from bot.slack.limits import admit, slow_down
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
 from bot.slack.tracing import ButtonContext, context_from_json, run_trace
@@ -31,6 +32,7 @@ EXPIRED = (
     "This button has expired or is unknown (results keep their buttons for 7 days). "
     "Run `/qbx trace <id>` again for fresh buttons."
 )
+TRACING_ACTIONS = frozenset({ACTION_RERUN, ACTION_DEEPER})
 ELSEWHERE = "This button belongs to a result in another channel; use it there."
 ALREADY = "That button was just used; its result is (or soon will be) in the thread."
 
@@ -57,6 +59,11 @@ async def press_button(deps: SlackDeps, poster: Poster, click: Click, reply: Rep
     if context.thread.channel != click.channel:  # a key copied into another channel
         await reply(notice_message(ELSEWHERE))
         return
+    if click.action_id in TRACING_ACTIONS:  # Re-run and Deeper trace count as traces
+        admitted, decision = await admit(deps, click.user, 1)
+        if not admitted:
+            await reply(slow_down(deps.traces_per_minute, decision, 1))
+            return
     if not await deps.store.claim(f"click:{click.key}:{click.action_id}", deps.click_ttl_seconds):
         await reply(notice_message(ALREADY))
         return
