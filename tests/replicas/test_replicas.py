@@ -59,6 +59,7 @@ async def test_one_event_delivered_to_both_replicas_is_answered_once(cluster: Cl
     await cluster.wait(lambda cs: len(checklists(cs, ts)) >= 1)
     dropped = lambda: sum(  # noqa: E731
         logged(p, "slack_event_redelivered", event_id="EvREPLICA0001")
+        + logged(p, "slack_request_replayed")  # the same signed request: dropped at the door
         for p in (cluster.a, cluster.b)
     )
     await until(lambda: dropped() == 2)  # both extra deliveries were seen and dropped
@@ -207,6 +208,12 @@ async def test_with_redis_stopped_the_replicas_keep_answering_then_recover(
     )
     await cluster.wait(lambda cs: len(checklists(cs, ts)) >= 1)
     await until(
-        lambda: sum(logged(p, "slack_event_redelivered") for p in (cluster.a, cluster.b)) >= 3
+        lambda: (
+            sum(
+                logged(p, "slack_event_redelivered") + logged(p, "slack_request_replayed")
+                for p in (cluster.a, cluster.b)
+            )
+            >= 3
+        )
     )
     assert len(checklists(cluster.slack.calls, ts)) == 1  # shared dedupe is back
