@@ -5,11 +5,14 @@ that stops says so in place of its "Tracing…" placeholder. The Slack stand-in 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from bot.simulator import Fault
+from bot.simulator import Fault, SimulatorHandle
+from tests.qboxmail.fault_proxy import FaultProxy, Mode, running_proxy
+from tests.qboxmail.test_fault_proxy import through
 from tests.slack.conftest import CHANNEL, Harness, buttons, dumps, in_thread, parents
 from tests.slack.standin import Call
 
@@ -108,3 +111,45 @@ class TestATraceThatStops:
         private = await qbx.slack.wait_for(lambda cs: any(c.method == "response_url" for c in cs))
         assert any("did not finish within 1 s" in dumps(c) for c in private)
         assert verdict_of(qbx.slack.calls, ts) == []
+
+
+class TestADrippingQboxmail:
+    """The served app with the simulator behind the fault proxy: dripping answers end each call
+    at its deadline, the trace still answers, and a healthy trace afterwards is not starved."""
+
+    @pytest.fixture
+    async def proxy(self, sim: SimulatorHandle) -> AsyncIterator[FaultProxy]:
+        async with running_proxy(sim.base_url) as running:
+            yield running
+
+    @pytest.fixture
+    def overrides(self, proxy: FaultProxy, sim: SimulatorHandle) -> dict[str, Any]:
+        return {
+            "qboxmail_api_url": through(proxy, sim.base_url),
+            "qboxmail_send_api_url": through(proxy, sim.send_url),
+            "qboxmail_connect_timeout": 0.5,
+            "qboxmail_read_timeout": 0.5,
+            "qboxmail_retry_budget": 1.5,
+            "qboxmail_max_connections": 4,
+            "qbx_report_cache_seconds": 0,
+        }
+
+    async def test_dripping_answers_end_and_a_healthy_trace_follows(
+        self, qbx: Harness, proxy: FaultProxy
+    ) -> None:
+        proxy.default, proxy.drip_seconds = Mode.DRIP, 0.2
+        await qbx.command(f"trace {qbx.trace_id('bounced')}")
+        calls = await qbx.slack.wait_for(lambda cs: bool(parents(cs)))
+        dripping = str(parents(calls)[0].answer["ts"])
+
+        def ended(cs: list[Call]) -> bool:  # a verdict, or the placeholder saying why it stopped
+            mine = [dumps(c) for c in cs if c.method == "chat.update" and c.args["ts"] == dripping]
+            return bool(verdict_of(cs, dripping)) or any("stopped before" in m for m in mine)
+
+        await qbx.slack.wait_for(ended, within=30)
+        proxy.default = Mode.PASS
+        await qbx.command(f"trace {qbx.trace_id('delivered')}")
+        calls = await qbx.slack.wait_for(lambda cs: len(parents(cs)) >= 2)
+        healthy = str(parents(calls)[1].answer["ts"])
+        calls = await qbx.slack.wait_for(lambda cs: bool(verdict_of(cs, healthy)))
+        assert "Delivered" in dumps(verdict_of(calls, healthy)[-1])
