@@ -56,16 +56,9 @@ async def press_button(deps: SlackDeps, poster: Poster, click: Click, reply: Rep
         await reply(notice_message(EXPIRED))
         return
     context = context_from_json(raw)
-    if context.thread.channel != click.channel:  # a key copied into another channel
-        await reply(notice_message(ELSEWHERE))
-        return
-    if click.action_id in TRACING_ACTIONS:  # Re-run and Deeper trace count as traces
-        admitted, decision = await admit(deps, click.user, 1)
-        if not admitted:
-            await reply(slow_down(deps.traces_per_minute, decision, 1))
-            return
-    if not await deps.store.claim(f"click:{click.key}:{click.action_id}", deps.click_ttl_seconds):
-        await reply(notice_message(ALREADY))
+    refusal_message = await _refused(deps, click, context)
+    if refusal_message is not None:
+        await reply(refusal_message)
         return
     await _dispatch(deps, poster, click, context)
     await deps.store.audit(
@@ -76,6 +69,19 @@ async def press_button(deps: SlackDeps, poster: Poster, click: Click, reply: Rep
             where=click.channel,
         )
     )
+
+
+async def _refused(deps: SlackDeps, click: Click, context: ButtonContext) -> Message | None:
+    """Why this click does nothing: another channel's key, the trace limit, a double click."""
+    if context.thread.channel != click.channel:  # a key copied into another channel
+        return notice_message(ELSEWHERE)
+    if click.action_id in TRACING_ACTIONS:  # Re-run and Deeper trace count as traces
+        admitted, decision = await admit(deps, click.user, 1)
+        if not admitted:
+            return slow_down(deps.traces_per_minute, decision, 1)
+    if not await deps.store.claim(f"click:{click.key}:{click.action_id}", deps.click_ttl_seconds):
+        return notice_message(ALREADY)
+    return None
 
 
 async def _dispatch(deps: SlackDeps, poster: Poster, click: Click, context: ButtonContext) -> None:
