@@ -21,6 +21,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.logs import configure_logging  # noqa: E402
 from bot.runtime import open_runtime  # noqa: E402
 from bot.simulator import running_simulator  # noqa: E402
 from tests.slack.conftest import Harness, settings_for  # noqa: E402
@@ -129,4 +130,5 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    configure_logging(level="WARNING")  # the figures, not the per-request debug lines
     asyncio.run(main())

@@ -14,7 +14,16 @@ import tracemalloc
 from collections import Counter
 
 from bot.bounces import BounceKind, read_bounce
-from tests.bounces.corpus import CORPUS, files_under, kinds_of, labels, score
+from tests.bounces.corpus import (
+    CORPUS,
+    EndToEnd,
+    end_to_end,
+    files_under,
+    kinds_of,
+    labels,
+    score,
+    share,
+)
 
 TYPICAL_LIMIT = 100_000
 
@@ -29,9 +38,8 @@ def corpus_figures() -> None:
           "(target >= 90 %)")  # fmt: skip
     print(f"reply codes (basic and enhanced) as Sisimai read them: {result.codes_agree}/"
           f"{result.codes_compared}")  # fmt: skip
-    print(f"reasons agreeing with Sisimai (for matched recipients; the reply reader's figure): "
-          f"{result.reasons_agree}/{result.reasons_compared}")  # fmt: skip
     kinds()
+    reasons_end_to_end()
     print("\nDisagreements:")
     for line in result.disagreements:
         print("  " + line)
@@ -57,31 +65,79 @@ def kinds() -> None:
             print(f"  Sisimai reads a failure, qbx says {kind.value}: {name}")
 
 
+def reasons_end_to_end() -> None:
+    """Each labelled failure's reason as `qbx bounce` gives it: the reply found in the whole
+    message and decoded with the report's context (the reply reader's rows)."""
+    rows = end_to_end()
+    found = [r for r in rows if r.got is not None]
+    print(f"\nreasons read end to end ({len(rows)} labelled failures; qbx reports "
+          f"{len(found)} of their recipients):")  # fmt: skip
+    for label, group in (("all labelled failures", rows), ("recipients qbx reports", found)):
+        hard = [r for r in group if r.hard is not None]
+        unexplained = [r.got is None or r.got.reason.value == "undefined" for r in group]
+        print(
+            f"  {label:24} reason {share([r.reason_agrees for r in group]):6.1%}  "
+            f"category {share([r.category_agrees for r in group]):6.1%}  "
+            f"unexplained {share(unexplained):5.1%}  "
+            f"permanent == hardbounce {share([r.permanent_agrees for r in hard]):6.1%}"
+        )
+    print("  targets: reason >= 85 %, category >= 92 %, unexplained <= 4 %, permanent >= 95 %")
+    per_reason(rows)
+    print("\nEnd-to-end disagreements (Sisimai -> qbx; file recipient; qbx's reply text, "
+          "Sisimai's):")  # fmt: skip
+    for row in rows:
+        if not (row.reason_agrees and row.category_agrees and row.permanent_agrees):
+            print("  " + _disagreement(row))
+
+
+def per_reason(rows: list[EndToEnd]) -> None:
+    print(f"\n  {'Sisimai reason':16} {'rows':>5} {'agree':>6}")
+    for reason in sorted({r.reason for r in rows}):
+        mine = [r.reason_agrees for r in rows if r.reason is reason]
+        print(f"  {reason:16} {len(mine):5} {share(mine):6.0%}")
+
+
+def _disagreement(row: EndToEnd) -> str:
+    got = row.got
+    if got is None:
+        return (
+            f"{row.reason} -> not reported; {row.file} {row.recipient}; sisimai {row.text[:160]!r}"
+        )
+    return (f"{row.reason} -> {got.reason} [{got.category}, {got.permanent} vs {row.hard}]; "
+            f"{row.file} {row.recipient}\n      qbx {(got.reply.text or '')[:160]!r}\n"
+            f"      sisimai {row.text[:160]!r}")  # fmt: skip
+
+
 def speed() -> None:
     files = [
         p for p in sorted((CORPUS / "eml").rglob("*.eml")) if p.stat().st_size <= TYPICAL_LIMIT
     ]
     blobs = [p.read_bytes() for p in files]
-    timings = []
-    for _ in range(3):
-        for blob in blobs:
-            start = time.perf_counter()
-            read_bounce(blob)
-            timings.append((time.perf_counter() - start) * 1000)
-    timings.sort()
-    print(f"\ntypical bounce (<= 100 KB, {len(blobs)} files x 3): median "
+    timings = sorted(_best_of_three(blob) for blob in blobs)
+    print("\nCPU time of this process (the machine is shared: wall time would measure the "
+          "neighbours)")  # fmt: skip
+    print(f"typical bounce (<= 100 KB, {len(blobs)} files, each the best of 3 reads): median "
           f"{statistics.median(timings):.2f} ms, p99 {timings[int(len(timings) * 0.99)]:.2f} ms, "
           f"max {timings[-1]:.2f} ms (target <= 5 ms)")  # fmt: skip
     big = _big_message()
     tracemalloc.start()
-    start = time.perf_counter()
+    start = time.process_time()
     report = read_bounce(big)
-    took = (time.perf_counter() - start) * 1000
+    took = (time.process_time() - start) * 1000
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     print(f"{len(big) / 1e6:.1f} MB message with a PDF attachment: {took:.0f} ms, peak memory "
           f"allocated while reading {peak / 1e6:.1f} MB, kind {report.kind.value}, "
           f"{len(report.recipients)} recipient (target <= 500 ms, bounded)")  # fmt: skip
+
+
+def _best_of_three(blob: bytes) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        read_bounce(blob)
+        best = min(best, (time.process_time() - start) * 1000)
+    return best
 
 
 def _big_message() -> bytes:

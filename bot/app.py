@@ -83,6 +83,7 @@ def slack_deps(
         max_ids=settings.qbx_max_ids_per_message,
         report_cache_seconds=settings.qbx_report_cache_seconds,
         traces_per_minute=settings.qbx_user_traces_per_minute,
+        trace_deadline_seconds=settings.qbx_trace_deadline_seconds,
         wall_clock=wall_clock,
         ledger=ledger,
     )

@@ -19,6 +19,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationError,
     field_validator,
     model_validator,
@@ -38,6 +39,9 @@ from bot.store.base import IndexedRecord, Store
 ADDRESS_RE: Final = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 BATCH: Final = 500  # records per store round trip
 FUTURE_SLACK_SECONDS: Final = 86_400  # submitted_at may be ahead of our clock by this much
+MAX_ADDRESS: Final = 320  # RFC 5321's longest path
+MAX_TEXT: Final = 1000  # the Send API's messages and error ids are a line long
+MAX_ID: Final = 400  # request_id / message_id, checked against their patterns after this
 
 
 def _address(value: str) -> str:
@@ -46,7 +50,8 @@ def _address(value: str) -> str:
     return value
 
 
-Address = Annotated[str, AfterValidator(_address)]
+Address = Annotated[str, StringConstraints(max_length=MAX_ADDRESS), AfterValidator(_address)]
+Short = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 
 
 class Index:
@@ -67,11 +72,11 @@ class LedgerMessage(BaseModel):
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    message_id: str | None = None
-    to: str | None = None
+    message_id: str | None = Field(default=None, max_length=MAX_ID)
+    to: str | None = Field(default=None, max_length=MAX_ADDRESS)
     error_code: int = 0
-    message: str = "OK"
-    request_id: str | None = None
+    message: Short = "OK"
+    request_id: str | None = Field(default=None, max_length=MAX_ID)
     submitted_at: datetime | None = None
 
     @field_validator("message_id")
@@ -90,10 +95,10 @@ class LedgerRecord(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     http_status: int = Field(ge=100, le=599)
-    request_id: str | None = None
+    request_id: str | None = Field(default=None, max_length=MAX_ID)
     error_code: int = 0
-    error: str | None = None  # the Send API error id, for an error body
-    message: str = ""
+    error: Short | None = None  # the Send API error id, for an error body
+    message: Short = ""
     queued_messages: int = Field(default=0, ge=0)
     messages: tuple[LedgerMessage, ...] = Field(default=(), max_length=SEND_MAX_MESSAGES)
     reference: str | None = Field(default=None, min_length=1, max_length=200)

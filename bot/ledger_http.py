@@ -1,13 +1,15 @@
 """POST /ledger: applications record Send API responses over HTTP (a Starlette endpoint).
 
-Bearer shared secret (constant-time compare) -> 401; one record or a list -> 200 with counts;
-a bad record -> 422 naming the field (nothing stored); Redis down -> 503 with Retry-After.
+Signed like POST /alerts, with QBX_LEDGER_SECRET: `X-Qbx-Timestamp` (Unix seconds, within 5
+minutes) and `X-Qbx-Signature: v1=<hex HMAC-SHA256(secret, "v1:" + timestamp + ":" + body)>`;
+unsigned, stale or wrong -> 401; the same signed request again -> 200 `duplicate`, nothing stored
+twice. Over the size limit -> 413; not JSON (or nested too deep) -> 400; one record or a list ->
+200 with counts; a bad record -> 422 naming the field (nothing stored); Redis down -> 503.
 """
 
 from __future__ import annotations
 
-import hmac
-import json
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
@@ -15,6 +17,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from bot.errors import ConfigError, StoreUnavailable
+from bot.http_guard import (
+    V1_MAX_SKEW_SECONDS,
+    V1_SIGNATURE,
+    BodyRefused,
+    load_json,
+    read_bounded,
+    v1_problem,
+)
 from bot.ledger import InvalidRecord, Ledger, LedgerRecord
 
 MAX_BODY_BYTES: Final = 4 * 1024 * 1024
@@ -24,33 +34,12 @@ RETRY_AFTER_SECONDS: Final = 5
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-class _TooLarge(Exception):
-    pass
-
-
-def authorized(header: str | None, secret: str) -> bool:
-    scheme, _, token = (header or "").partition(" ")
-    if scheme.lower() != "bearer":
-        return False
-    return hmac.compare_digest(token.strip().encode(), secret.encode())
-
-
-async def _read_bounded(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _TooLarge
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise _TooLarge
-    return bytes(body)
+Claim = Callable[[str, float], Awaitable[bool]]
+"""Store.claim: the first caller of a key within the TTL gets True."""
 
 
 def _error(status: int, error: str, message: str, **extra: Any) -> JSONResponse:
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
-    if status == 401:
-        headers = {"WWW-Authenticate": "Bearer"}
     return JSONResponse({"error": error, "message": message, **extra}, status, headers=headers)
 
 
@@ -65,36 +54,52 @@ def _validate(ledger: Ledger, items: list[Any]) -> tuple[list[LedgerRecord], lis
     return records, errors
 
 
+def _replay_key(request: Request) -> str:
+    return f"ledger:{request.headers.get(V1_SIGNATURE, '')}"
+
+
+async def _store(ledger: Ledger, payload: Any, max_records: int) -> Response:
+    items = payload if isinstance(payload, list) else [payload]
+    if len(items) > max_records:
+        return _error(413, "too_many_records", f"at most {max_records} records per request")
+    records, errors = _validate(ledger, items)
+    if errors:
+        return _error(422, "validation_failed", "no record was stored", errors=errors)
+    try:
+        stored = await ledger.record(records)
+    except StoreUnavailable:
+        return _error(503, "store_unavailable", "the ledger cannot be written now; retry")
+    return JSONResponse({"accepted": stored, "rejected": 0})
+
+
 def ledger_endpoint(
     ledger: Ledger,
     secret: str,
     *,
     max_body_bytes: int = MAX_BODY_BYTES,
     max_records: int = MAX_RECORDS,
+    clock: Callable[[], float] = time.time,
+    claim: Claim | None = None,
 ) -> Endpoint:
-    """The POST /ledger handler; mount it with Route("/ledger", ..., methods=["POST"])."""
+    """The POST /ledger handler; mount it with Route("/ledger", ..., methods=["POST"]).
+    With `claim` (the store's), a signed request replayed within the window stores nothing."""
     if not secret:
         raise ConfigError("POST /ledger needs QBX_LEDGER_SECRET")
 
     async def endpoint(request: Request) -> Response:
-        if not authorized(request.headers.get("authorization"), secret):
-            return _error(401, "unauthorized", "send Authorization: Bearer <QBX_LEDGER_SECRET>")
         try:
-            payload = json.loads(await _read_bounded(request, max_body_bytes))
-        except _TooLarge:
-            return _error(413, "too_large", f"the body is over {max_body_bytes} bytes")
-        except ValueError:
+            body = await read_bounded(request, max_body_bytes)
+        except BodyRefused as refused:
+            return _error(413, "too_large", refused.reason)
+        refusal = v1_problem(secret, request.headers, body, clock())
+        if refusal is not None:
+            return _error(401, "unauthorized", f"{refusal}; sign the body with QBX_LEDGER_SECRET")
+        if claim is not None and not await claim(_replay_key(request), 2 * V1_MAX_SKEW_SECONDS):
+            return JSONResponse({"accepted": 0, "rejected": 0, "duplicate": True})
+        try:
+            payload = load_json(body)
+        except BodyRefused:
             return _error(400, "invalid_json", "the body is not JSON")
-        items = payload if isinstance(payload, list) else [payload]
-        if len(items) > max_records:
-            return _error(413, "too_many_records", f"at most {max_records} records per request")
-        records, errors = _validate(ledger, items)
-        if errors:
-            return _error(422, "validation_failed", "no record was stored", errors=errors)
-        try:
-            stored = await ledger.record(records)
-        except StoreUnavailable:
-            return _error(503, "store_unavailable", "the ledger cannot be written now; retry")
-        return JSONResponse({"accepted": stored, "rejected": 0})
+        return await _store(ledger, payload, max_records)
 
     return endpoint

@@ -15,6 +15,8 @@ import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
 
 REDACTED = "[redacted]"
+BODY_WITHHELD = "slack_bolt message withheld: it carries a request body"
+_BOLT_LOGGERS = ("slack_bolt", "qbx.bolt")
 _QUIET_LIBRARIES = ("httpx", "httpcore")
 
 # Values that are secrets whatever field they hide in.
@@ -61,6 +63,23 @@ class Redactor:
 
     def __call__(self, logger: WrappedLogger, name: str, event_dict: EventDict) -> EventDict:
         return {k: self.scrub(v, k if k != "event" else "") for k, v in event_dict.items()}
+
+
+class NoRequestBodies(logging.Filter):
+    """Bolt logs whole request bodies (a badly signed request's at INFO, an unhandled one's at
+    WARNING): recipient addresses and response_urls. Its lines that mention a body keep their
+    level and lose their text."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith(_BOLT_LOGGERS) and _carries_body(record.getMessage()):
+            record.msg, record.args = BODY_WITHHELD, None
+        return True
+
+
+def _carries_body(message: str) -> bool:
+    """Bolt's lines that echo a request: "... body: {...}", "Unhandled request ({...})"."""
+    lowered = message.lower()
+    return "body" in lowered or "request (" in lowered or "{'" in message or '{"' in message
 
 
 def _render_exception_then_redact(redactor: Redactor) -> list[Processor]:
@@ -111,6 +130,7 @@ def configure_logging(
     )
     # Libraries that log through the stdlib (uvicorn, slack_bolt, arq) go through the same chain.
     handler = logging.StreamHandler(out)
+    handler.addFilter(NoRequestBodies())
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             processor=renderer,

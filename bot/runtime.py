@@ -34,13 +34,15 @@ from bot.ledger_http import ledger_endpoint
 from bot.settings import Settings
 from bot.slack.client import Sleep, build_web_client
 from bot.slack.jobs import SLACK_JOBS, SlackWork, register_slack_jobs
+from bot.slack.journal import Journal
 from bot.slack.ports import LogPdfSource, SlackDeps
 from bot.slack.poster import Poster
 from bot.slack.watch_poller import build_followup, watch_engine, watch_polling
-from bot.store import Keys, Store, open_store
+from bot.store import FallbackStore, Keys, Store, open_store
 from bot.watch.engine import WatchEngine
-from bot.web import LEDGER_PATH, HealthChecks, build_asgi, store_probe
+from bot.web import LEDGER_PATH, HealthChecks, SlackGate, build_asgi, store_probe
 from bot.worker_jobs import policy_from
+from handlers.rescue import rescuer
 
 SHUTDOWN_GRACE = 20.0  # seconds running traces get to finish when the server stops
 
@@ -91,17 +93,18 @@ def health_checks(client: AsyncWebClient, api: QboxmailApi, store: Store) -> Hea
     return HealthChecks({"slack": slack, "qboxmail": qboxmail}, {"store": store_probe(store)})
 
 
-def ledger_routes(settings: Settings, ledger: Ledger) -> list[Route]:
+def ledger_routes(
+    settings: Settings, ledger: Ledger, store: Store, clock: Callable[[], float]
+) -> list[Route]:
     """POST /ledger when QBX_LEDGER_SECRET is set; absent (404) otherwise."""
     secret = settings.qbx_ledger_secret
     if secret is None or not secret.get_secret_value():
         return []
-    return [
-        Route(LEDGER_PATH, ledger_endpoint(ledger, secret.get_secret_value()), methods=["POST"])
-    ]
+    endpoint = ledger_endpoint(ledger, secret.get_secret_value(), clock=clock, claim=store.claim)
+    return [Route(LEDGER_PATH, endpoint, methods=["POST"])]
 
 
-Closable = InProcessQueue[None] | WorkerQueue
+Closable = InProcessQueue[None] | WorkerQueue | FallbackQueue
 
 
 def job_queue(
@@ -120,7 +123,8 @@ def job_queue(
         return local, [local]
     keys = Keys(settings.qbx_redis_prefix)
     remote = WorkerQueue(settings.redis_url, keys, SLACK_JOBS)
-    return FallbackQueue(remote, local), [local, remote]
+    fallback = FallbackQueue(remote, local)
+    return fallback, [fallback, local, remote]
 
 
 async def _close_jobs(closables: list[Closable], grace: float) -> None:
@@ -129,6 +133,16 @@ async def _close_jobs(closables: list[Closable], grace: float) -> None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(item.join(), grace)
         await item.aclose()
+
+
+def _journal(store: Store, deps: SlackDeps, client: AsyncWebClient) -> asyncio.Task[None] | None:
+    """With Redis, acknowledged work is journalled until answered and this process answers
+    what a dead one acknowledged (bot.slack.journal); the task renews and sweeps."""
+    if not isinstance(store, FallbackStore):
+        return None
+    journal = Journal(store)
+    deps.background.journal = journal
+    return asyncio.create_task(journal.run(rescuer(deps, client)), name="qbx-journal")
 
 
 @asynccontextmanager
@@ -164,25 +178,33 @@ async def open_runtime(
             remote = next((c for c in closables if isinstance(c, WorkerQueue)), None)
             workers = remote.worker_alive if remote is not None else None
             followup = build_followup(settings, store, api, clock, health, workers)
-            deps = replace(base, jobs=queue, followup=followup)
+            deps = replace(base, jobs=queue, followup=followup, sleep=sleep)
             watches = await stack.enter_async_context(
                 watch_polling(watch_engine(deps, Poster(client)))
             )
             app = build_app(AppDeps(slack=deps, client=client, signing_secret=secret))
-            routes = [*ledger_routes(settings, ledger), *alert_routes(settings, deps, client)]
+            routes = [
+                *ledger_routes(settings, ledger, store, clock),
+                *alert_routes(settings, deps, client),
+            ]
             watching = serving_watcher(settings, api=api, simulated=simulated, store=store,
                                        client=client, enabled=incident_watcher)  # fmt: skip
+            gate = None if secret is None else SlackGate(secret, store.claim, clock)
+            journal = _journal(store, deps, client)
             try:
                 async with watching:
                     yield Runtime(
                         app=app,
-                        asgi=build_asgi(app, health, deps.background.in_flight, routes),
+                        asgi=build_asgi(app, health, deps.background.in_flight, routes, gate=gate),
                         health=health,
                         deps=deps,
                         watches=watches,
                     )
             finally:
-                await deps.background.drain(SHUTDOWN_GRACE)
+                await deps.background.drain(SHUTDOWN_GRACE)  # the lease is renewed meanwhile
+                if journal is not None:
+                    journal.cancel()
+                    await asyncio.gather(journal, return_exceptions=True)
                 await _close_jobs(closables, SHUTDOWN_GRACE)
     finally:
         await store.aclose()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import (
     AnyHttpUrl,
@@ -84,6 +85,9 @@ class Settings(BaseSettings):
     qbx_redis_prefix: str = Field(default="qbx:", min_length=1, max_length=64)
     qbx_report_cache_seconds: int = Field(default=300, ge=0, le=86400)
     qbx_user_traces_per_minute: int = Field(default=20, ge=1, le=1000)
+    qbx_trace_deadline_seconds: float = Field(
+        default=90.0, ge=1, le=900, description="Longest one trace may run before it is stopped."
+    )
     qbx_ledger_secret: SecretStr | None = Field(
         default=None, description="Shared secret applications use for POST /ledger."
     )
@@ -175,6 +179,8 @@ class Settings(BaseSettings):
     def _redis_scheme(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")
+        if value and not value.startswith("unix://"):
+            _check_redis_address(value)
         return value or None
 
     @property
@@ -192,16 +198,39 @@ class Settings(BaseSettings):
             self.slack_app_token,
             self.qbx_alerts_secret,
         )
-        return tuple(
-            s.get_secret_value() for s in secrets if s is not None and s.get_secret_value()
-        )
+        plain = [s.get_secret_value() for s in secrets if s is not None]
+        return tuple(v for v in (*plain, redis_password(self.redis_url)) if v)
+
+
+def redis_password(url: str | None) -> str:
+    """The password inside REDIS_URL ("" when none or unreadable), so logs can redact it."""
+    try:
+        return urlsplit(url or "").password or ""
+    except ValueError:
+        return ""
+
+
+def _check_redis_address(url: str) -> None:
+    """ValueError naming what is wrong with a redis:// URL, never echoing it (it may hold a
+    password)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  # raises on a port that is not a number in range
+    except ValueError:
+        raise ValueError("is not a valid URL: check the host and port") from None
+    if not parts.hostname:
+        raise ValueError("names no host (redis://host:port/db)")
+    database = parts.path.strip("/")
+    if database and not database.isdigit():
+        raise ValueError("the database after the last / must be a number")
 
 
 def _describe(error: dict[str, Any]) -> str:
     name = ".".join(str(part) for part in error["loc"]) or "settings"
     env = name.upper()
     value = error.get("input")
-    shown = "" if "token" in name or "secret" in name else f" (got {value!r})"
+    hidden = any(word in name for word in ("token", "secret", "url"))
+    shown = "" if hidden else f" (got {value!r})"
     return f"  - {env}: {error['msg']}{shown}"
 
 

@@ -16,12 +16,21 @@ from dataclasses import dataclass, field
 
 from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.internals import parse_body
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from bot.http_guard import (
+    SLACK_MAX_BODY_BYTES,
+    SLACK_MAX_SKEW_SECONDS,
+    BodyRefused,
+    read_bounded,
+    utf8,
+    verify_slack,
+)
 from bot.logs import get_logger
 from bot.slack.background import InFlight
 from bot.store import FallbackStore, Store
@@ -30,6 +39,7 @@ Probe = Callable[[], Awaitable[bool]]
 Detail = Callable[[], Awaitable[dict[str, object]]]
 """A probe that describes its component: {"ok": bool, "degraded": bool, ...}."""
 PROBE_TIMEOUT = 3.0
+HEALTH_CACHE_SECONDS = 5.0  # one dependency check per this long, however many probes arrive
 EVENTS_PATH = "/slack/events"
 LEDGER_PATH = "/ledger"
 HEALTH_KEY = "healthz"  # read (never written) by the store probe to try Redis again
@@ -76,6 +86,25 @@ class HealthChecks:
         return {"ok": await self.probes[name]()}
 
 
+class CachedHealth:
+    """/healthz answers from one check every `ttl` seconds: anonymous probes cannot turn into
+    Slack and Qboxmail calls (concurrent probes share the check in progress)."""
+
+    def __init__(
+        self, health: HealthChecks, ttl: float = HEALTH_CACHE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:  # fmt: skip
+        self._health, self._ttl, self._clock = health, ttl, clock
+        self._lock = asyncio.Lock()
+        self._last: tuple[float, tuple[int, dict[str, object]]] | None = None
+
+    async def run(self) -> tuple[int, dict[str, object]]:
+        async with self._lock:
+            if self._last is None or self._clock() - self._last[0] >= self._ttl:
+                self._last = (self._clock(), await self._health.run())
+            return self._last[1]
+
+
 def store_probe(store: Store) -> Detail:
     """The store: in memory, or Redis (up/down); degraded while state lives in this process."""
 
@@ -99,14 +128,61 @@ def store_probe(store: Store) -> Detail:
     return probe
 
 
-class _Counted:
-    """Bolt's ASGI adapter, marking each Slack request in flight while it is answered (new
-    background work waits for those answers first)."""
+Claim = Callable[[str, float], Awaitable[bool]]
+"""Store.claim: the first caller of a key within the TTL gets True."""
 
-    def __init__(self, bolt: AsyncSlackRequestHandler, in_flight: InFlight) -> None:
-        self._bolt, self._in_flight = bolt, in_flight
+
+@dataclass(frozen=True)
+class SlackGate:
+    """What stands before Bolt: the signing secret, the replay claim and the clock."""
+
+    secret: str
+    claim: Claim
+    clock: Callable[[], float] = time.time
+    max_body_bytes: int = SLACK_MAX_BODY_BYTES
+
+    async def admit(self, request: Request) -> bytes | None:
+        """The verified, well-formed body; None for a replay; BodyRefused otherwise."""
+        body = await read_bounded(request, self.max_body_bytes)
+        signature = verify_slack(self.secret, request.headers, body, self.clock())
+        _parse_as_bolt_does(body, request.headers.get("content-type"))
+        if not await self.claim(f"slack-request:{signature}", 2 * SLACK_MAX_SKEW_SECONDS):
+            return None
+        return body
+
+
+def _parse_as_bolt_does(body: bytes, content_type: str | None) -> None:
+    """BodyRefused(400) unless Bolt's own parser reads `body` as a JSON object."""
+    try:
+        parsed = parse_body(utf8(body), content_type)
+    except (ValueError, RecursionError) as exc:
+        raise BodyRefused(400, "the body is not a Slack payload") from exc
+    if not isinstance(parsed, dict):
+        raise BodyRefused(400, "the body is not a Slack payload")
+
+
+class _Gated:
+    """Bolt's ASGI adapter behind the gate: nothing reaches Bolt (its listeners, its error handler,
+    its logs) before the signature is verified; each admitted request is marked in flight."""
+
+    def __init__(
+        self, bolt: AsyncSlackRequestHandler, in_flight: InFlight, gate: SlackGate | None
+    ) -> None:
+        self._bolt, self._in_flight, self._gate = bolt, in_flight, gate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._gate is not None:
+            try:
+                body = await self._gate.admit(Request(scope, receive))
+            except BodyRefused as refused:
+                log.warning("slack_request_refused", status=refused.status, reason=refused.reason)
+                await refused.response()(scope, receive, send)
+                return
+            if body is None:
+                log.info("slack_request_replayed")
+                await Response(status_code=200)(scope, receive, send)
+                return
+            receive = _replay(body)
         self._in_flight.begin()
         try:
             await self._bolt(scope, receive, send)  # type: ignore[arg-type]  # Bolt: scope is a dict
@@ -114,23 +190,38 @@ class _Counted:
             self._in_flight.end()
 
 
+def _replay(body: bytes) -> Receive:
+    """An ASGI receive that hands over `body` once (the gate has already read the request)."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
 def build_asgi(
     app: AsyncApp,
     health: HealthChecks,
     in_flight: InFlight,
     routes: Sequence[BaseRoute] = (),
+    *,
+    gate: SlackGate | None,
 ) -> Starlette:
-    """Starlette routing Slack's events (Bolt's ASGI adapter), /healthz and `routes`."""
-    slack = _Counted(AsyncSlackRequestHandler(app, path=EVENTS_PATH), in_flight)
+    """Starlette routing Slack's events (Bolt's ASGI adapter, behind `gate`; None only for
+    unsigned transports), /healthz and `routes`."""
+    cached = CachedHealth(health)
 
     async def healthz(request: Request) -> JSONResponse:
-        status, body = await health.run()
+        status, body = await cached.run()
         return JSONResponse(body, status_code=status)
 
-    return Starlette(
-        routes=[
-            Route(EVENTS_PATH, slack, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
-            *routes,
-        ]
-    )
+    slack: list[BaseRoute] = []
+    if gate is not None:  # unsigned transports (Socket Mode) take no events over HTTP
+        bolt = AsyncSlackRequestHandler(app, path=EVENTS_PATH)
+        slack = [Route(EVENTS_PATH, _Gated(bolt, in_flight, gate), methods=["POST"])]
+    return Starlette(routes=[*slack, Route("/healthz", healthz, methods=["GET"]), *routes])

@@ -10,11 +10,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.blocks import VIEW_NARROW
 from bot.slack.buttons import Click, press_button
+from bot.slack.journal import AckedWork, WorkKind
 from bot.slack.narrow import read_narrowing, run_narrowed
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
 from handlers.errors import failure_handler
-from handlers.replies import via_response_url
+from handlers.replies import private_reply
 
 BUTTONS = re.compile(r"^qbx_(log_pdf(:\d+)?|deeper|rerun|bundle|narrow|evidence)$")
 
@@ -36,8 +37,13 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             channel=str((body.get("channel") or {}).get("id") or ""),
             trigger_id=str(body.get("trigger_id") or ""),
         )
-        work = press_button(deps, Poster(client), click, via_response_url(respond))
-        deps.background.start(work, failure_handler(deps, body, client, respond))
+        poster = Poster(client)
+        reply = private_reply(respond, poster, click.channel, click.user, deps.sleep)
+        work = press_button(deps, poster, click, reply)
+        url = str(body.get("response_url") or "")
+        acked = AckedWork(WorkKind.CLICK, click.user, click.channel, response_url=url)
+        on_error = failure_handler(deps, body, client, respond)
+        await deps.background.start_acked(work, on_error, acked)
 
     @app.view(VIEW_NARROW)
     async def narrow(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:

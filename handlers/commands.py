@@ -8,10 +8,11 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.commands import SlashCommand, run_command
+from bot.slack.journal import AckedWork, WorkKind
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
 from handlers.errors import failure_handler
-from handlers.replies import via_response_url
+from handlers.replies import private_reply
 
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
@@ -30,5 +31,10 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             channel=str(command["channel_id"]),
             trigger_id=str(command.get("trigger_id") or ""),
         )
-        work = run_command(deps, Poster(client), slash, via_response_url(respond))
-        deps.background.start(work, failure_handler(deps, body, client, respond))
+        poster = Poster(client)
+        reply = private_reply(respond, poster, slash.channel, slash.user, deps.sleep)
+        work = run_command(deps, poster, slash, reply)
+        acked = AckedWork(WorkKind.COMMAND, slash.user, slash.channel, slash.text,
+                          str(body.get("response_url") or ""))  # fmt: skip
+        on_error = failure_handler(deps, body, client, respond)
+        await deps.background.start_acked(work, on_error, acked)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.logs import get_logger
@@ -15,7 +17,7 @@ from bot.slack.buttons import Reply
 from bot.slack.errors import CHANNEL_ERRORS, explain, slack_error_code
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
-from handlers.replies import via_ephemeral, via_response_url
+from handlers.replies import ResponseUrlFailed, private_reply, via_ephemeral
 
 log = get_logger("qbx.slack")
 
@@ -51,16 +53,26 @@ async def report_failure(
         log.error("slack_listener_failed", reference=facing.reference, exc_info=error)
     else:
         log.warning("slack_request_refused", error=type(error).__name__, detail=str(error))
-    reply = _reply_for(error, body, client, respond)
-    if reply is not None:
+    reply = _reply_for(deps, error, body, client, respond)
+    if reply is None:
+        return
+    try:
         await reply(facing.message)
+    except (ResponseUrlFailed, SlackApiError, aiohttp.ClientError, TimeoutError) as failed:
+        log.error("slack_failure_unreported", error=type(failed).__name__)
 
 
 def _reply_for(
-    error: Exception, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None
+    deps: SlackDeps,
+    error: Exception,
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    respond: AsyncRespond | None,
 ) -> Reply | None:
     if respond is not None and body.get("response_url"):
-        return via_response_url(respond)
+        user = body.get("user_id") or (body.get("user") or {}).get("id") or ""
+        channel = body.get("channel_id") or (body.get("channel") or {}).get("id") or ""
+        return private_reply(respond, Poster(client), str(channel), str(user), deps.sleep)
     event = body.get("event") or {}
     channel, user = event.get("channel"), event.get("user")
     if channel and user and slack_error_code(error) not in CHANNEL_ERRORS:

@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.logs import get_logger
 from bot.render.blocks import notice_message
 from bot.slack.bounces import answer_files
+from bot.slack.journal import AckedWork, WorkKind
 from bot.slack.pasted import message_text, thread_of, trace_ids_in
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
@@ -44,7 +45,9 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         request: AsyncBoltRequest,
     ) -> None:
         work = trace_pasted(deps, Poster(client), event, body, retry_number(request))
-        deps.background.start(work, failure_handler(deps, body, client, None))
+        acked = acked_event(WorkKind.PASTE, event)
+        on_error = failure_handler(deps, body, client, None)
+        await deps.background.start_acked(work, on_error, acked)
 
     @app.event("message")
     async def elsewhere() -> None:
@@ -58,7 +61,9 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         request: AsyncBoltRequest,
     ) -> None:
         work = trace_mentioned_thread(deps, Poster(client), event, body, retry_number(request))
-        deps.background.start(work, failure_handler(deps, body, client, None))
+        acked = acked_event(WorkKind.MENTION, event)
+        on_error = failure_handler(deps, body, client, None)
+        await deps.background.start_acked(work, on_error, acked)
 
 
 async def trace_pasted(
@@ -102,6 +107,13 @@ async def first_delivery(deps: SlackDeps, body: dict[str, Any], retry: str | Non
         return True
     log.info("slack_event_redelivered", event_id=event_id, retry=retry)
     return False
+
+
+def acked_event(kind: WorkKind, event: dict[str, Any]) -> AckedWork:
+    """What a survivor needs to tell the thread (never the message's text: it stays in Slack)."""
+    author = str(event.get("user") or event.get("bot_id") or "")
+    thread = str(event.get("thread_ts") or event.get("ts") or "")
+    return AckedWork(kind, author, str(event.get("channel") or ""), thread_ts=thread)
 
 
 def retry_number(request: AsyncBoltRequest) -> str | None:

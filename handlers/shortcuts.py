@@ -9,11 +9,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.blocks import notice_message
 from bot.slack.buttons import Reply
+from bot.slack.journal import AckedWork, WorkKind
 from bot.slack.pasted import message_text, thread_of, trace_ids_in
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
 from handlers.errors import failure_handler
-from handlers.replies import via_response_url
+from handlers.replies import private_reply
 
 CALLBACK_ID = "trace_message"
 NOTHING = "I found no new ids in that message (ids already answered in its thread are skipped)."
@@ -25,8 +26,15 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
         await ack()
-        work = trace_shortcut(deps, Poster(client), shortcut, via_response_url(respond))
-        deps.background.start(work, failure_handler(deps, shortcut, client, respond))
+        poster = Poster(client)
+        user, channel = str(shortcut["user"]["id"]), str(shortcut["channel"]["id"])
+        reply = private_reply(respond, poster, channel, user, deps.sleep)
+        work = trace_shortcut(deps, poster, shortcut, reply)
+        url = str(shortcut.get("response_url") or "")
+        acked = AckedWork(WorkKind.SHORTCUT, user, channel, response_url=url)
+        await deps.background.start_acked(
+            work, failure_handler(deps, shortcut, client, respond), acked
+        )
 
 
 async def trace_shortcut(

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import redis.asyncio as aioredis
 from arq.connections import ArqRedis
+from arq.constants import health_check_key_suffix, in_progress_key_prefix
 
 from bot.cli import main as qbx
 from bot.jobs import (
@@ -26,6 +27,7 @@ from bot.jobs import (
     Payload,
     RetryPolicy,
     UnknownJob,
+    WorkerQueue,
     build_worker,
     close_worker,
 )
@@ -191,6 +193,53 @@ async def test_with_redis_down_jobs_run_in_this_process() -> None:
     await local.join()
     assert job.tries == [1]
     await dead.aclose()
+
+
+async def no_wait(seconds: float) -> None:
+    await asyncio.sleep(0)
+
+
+@pytest.mark.redis
+async def test_a_job_queued_while_the_only_worker_is_dead_runs_here(keys: Keys) -> None:
+    """The worker died a moment ago: its health key still says alive, so the job was queued
+    for it. Nobody starts it, so after the pick-up time it is taken back and run here."""
+    job, gave_up = Flaky(failures=0), []
+    registry = registry_with(job, gave_up)
+    async with machine_redis(keys.prefix) as client:
+        await client.set(keys.job_queue + health_check_key_suffix, "dead worker", ex=11)
+        remote = WorkerQueue(REDIS_URL, keys, registry.names())
+        local = InProcessQueue(registry, RetryPolicy(), sleep=Sleeps())
+        queue = FallbackQueue(remote, local, pickup_seconds=12, sleep=no_wait)
+        job_id = await queue.enqueue("flaky", {"n": 7})
+        await queue.join()
+        await local.join()
+        assert job.tries == [1]
+        assert await client.zscore(keys.job_queue, job_id) is None  # no worker will run it too
+        await queue.aclose()
+        await remote.aclose()
+
+
+@pytest.mark.redis
+async def test_a_job_a_worker_has_started_is_not_taken_back(keys: Keys) -> None:
+    job, gave_up = Flaky(failures=0), []
+    registry = registry_with(job, gave_up)
+    async with machine_redis(keys.prefix) as client:
+        await client.set(keys.job_queue + health_check_key_suffix, "live worker", ex=11)
+        remote = WorkerQueue(REDIS_URL, keys, registry.names())
+
+        async def worker_starts(seconds: float) -> None:  # the worker starts it meanwhile
+            await client.set(in_progress_key_prefix + job_ids[0], "1", ex=30)
+
+        job_ids: list[str] = []
+        local = InProcessQueue(registry, RetryPolicy(), sleep=Sleeps())
+        queue = FallbackQueue(remote, local, pickup_seconds=12, sleep=worker_starts)
+        job_ids.append(await queue.enqueue("flaky", {"n": 8}))
+        await queue.join()
+        await local.join()
+        assert job.tries == []
+        assert await client.zscore(keys.job_queue, job_ids[0]) is not None
+        await client.delete(in_progress_key_prefix + job_ids[0])
+        await remote.aclose()
 
 
 # --- real worker processes --------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -13,35 +14,48 @@ from starlette.routing import Route
 from bot.errors import ConfigError
 from bot.ledger import Ledger
 from bot.ledger_http import ledger_endpoint
+from bot.store.base import Store
 from bot.store.fallback import FallbackStore
 from bot.store.memory import MemoryStore
 from bot.store.redis_store import RedisStore, connect
 from tests.redis_support import REDIS_URL, FakeClock, free_port, machine_redis, unique_prefix
 from tests.test_ledger import NOW, accepted, changed, refused
+from tests.webhook_signing import signed
 
 pytestmark = pytest.mark.redis
 SECRET = "ledger-shared-secret"
-AUTH = {"Authorization": f"Bearer {SECRET}"}
+AT = NOW.timestamp()
 
 
-def client_for(ledger: Ledger, **limits: int) -> httpx.AsyncClient:
-    endpoint = ledger_endpoint(ledger, SECRET, **limits)
+async def post(http: httpx.AsyncClient, payload: Any, at: float = AT) -> httpx.Response:
+    body, headers = signed(SECRET, payload, at)
+    return await http.post("/ledger", content=body, headers=headers)
+
+
+def client_for(ledger: Ledger, store: Store | None = None, **limits: int) -> httpx.AsyncClient:
+    claim = store.claim if store is not None else None
+    endpoint = ledger_endpoint(ledger, SECRET, clock=lambda: AT, claim=claim, **limits)
     app = Starlette(routes=[Route("/ledger", endpoint, methods=["POST"])])
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://qbx")
 
 
 @pytest.fixture
-async def ledger() -> AsyncIterator[Ledger]:
+async def ledger_and_store() -> AsyncIterator[tuple[Ledger, Store]]:
     prefix, clock = unique_prefix(), FakeClock(NOW.timestamp())
     async with machine_redis(prefix):
         store = RedisStore(connect(REDIS_URL), prefix=prefix, clock=clock)
-        yield Ledger(store, clock=clock)
+        yield Ledger(store, clock=clock), store
         await store.aclose()
 
 
 @pytest.fixture
-async def http(ledger: Ledger) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_for(ledger) as client:
+def ledger(ledger_and_store: tuple[Ledger, Store]) -> Ledger:
+    return ledger_and_store[0]
+
+
+@pytest.fixture
+async def http(ledger_and_store: tuple[Ledger, Store]) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(*ledger_and_store) as client:
         yield client
 
 
@@ -49,23 +63,47 @@ async def http(ledger: Ledger) -> AsyncIterator[httpx.AsyncClient]:
     "headers",
     [
         {},
-        {"Authorization": "Bearer wrong"},
-        {"Authorization": SECRET},
-        {"Authorization": "Basic x"},
+        {"Authorization": f"Bearer {SECRET}"},  # the secret alone is replayable: refused
+        {"X-Qbx-Timestamp": "soon", "X-Qbx-Signature": "v1=00"},
+        {"X-Qbx-Timestamp": "", "X-Qbx-Signature": ""},
     ],
-    ids=["none", "wrong-secret", "no-scheme", "basic"],
+    ids=["none", "bearer-secret", "non-numeric-timestamp", "empty"],
 )
-async def test_requests_without_the_secret_are_refused(
-    http: httpx.AsyncClient, headers: dict[str, str]
+async def test_requests_not_signed_with_the_secret_are_refused(
+    http: httpx.AsyncClient, ledger: Ledger, headers: dict[str, str]
 ) -> None:
-    response = await http.post("/ledger", json=accepted(), headers=headers)
+    record = accepted("UNSIGNED")
+    response = await http.post("/ledger", json=record, headers=headers)
     assert response.status_code == 401
-    assert response.headers["www-authenticate"] == "Bearer"
+    assert await ledger.lookup_reference("UNSIGNED") == []
+
+
+async def test_a_wrong_secret_or_a_stale_timestamp_is_refused(
+    http: httpx.AsyncClient, ledger: Ledger
+) -> None:
+    body, headers = signed("not-the-secret", accepted("WRONG"), AT)
+    assert (await http.post("/ledger", content=body, headers=headers)).status_code == 401
+    stale = await post(http, accepted("WRONG"), at=AT - 301)
+    assert (stale.status_code, stale.json()["message"].split(" (")[0]) == (
+        401, "stale X-Qbx-Timestamp",
+    )  # fmt: skip
+    assert await ledger.lookup_reference("WRONG") == []
+
+
+async def test_a_replayed_request_stores_nothing_again(
+    http: httpx.AsyncClient, ledger: Ledger
+) -> None:
+    body, headers = signed(SECRET, accepted("ONCE"), AT)
+    first = await http.post("/ledger", content=body, headers=headers)
+    replay = await http.post("/ledger", content=body, headers=headers)
+    assert first.json() == {"accepted": 1, "rejected": 0}
+    assert (replay.status_code, replay.json()["duplicate"]) == (200, True)
+    assert replay.json()["accepted"] == 0
 
 
 async def test_one_record_is_stored_and_found(http: httpx.AsyncClient, ledger: Ledger) -> None:
     record = accepted("ORD-9")
-    response = await http.post("/ledger", json=record, headers=AUTH)
+    response = await post(http, record)
     assert (response.status_code, response.json()) == (200, {"accepted": 1, "rejected": 0})
     found = await ledger.lookup_request(record["request_id"])
     assert found is not None
@@ -73,7 +111,7 @@ async def test_one_record_is_stored_and_found(http: httpx.AsyncClient, ledger: L
 
 
 async def test_a_list_is_stored_whole(http: httpx.AsyncClient, ledger: Ledger) -> None:
-    response = await http.post("/ledger", json=[accepted("L"), refused("L")], headers=AUTH)
+    response = await post(http, [accepted("L"), refused("L")])
     assert response.json() == {"accepted": 2, "rejected": 0}
     assert len(await ledger.lookup_reference("L")) == 2
 
@@ -82,7 +120,7 @@ async def test_a_bad_record_gets_422_naming_the_field_and_nothing_is_stored(
     http: httpx.AsyncClient, ledger: Ledger
 ) -> None:
     good, bad = accepted("BAD"), changed(accepted("BAD"), messages=[{"message_id": "x"}])
-    response = await http.post("/ledger", json=[good, bad], headers=AUTH)
+    response = await post(http, [good, bad])
     assert response.status_code == 422
     assert response.json()["errors"] == [
         {"index": 1, "field": "messages.0.message_id",
@@ -97,15 +135,28 @@ async def test_a_bad_record_gets_422_naming_the_field_and_nothing_is_stored(
         (b"{oops", 400, "invalid_json"),
         (json.dumps([accepted()] * 3).encode(), 413, "too_many_records"),
         (b"[" + b" " * 5000 + b"]", 413, "too_large"),
+        (b"[" * 2000 + b"]" * 2000, 400, "invalid_json"),
+        (b"\xff\xfe{}", 400, "invalid_json"),
     ],
-    ids=["not-json", "too-many-records", "too-large"],
+    ids=["not-json", "too-many-records", "too-large", "deeply-nested", "not-utf8"],
 )
 async def test_malformed_or_oversized_bodies_are_refused(
     ledger: Ledger, body: bytes, status: int, error: str
 ) -> None:
     async with client_for(ledger, max_records=2, max_body_bytes=4096) as client:
-        response = await client.post("/ledger", content=body, headers=AUTH)
+        response = await post(client, body)
     assert (response.status_code, response.json()["error"]) == (status, error)
+
+
+@pytest.mark.parametrize("field", ["message", "error", "reference"])
+async def test_a_huge_field_is_refused_naming_it(
+    http: httpx.AsyncClient, ledger: Ledger, field: str
+) -> None:
+    record = changed(accepted("HUGE"), **{field: "x" * 3_000_000})
+    response = await post(http, record)  # 3 MB: under the body limit, over the field's
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+    assert await ledger.lookup_reference("HUGE") == []
 
 
 async def test_redis_down_answers_503_with_retry_after() -> None:
@@ -113,7 +164,7 @@ async def test_redis_down_answers_503_with_retry_after() -> None:
     dead = RedisStore(connect(f"redis://127.0.0.1:{free_port()}/0"), clock=clock)
     store = FallbackStore(dead, MemoryStore(clock=clock), clock=clock)
     async with client_for(Ledger(store, clock=clock)) as client:
-        response = await client.post("/ledger", json=accepted(), headers=AUTH)
+        response = await post(client, accepted())
     assert response.status_code == 503
     assert response.headers["retry-after"] == "5"
     assert store.degraded is True

@@ -71,6 +71,33 @@ def test_secret_tokens_are_not_in_error_messages(monkeypatch: pytest.MonkeyPatch
     assert "'xxx'" not in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("redi://:hunter2pw@redis.internal/0", "must start with"),
+        ("redis://:hunter2pw@[::1/0", "not a valid URL"),
+        ("redis://:hunter2pw@redis.internal:notaport/0", "not a valid URL"),
+        ("redis://:hunter2pw@redis.internal:99999/0", "not a valid URL"),
+        ("redis://:hunter2pw@redis.internal/zero", "must be a number"),
+        ("redis://:hunter2pw@/0", "names no host"),
+    ],
+)
+def test_a_malformed_redis_url_is_refused_without_its_password(
+    monkeypatch: pytest.MonkeyPatch, url: str, why: str
+) -> None:
+    monkeypatch.setenv("REDIS_URL", url)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=None)
+    assert "REDIS_URL" in str(caught.value)
+    assert why in str(caught.value)
+    assert "hunter2pw" not in str(caught.value)
+
+
+def test_the_redis_password_is_among_the_secrets_logs_redact() -> None:
+    settings = Settings(_env_file=None, redis_url="redis://:hunter2pw@redis.internal:6380/2")  # type: ignore[call-arg]
+    assert "hunter2pw" in settings.secret_values()
+
+
 @pytest.mark.parametrize("name", ENV_NAMES)
 def test_every_setting_is_documented(name: str) -> None:
     assert name in (ROOT / "README.md").read_text(), f"README.md does not document {name}"

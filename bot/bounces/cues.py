@@ -44,7 +44,7 @@ _AUTO_HEADERS: Final = ("x-autoreply", "x-autorespond", "x-auto-reply", "x-autor
 _EXPIRED: Final = re.compile(
     r"(?i)retry time(?:out)? (?:not reached|exceeded)|too long in (?:the )?queue|"
     r"in the queue too long|delivery time expired|message expired|expired after|"
-    r"could not be delivered (?:with)?in \d+|undeliverable for \d+|giving up|gave up|"
+    r"(?:could|was) not (?:be )?delivered (?:with)?in \d+|undeliverable for \d+|giving up|gave up|"
     r"retry timeout|has been delayed for|time limit exceeded|(?<![\d.])4\.4\.7(?![\d.])"
 )
 

@@ -15,6 +15,7 @@ from bot.bounces.mime import text_of
 _FIELD: Final = re.compile(r"^([A-Za-z][A-Za-z0-9-]{1,40})\s*:\s*(.*)$")
 _STATUS: Final = re.compile(r"([245])\.(\d{1,3})\.(\d{1,3})")
 _TYPED: Final = re.compile(r"^\s*[A-Za-z0-9-]{2,12}\s*;\s*")  # "smtp; ", "rfc822; ", "dns; "
+_BARE_ADDRESS: Final = re.compile(r"^<?([\w.+=-]{1,64}@[A-Za-z0-9][A-Za-z0-9-]{0,62})>?$")
 FAILED_ACTIONS: Final = frozenset({"failed", "delayed"})
 MAX_GROUPS: Final = 500
 
@@ -26,6 +27,7 @@ class DsnRecipient:
     status: str | None  # "5.1.1"
     diagnostic: str | None  # the remote reply, its type ("smtp;") removed
     remote_host: str | None
+    diagnostic_type: str = ""  # "smtp"; "x-unix": a local delivery program's exit, not SMTP
 
     @property
     def failed(self) -> bool:
@@ -59,8 +61,19 @@ def _groups_of(message: Message) -> list[dict[str, str]]:
         key = name.lower()
         if key in groups[-1]:
             groups.append({})
-        groups[-1][key] = " ".join(str(value).split())
+        groups[-1][key] = " ".join(_readable(str(value)).split())
     return groups
+
+
+def _readable(value: str) -> str:
+    """A field written in ISO-2022-JP (7-bit escapes, as Japanese servers write replies) read
+    as the text it is."""
+    if "\x1b" not in value:
+        return value
+    try:
+        return value.encode("ascii").decode("iso-2022-jp")
+    except (UnicodeError, LookupError):
+        return value
 
 
 def field_groups(text: str) -> list[dict[str, str]]:
@@ -83,7 +96,7 @@ def field_groups(text: str) -> list[dict[str, str]]:
 
 def _recipient(group: dict[str, str]) -> DsnRecipient | None:
     named = group.get("final-recipient") or group.get("original-recipient")
-    address = address_in(_untyped(named)) if named else None
+    address = _field_address(_untyped(named)) if named else None
     if address is None:
         return None
     status = _STATUS.search(group.get("status", ""))
@@ -93,11 +106,26 @@ def _recipient(group: dict[str, str]) -> DsnRecipient | None:
         status=".".join(status.groups()) if status else None,
         diagnostic=_untyped(group.get("diagnostic-code")) or None,
         remote_host=_host(group.get("remote-mta")),
+        diagnostic_type=_type_of(group.get("diagnostic-code")),
     )
 
 
 def _untyped(value: str | None) -> str:
     return _TYPED.sub("", value or "", count=1).strip()
+
+
+def _field_address(value: str) -> str | None:
+    """The address a recipient field names: any address, else a bare `local@host` (a host
+    without a dot, as local delivery reports it)."""
+    found = address_in(value)
+    if found is None and (bare := _BARE_ADDRESS.match(value)):
+        return bare[1].lower()
+    return found
+
+
+def _type_of(value: str | None) -> str:
+    typed = _TYPED.match(value or "")
+    return typed[0].strip(" \t;").lower() if typed else ""
 
 
 def _host(value: str | None) -> str | None:

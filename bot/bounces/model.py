@@ -35,6 +35,7 @@ class FailedRecipient:
     summary: str  # qbx's own words: what happened and what to do
     reply: Reply = field(default_factory=Reply)
     remote_host: str | None = None
+    temporary: bool = False  # the refusal was temporary (4xx): the sender retried
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -1,6 +1,6 @@
 """Plain-text bounce reports (Postfix, Exim, qmail, Exchange, Gmail, Yahoo, Domino, ...): the
 report is cut from the quoted original, failed recipients are the addresses a report names as
-such, and each recipient's block yields the remote reply and host.
+such, each with its block of lines (replies.py reads the remote reply and host in it).
 
 Rules: an address is a recipient when it leads its line (`  anna@x`, `<anna@x>:`,
 `anna@x on <date>`) or follows a word that names one ("to", "recipient", "address", "for",
@@ -19,10 +19,8 @@ from bot.bounces.addresses import ADDRESS, is_system, normalised
 MAX_BLOCK_LINES: Final = 20
 MAX_RECIPIENTS: Final = 200
 MAX_SCAN: Final = 100_000  # characters of a report searched for the start of the quoted copy
-MAX_REPLY_SCAN: Final = 6_000  # characters of a whole report searched for a reply
 _MARKER_WORDS: Final = ("original", "copy", "return", "unsent", "undelivered", "header",
                         "rfc", "message text", "follow", "below this line")  # fmt: skip
-MAX_REPLY: Final = 1_000
 _MARKER: Final = re.compile(
     r"(?im)^[ \t>|]*(?:(?:[-=_*#]{2,}|\[)[ \t]*[^\n]*?(?:original|copy of|returned|unsent|"
     r"undelivered message|headers?|rfc ?822|message text)[^\n]*$|"
@@ -53,26 +51,8 @@ _REPLY_LINE: Final = re.compile(r"^\s*[#(]?[245]\d\d[ -]")
 _STATUS_LINE: Final = re.compile(
     r"^\s*[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?<([^<>\s]+@[^<>\s]+)>\.\.\."
 )
-_CODE: Final = re.compile(
-    r"(?:(?<![\w.:/=-])|(?<=\s:))#?([245]\d\d)(?=[ ,-]+(?:[245]\.\d|[A-Za-z<#\"'(\[]))"
-)
-_SAID: Final = re.compile(
-    r"(?i)(?:said|returned was|error was|reason|diagnostic(?:-code)?|smtp error|"
-    r"error message)\s*:\s*"
-)
-_RELAYED: Final = re.compile(
-    r"[245]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\s+)?<[^<>\s]{1,300}>\.\.\.\s*(?=[245]\d\d\b)"
-)
-_NEW_LINE_OF_TRANSCRIPT: Final = re.compile(
-    r"^(?:<<<|>>>|while talking to|(?:[245]\d\d )?\S+ \([a-z]+\)\.\.\.|[245]\d\d [<\S]+\.\.\.)",
-    re.IGNORECASE,
-)
-_CONTINUED: Final = re.compile(r"^\s*[245]\d\d[- ](?:[245]\.\d{1,3}\.\d{1,3})?\s*")
-_HOST: Final = re.compile(
-    r"(?i)(?:\bhost\s+\[?([a-z0-9][a-z0-9.-]*\.[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})\]?|"
-    r"\b([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+)\s*\[\d{1,3}(?:\.\d{1,3}){3}\]|"
-    r"connected to\s+(\d{1,3}(?:\.\d{1,3}){3}))"
-)
+# an address alone on its line (domain and trailing marks disjoint: linear on hostile lines)
+_ALONE: Final = re.compile(r"^[\s<>\"'(\[*|-]*[^\s@<>]+@[^\s<>\"')\]:]+[\s>\"')\]:]*$")
 
 
 @dataclass(frozen=True)
@@ -109,22 +89,43 @@ def _header_pair(line: str, following: str) -> bool:
     return bool(_TRANSPORT_LINE.match(line) or _TRANSPORT_LINE.match(following))
 
 
-def recipients_in(report: str, excluded: frozenset[str]) -> list[Found]:
-    """The failed recipients a report names, each with its block of lines."""
+def recipients_in(
+    report: str, excluded: frozenset[str], known: frozenset[str] = frozenset()
+) -> list[Found]:
+    """The failed recipients a report names, each with its block of lines. `known`: the
+    recipients a DSN already listed; the first line naming one of them starts its block."""
     lines = report.splitlines()
     anchors: list[tuple[int, str]] = []
     seen: set[str] = set()
     previous = ""
     for index, line in enumerate(lines):
-        named = [] if _SENDER_NEXT.search(previous) else _named_on(line)
+        named = _known_on(line, known) if known else _listed(line, previous)
         previous = line if line.strip() else previous
         for address in named:
-            if address not in seen and address not in excluded and not is_system(address):
+            if address not in seen and (bool(known) or _may_fail(address, line, excluded)):
                 seen.add(address)
                 anchors.append((index, address))
         if len(anchors) >= MAX_RECIPIENTS:
             break
     return [_found(lines, anchors, i) for i in range(len(anchors))]
+
+
+def _may_fail(address: str, line: str, excluded: frozenset[str]) -> bool:
+    """Not the bounce's own parties; a system address ("postmaster@") only when its line lists
+    it alone (else it is an invitation: "send mail to postmaster@...")."""
+    if address in excluded:
+        return False
+    return not is_system(address) or bool(_ALONE.match(line))
+
+
+def _listed(line: str, previous: str) -> list[str]:
+    return [] if _SENDER_NEXT.search(previous) else _named_on(line)
+
+
+def _known_on(line: str, known: frozenset[str]) -> list[str]:
+    if "@" not in line:
+        return []
+    return [a for a in (normalised(m[1]) for m in ADDRESS.finditer(line)) if a in known]
 
 
 def _named_on(line: str) -> list[str]:
@@ -150,55 +151,6 @@ def _found(lines: list[str], anchors: list[tuple[int, str]], i: int) -> Found:
         end = later[0] if later else len(lines)
     end = min(end, start + MAX_BLOCK_LINES)
     return Found(address, "\n".join(lines[start:end]))
-
-
-def reply_text(block: str) -> str | None:
-    """The remote reply in a block: from its first SMTP code, else after "said:", bounded."""
-    block = block[:MAX_REPLY_SCAN]
-    code = _failure_code(block)
-    if code:
-        start = code.start(1)
-        relayed = _RELAYED.match(block, start)  # sendmail: "554 <x>... 550 Host unknown"
-        return _joined(block[relayed.end() if relayed else start :])
-    said = _SAID.search(block)
-    if said:
-        return _joined(block[said.end() :]) or None
-    return None
-
-
-def _failure_code(block: str) -> re.Match[str] | None:
-    """The first 4xx/5xx code (a greeting or "250 Ok" before it is not the refusal)."""
-    first = None
-    for found in _CODE.finditer(block):
-        if found[1][0] in "45":
-            return found
-        first = first or found
-    return first
-
-
-def _joined(text: str) -> str:
-    """The reply's lines up to a blank line, multi-line prefixes (`550-5.7.1`) folded."""
-    lines: list[str] = []
-    for number, line in enumerate(text.splitlines()):
-        if not line.strip() or (number and _NEW_LINE_OF_TRANSCRIPT.match(line)):
-            if lines:
-                break
-            continue
-        lines.append(line.strip() if number == 0 else _CONTINUED.sub("", line).strip())
-    return " ".join(lines)[:MAX_REPLY].strip()
-
-
-def remote_host(block: str) -> str | None:
-    match = _HOST.search(block)
-    if match is None:
-        return None
-    return next(g for g in match.groups() if g).lower().rstrip(".")
-
-
-def other_lines(block: str) -> str | None:
-    """A block's words besides its address line (Exchange: "The recipient name is not ...")."""
-    rest = " ".join(line.strip() for line in block.splitlines()[1:] if line.strip())
-    return rest[:MAX_REPLY] or None
 
 
 _NOTICE_ADDRESS: Final = re.compile(r'\\?"emailAddress\\?"\s*:\s*\\?"([^"\\]+)')

@@ -4,16 +4,17 @@ them, and the original's Message-ID. Pure and bounded; never raises on what it r
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from email.message import Message
 from typing import Final
 
-from bot.bounces import cues, dsn, plain
+from bot.bounces import cues, dsn, plain, replies
 from bot.bounces.addresses import ADDRESS, normalised
 from bot.bounces.mime import MAX_TEXT, Part, parse, text_of, walk
 from bot.bounces.model import BounceKind, BounceReport, FailedRecipient, Reply
 from bot.bounces.original import original_message_id, original_recipients
-from bot.diagnostics.smtp import BounceReason, decode
+from bot.diagnostics.smtp import BounceReason, SmtpDiagnosis, Stage, decode, read_as
+from bot.diagnostics.smtp_text import stage_in
 
 _TAG: Final = re.compile(r"<[^>]{0,2000}>")
 _SPACES: Final = re.compile(r"[ \t\r\f\v]+")
@@ -48,7 +49,12 @@ def _verdict(
     found = _plain_recipients(message, report) or _quoted_recipients(message, text, report)
     kind = BounceKind.DELAY if cues.is_delay(message, report) else BounceKind.BOUNCE
     gave_up = cues.says_expired(report)
-    return kind, [_failed(f.address, _reply_of(f.block, report), f.block, gave_up) for f in found]
+    return kind, [_plain_failed(f, report, gave_up) for f in found]
+
+
+def _plain_failed(found: plain.Found, report: str, gave_up: bool) -> FailedRecipient:
+    around = Around(found.block, gave_up, stage_in(found.block.lower()), report=report)
+    return _failed(found.address, _reply_of(found.block, report), around)
 
 
 def _dsn_recipients(parts: list[Part], text: str) -> list[dsn.DsnRecipient]:
@@ -63,11 +69,13 @@ def _dsn_recipients(parts: list[Part], text: str) -> list[dsn.DsnRecipient]:
 def _from_dsn(
     listed: list[dsn.DsnRecipient], report: str, excluded: frozenset[str]
 ) -> tuple[BounceKind, list[FailedRecipient]]:
-    terse = any(not r.diagnostic or not r.remote_host for r in listed)
-    found = plain.recipients_in(report, excluded) if terse else []
-    blocks = {f.address: f.block for f in found}
+    # the report's own block about each recipient: words when the fields are terse, and the
+    # wrapper around the reply (the SMTP stage) that the Diagnostic-Code field leaves out
+    known = frozenset(r.address for r in listed)
+    blocks = {f.address: f.block for f in plain.recipients_in(report, excluded, known)}
     gave_up = cues.says_expired(report)
-    recipients = [_dsn_failed(r, blocks.get(r.address, ""), gave_up) for r in _unique(listed)]
+    recipients = [_dsn_failed(r, blocks.get(r.address, ""), gave_up, report)
+                  for r in _unique(listed)]  # fmt: skip
     final = any(_final(r) for r in listed)
     return (BounceKind.BOUNCE if final else BounceKind.DELAY), recipients
 
@@ -86,16 +94,34 @@ def _unique(listed: list[dsn.DsnRecipient]) -> list[dsn.DsnRecipient]:
     return list(seen.values())
 
 
-def _dsn_failed(recipient: dsn.DsnRecipient, block: str, gave_up: bool) -> FailedRecipient:
-    diagnostic = recipient.diagnostic and (plain.reply_text(recipient.diagnostic)
-                                           or recipient.diagnostic)  # fmt: skip
-    text = diagnostic or plain.reply_text(block) or plain.other_lines(block)
-    failed = _failed(recipient.address, Reply(None, None, text), block, gave_up)
-    if failed.reply.enhanced is None and recipient.status is not None:
-        # the reply's own code comes first; else the reporting server's Status decides
-        failed = _failed(recipient.address, Reply(None, recipient.status, text), block, gave_up)
-    host = recipient.remote_host or plain.remote_host(recipient.diagnostic or "") or None
+def _dsn_failed(
+    recipient: dsn.DsnRecipient, block: str, gave_up: bool, report: str
+) -> FailedRecipient:
+    around = Around(
+        block=block,
+        gave_up=gave_up or _gave_up(recipient),
+        stage=stage_in((recipient.diagnostic or "").lower()) or stage_in(block.lower()),
+        status=recipient.status,
+        local_program=recipient.diagnostic_type == "x-unix",
+        report=report,
+    )
+    failed = _failed(recipient.address, _dsn_reply(recipient, block, report), around)
+    host = recipient.remote_host or replies.remote_host(recipient.diagnostic or "") or None
     return replace(failed, remote_host=host.lower() if host else failed.remote_host)
+
+
+def _dsn_reply(recipient: dsn.DsnRecipient, block: str, report: str) -> Reply:
+    """The Diagnostic-Code's reply, else the report's words about the recipient; read whole."""
+    diagnostic = recipient.diagnostic
+    quoted = (replies.reply_text(diagnostic) or diagnostic) if diagnostic else None
+    quoted = quoted or replies.reply_text(block)
+    text = replies.whole(quoted, report) if quoted else replies.words_about(block)
+    return Reply(None, None, text)
+
+
+def _gave_up(recipient: dsn.DsnRecipient) -> bool:
+    """Failed for good on a temporary status: the sender stopped retrying (RFC 3464)."""
+    return recipient.action == "failed" and (recipient.status or "").startswith("4")
 
 
 def _plain_recipients(message: Message, report: str) -> list[plain.Found]:
@@ -113,26 +139,57 @@ def _quoted_recipients(message: Message, text: str, report: str) -> list[plain.F
 
 
 def _reply_of(block: str, report: str) -> Reply:
-    return Reply(None, None, plain.reply_text(block) or plain.reply_text(report)
-                 or plain.other_lines(block))  # fmt: skip
+    quoted = replies.reply_text(block) or replies.reply_text(report)
+    return Reply(None, None, replies.whole(quoted, report) if quoted
+                 else replies.words_about(block))  # fmt: skip
 
 
-def _failed(address: str, reply: Reply, block: str, gave_up: bool) -> FailedRecipient:
-    """One recipient's reply decoded; `gave_up` when the report says the sender stopped
-    retrying (read per recipient when the report has a block for it)."""
-    decoded = decode(reply.code, reply.enhanced, reply.text)
-    reason = decoded.reason
-    if (cues.says_expired(block) if block else gave_up) or cues.says_expired(reply.text or ""):
-        reason = BounceReason.EXPIRED
+@dataclass(frozen=True)
+class Around:
+    """What the report says around one recipient's reply."""
+
+    block: str  # the report's lines about the recipient ("" when it has none)
+    gave_up: bool  # the report says the sender stopped retrying
+    stage: Stage | None = None  # the SMTP step the reply answered, from the report's words
+    status: str | None = None  # the DSN's Status field
+    local_program: bool = False  # the reply is a local delivery program's (X-Unix), not SMTP
+    report: str = ""  # the whole report, where a session transcript may say more
+
+
+def _failed(address: str, reply: Reply, around: Around) -> FailedRecipient:
+    """One recipient's reply decoded in its report's context; sendmail's own summary line
+    ("554 <x>... Service unavailable") read with the transcript lines before it."""
+    earlier = replies.said_before(reply.text, around.report) if reply.text else None
+    if earlier:
+        reply = replace(reply, text=f"{earlier} {reply.text}"[: replies.MAX_REPLY])
+    decoded = decode(reply.code, reply.enhanced, reply.text,
+                     stage=around.stage, status=around.status)  # fmt: skip
+    decoded = read_as(decoded, _reason(decoded, around, reply.text or ""))
     return FailedRecipient(
         address=address,
-        reason=reason,
+        reason=decoded.reason,
         category=decoded.category,
         permanent=decoded.permanent,
         summary=decoded.summary,
         reply=Reply(decoded.code, decoded.enhanced or reply.enhanced, reply.text),
-        remote_host=plain.remote_host(block) or plain.remote_host(reply.text or ""),
+        remote_host=replies.remote_host(around.block) or replies.remote_host(reply.text or ""),
+        temporary=decoded.temporary,
     )
+
+
+def _reason(decoded: SmtpDiagnosis, around: Around, text: str) -> BounceReason:
+    """What the report's structure adds where the reply's own words name no reason: a local
+    delivery program's failure is the mailer's; a report that says the sender gave up, and a
+    reply that says nothing, is `expired`."""
+    if around.local_program and decoded.cue is None:
+        return BounceReason.MAILER_ERROR
+    if decoded.reason is BounceReason.UNDEFINED and _expired(around, text):
+        return BounceReason.EXPIRED
+    return decoded.reason
+
+
+def _expired(around: Around, text: str) -> bool:
+    return around.gave_up or cues.says_expired(around.block) or cues.says_expired(text)
 
 
 def _excluded(message: Message) -> frozenset[str]:

@@ -103,7 +103,7 @@ def unrecorded_reference(reference: str) -> str:
         f"{reference[:64]!r} is not an id qbx recognises, and the id ledger has no record with "
         "that reference (records are kept 30 days). qbx finds your own order, user or campaign "
         "references only when your application records each Send API response with them: "
-        "POST /ledger (Authorization: Bearer <QBX_LEDGER_SECRET>; the response body plus "
+        "POST /ledger (signed with QBX_LEDGER_SECRET, as the README shows; the response body plus "
         "`reference`, `recipients`, `submitted_at`) or `qbx ledger import FILE.jsonl`. Or trace "
         "a message_id, request_id or address instead."
     )

@@ -2,14 +2,15 @@
 vocabulary), qbx's category, whether the address itself is dead, plain words and what to do.
 
 `decode(550, "5.1.1", text)` sets the reporting server's wrapper aside and reads the remote
-reply (smtp_reading.py says how). The decoded words are ours and safe to show; the server's own
-text is returned untouched in `server_text` (untrusted: renderers escape it).
+reply (smtp_reading.py says how); a bounce reader adds what it read around the reply (the SMTP
+stage, the report's Status) as keyword arguments. The decoded words are ours and safe to show;
+the server's own text is returned untouched in `server_text` (untrusted: renderers escape it).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from bot.diagnostics.smtp_codes import CLASSES, DETAILS, FULL_OVERRIDES, SUBJECTS
@@ -17,10 +18,10 @@ from bot.diagnostics.smtp_codes import BounceReason as BounceReason
 from bot.diagnostics.smtp_codes import SmtpCategory as SmtpCategory
 from bot.diagnostics.smtp_cues import says_temporary
 from bot.diagnostics.smtp_reading import Parts, Reading, basic_meaning, read_reason, reply_class
-from bot.diagnostics.smtp_reasons import action_of, category_of, is_permanent
-from bot.diagnostics.smtp_text import Reply, read_reply
+from bot.diagnostics.smtp_reasons import REASONS, action_of, category_of, is_permanent
+from bot.diagnostics.smtp_text import Reply, Stage, read_reply
 
-__all__ = ["BounceReason", "SmtpCategory", "SmtpDiagnosis", "decode"]
+__all__ = ["BounceReason", "SmtpCategory", "SmtpDiagnosis", "Stage", "decode", "read_as"]
 
 MAX_TEXT: Final = 2_000  # of the server's text read for cues and kept in `server_text`
 _ENHANCED: Final = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})$")
@@ -60,11 +61,21 @@ class SmtpDiagnosis:
         return action_of(self.reason, self.temporary)
 
 
-def decode(code: int | None, enhanced: str | None, text: str | None) -> SmtpDiagnosis:
-    """Explain one SMTP reply; any argument may be missing or malformed. Never raises."""
+def decode(
+    code: int | None,
+    enhanced: str | None,
+    text: str | None,
+    *,
+    stage: Stage | None = None,
+    status: str | None = None,
+) -> SmtpDiagnosis:
+    """Explain one SMTP reply; any argument may be missing or malformed. Never raises.
+    `stage`: the SMTP step the reply answered, when the caller read it around the text;
+    `status`: the reporting server's final status (a DSN's `Status:`), used when neither
+    `enhanced` nor the text carries an enhanced code."""
     raw = text[:MAX_TEXT] if isinstance(text, str) else None
-    reply = read_reply(raw) if raw else None
-    parts = _enhanced_parts(enhanced, reply)
+    reply = _staged(read_reply(raw) if raw else None, stage)
+    parts = _enhanced_parts(enhanced, reply) or _enhanced_parts(status, None)
     basic = _basic_code(code, parts, reply)
     reading = read_reason(basic, parts, reply)
     klass = reply_class(basic, parts)
@@ -86,6 +97,31 @@ def decode(code: int | None, enhanced: str | None, text: str | None) -> SmtpDiag
         reason=reading.reason,
         temporary=temporary,
     )
+
+
+def read_as(diagnosis: SmtpDiagnosis, reason: BounceReason) -> SmtpDiagnosis:
+    """The same reply read as `reason`, which the caller knows from around it (a bounce that
+    says the sender gave up: `expired`); category, permanence and words follow the reason."""
+    if reason is diagnosis.reason:
+        return diagnosis
+    category = category_of(reason, diagnosis.temporary)
+    reading = Reading(reason, REASONS[reason].words)
+    parts = _enhanced_parts(diagnosis.enhanced, None)
+    return replace(
+        diagnosis,
+        reason=reason,
+        category=category,
+        permanent=is_permanent(reason, diagnosis.temporary),
+        summary=_summary(category, reading, diagnosis.code, parts, diagnosis.temporary),
+        cue=None,
+    )
+
+
+def _staged(reply: Reply | None, stage: Stage | None) -> Reply | None:
+    """The stage the caller knows, where the text's own wrapper names none."""
+    if not isinstance(stage, Stage) or (reply is not None and reply.stage is not None):
+        return reply
+    return replace(reply, stage=stage) if reply else Reply("", stage, None, None)
 
 
 def _basic_code(code: int | None, enhanced: Parts | None, reply: Reply | None) -> int | None:

@@ -160,7 +160,8 @@ STRONG: Final[tuple[Cue, ...]] = (
          rf"{_WHO}(?: [\w'-]+){{0,4}} {_NOT} exist|{_WHO} not found|no mailbox here|"
          r"not (?:listed|found) in (?:the )?(?:\w+ ){0,2}directory|ディレクトリには見つかりません|"
          r"invalid (?:recipient|mailbox|final delivery|user)|address (?:couldn't|could not|"
-         r"can't|cannot) be found|unknown or illegal|doesn'?t have an? \S+ account",
+         r"can't|cannot) be found|unknown or illegal|doesn'?t have an? \S+ account|"
+         r"recipient name is not recognized",
          R.USER_UNKNOWN, "the recipient address does not exist"),
     _cue(r"headers? (?:is |are )?too (?:large|long|big|many)|too many headers",
          R.CONTENT_ERROR, "the message's headers were refused"),

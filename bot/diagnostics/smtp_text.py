@@ -81,7 +81,7 @@ _CLEANING: Final[tuple[tuple[re.Pattern[str], str, str], ...]] = (
 def read_reply(raw: str) -> Reply:
     """The remote reply inside `raw` (already bounded by the caller)."""
     lowered = raw.lower()
-    stage = _stage(lowered) if any(map(lowered.__contains__, _STAGE_KEYS)) else None
+    stage = stage_in(lowered)
     text = _inner(lowered)
     for pattern, replacement, needed in _CLEANING:
         if needed in text:
@@ -91,7 +91,10 @@ def read_reply(raw: str) -> Reply:
     return Reply(text, stage, code, enhanced)
 
 
-def _stage(lowered: str) -> Stage | None:
+def stage_in(lowered: str) -> Stage | None:
+    """The SMTP stage that a reporting server's words (lower case) name, if any."""
+    if not any(map(lowered.__contains__, _STAGE_KEYS)):
+        return None
     return next((stage for pattern, stage in _STAGES if pattern.search(lowered)), None)
 
 

@@ -11,10 +11,12 @@ import time
 from dataclasses import dataclass
 from typing import Final
 
+import aiohttp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.routing import Route
 
-from bot.alerts_http import Alert, OnAlert, alerts_endpoint
+from bot.alerts_http import Alert, AlertNotPosted, OnAlert, alerts_endpoint
 from bot.clocks import EpochClock
 from bot.incidents.ports import Message
 from bot.incidents.render import SEVERITY_EMOJI
@@ -85,8 +87,12 @@ def build_alert_handler(deps: AlertDeps) -> OnAlert:
 
 
 async def _post_parent(poster: Poster, channel: str, alert: Alert) -> str:
-    with channel_errors(channel):
-        return await poster.post(Place(channel), alert_message(alert))
+    try:
+        with channel_errors(channel):
+            return await poster.post(Place(channel), alert_message(alert))
+    except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:  # after the poster's retries
+        _log.error("alert_not_posted", channel=channel, error=type(exc).__name__)
+        raise AlertNotPosted(f"Slack did not take the post ({type(exc).__name__})") from exc
 
 
 async def _trace(deps: SlackDeps, poster: Poster, alert: Alert, thread: Place) -> None:
@@ -113,5 +119,5 @@ def alert_routes(
         _log.info("alerts_webhook_disabled", reason=f"{missing} is not set")
         return []
     handler = build_alert_handler(AlertDeps(deps, client, settings.qbx_incident_channel))
-    endpoint = alerts_endpoint(secret, handler, clock=clock, claim=deps.store.claim)
+    endpoint = alerts_endpoint(secret, handler, clock=clock, seen=deps.store)
     return [Route(ALERTS_PATH, endpoint, methods=["POST"])]

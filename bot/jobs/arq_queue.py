@@ -6,11 +6,11 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import Awaitable, Callable, Collection
-from typing import Any
+from typing import Any, cast
 
 from arq import Retry, Worker
 from arq.connections import ArqRedis, RedisSettings, create_pool
-from arq.constants import health_check_key_suffix
+from arq.constants import health_check_key_suffix, in_progress_key_prefix, job_key_prefix
 from arq.worker import Function, func
 
 from bot.errors import StoreUnavailable
@@ -32,6 +32,15 @@ KEEP_RESULT_SECONDS = 3600  # arq keeps a finished job's result (and refuses its
 TIMEOUT_MARGIN_SECONDS = 1.0  # arq's own timeout sits behind ours, so ours retries first
 WORKER_RESTART_SECONDS = 2.0  # pause before a worker reconnects after Redis went away
 HEALTH_SECONDS = 10  # a worker renews its health key this often (it lives one second longer)
+PICKUP_SECONDS = HEALTH_SECONDS + 2  # a live worker starts a job well within this
+# Take a queued job back unless a worker has started it: not in progress -> out of the queue
+# and its data deleted (a worker that read the queue a moment earlier then finds no job).
+RECLAIM_LUA = """
+if redis.call('exists', KEYS[1]) == 1 then return 0 end
+if redis.call('zrem', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('del', KEYS[3])
+return 1
+"""
 
 
 class NoWorker(Exception):
@@ -68,6 +77,13 @@ class ArqQueue:
             await self._pool.enqueue_job(name, payload, _job_id=job_id)
         return job_id
 
+    async def reclaim(self, job_id: str) -> bool:
+        """Take job `job_id` back if no worker has started it; True when it was taken."""
+        keys = (in_progress_key_prefix + job_id, self._keys.job_queue, job_key_prefix + job_id)
+        with redis_errors():
+            taken = self._pool.eval(RECLAIM_LUA, 3, *keys, job_id)
+            return bool(await cast(Awaitable[Any], taken))
+
     async def worker_alive(self) -> bool:
         """Has a worker renewed its health key within the last HEALTH_SECONDS + 1?"""
         with redis_errors():
@@ -100,6 +116,9 @@ class WorkerQueue:
         if not await queue.worker_alive():
             raise NoWorker("no qbx worker is running")
         return await queue.enqueue(name, payload)
+
+    async def reclaim(self, job_id: str) -> bool:
+        return await (await self._connected()).reclaim(job_id)
 
     async def aclose(self) -> None:
         if self._queue is not None:

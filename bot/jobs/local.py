@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Generic
+from typing import Generic, Protocol, runtime_checkable
 
 from bot.errors import StoreUnavailable
-from bot.jobs.arq_queue import NoWorker
+from bot.jobs.arq_queue import PICKUP_SECONDS, NoWorker
 from bot.jobs.registry import (
     D,
     GaveUp,
@@ -73,17 +73,63 @@ class InProcessQueue(Generic[D]):
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
+@runtime_checkable
+class Reclaimable(Protocol):
+    async def reclaim(self, job_id: str) -> bool:
+        """Take a queued job back unless a worker has started it; True when taken."""
+        ...
+
+
 class FallbackQueue:
     """Redis's queue first; while Redis is down (or no worker is alive), jobs run in this
-    process instead of failing or waiting for nobody."""
+    process instead of failing or waiting for nobody. A job queued for a worker that has not
+    started it within `pickup_seconds` (its worker died before its health key expired) is
+    taken back and run here: acknowledged work never waits for a worker that is not coming."""
 
-    def __init__(self, primary: JobQueue, fallback: JobQueue) -> None:
+    def __init__(
+        self,
+        primary: JobQueue,
+        fallback: JobQueue,
+        *,
+        pickup_seconds: float = PICKUP_SECONDS,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self._primary = primary
         self._fallback = fallback
+        self._pickup, self._sleep = pickup_seconds, sleep
+        self._watches: set[asyncio.Task[None]] = set()
 
     async def enqueue(self, name: str, payload: Payload) -> str:
         try:
-            return await self._primary.enqueue(name, payload)
+            job_id = await self._primary.enqueue(name, payload)
         except (StoreUnavailable, NoWorker) as exc:
             log.warning("jobs.queue_unavailable", job=name, reason=str(exc), fallback="process")
             return await self._fallback.enqueue(name, payload)
+        if isinstance(self._primary, Reclaimable):
+            watch = asyncio.create_task(self._unless_started(self._primary, job_id, name, payload))
+            self._watches.add(watch)
+            watch.add_done_callback(self._watches.discard)
+        return job_id
+
+    async def _unless_started(
+        self, primary: Reclaimable, job_id: str, name: str, payload: Payload
+    ) -> None:
+        await self._sleep(self._pickup)
+        try:
+            taken = await primary.reclaim(job_id)
+        except StoreUnavailable:  # the job waits in Redis for a worker once Redis is back
+            log.warning("jobs.reclaim_unavailable", job=name, job_id=job_id)
+            return
+        if taken:
+            log.warning("jobs.not_picked_up", job=name, job_id=job_id, fallback="process")
+            await self._fallback.enqueue(name, payload)
+
+    async def join(self) -> None:
+        """Wait until every queued job was started by a worker or taken back (tests)."""
+        await asyncio.gather(*self._watches)
+
+    async def aclose(self) -> None:
+        """Stop watching queued jobs (they stay queued for a worker)."""
+        for watch in self._watches:
+            watch.cancel()
+        await asyncio.gather(*self._watches, return_exceptions=True)

@@ -1,12 +1,16 @@
 """The one seam between qbx and the Qboxmail APIs: allow-list, auth headers, retries, logging.
 
 Every request is checked against contract.ENDPOINTS before any network I/O. Idempotent
-requests are retried by bot.qboxmail.retry; Send calls never are. Logs carry method, path,
+requests are retried by bot.qboxmail.retry; Send calls never are. Each attempt has a total
+deadline (connect + read, at most the retry budget left), so a response that drips a byte at a
+time cannot outlive it, and each route may hold at most half the connection pool, so one slow
+route cannot starve the others. Logs carry method, path,
 status, attempt and elapsed time, never headers, query values or bodies.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +42,7 @@ log = get_logger("bot.qboxmail")
 
 JSON_TYPE = "application/json"
 USER_AGENT = "qbx/0.1 (+https://github.com/qbx)"
+MAX_RESPONSE_BYTES = 20 * 1024 * 1024  # a Log PDF is a few MB; nothing qbx reads is larger
 MIN_ATTEMPT_TIMEOUT = 0.1  # a retry with almost no budget left still gets this long
 _HEADER_SAFE = re.compile(r"^[\x21-\x7e]+$")  # visible ASCII: never echoed back by h11 errors
 
@@ -50,6 +55,11 @@ def header_safe(token: str) -> bool:
 class Timeouts:
     connect: float
     read: float
+
+    def deadline(self, left: float | None) -> float:
+        """The whole attempt's limit: connect + read, at most `left` (the budget unspent)."""
+        whole = self.connect + self.read
+        return whole if left is None else min(whole, max(left, MIN_ATTEMPT_TIMEOUT))
 
     def capped(self, left: float | None) -> httpx.Timeout:
         """httpx timeouts, each at most `left` seconds (the retry budget still unspent)."""
@@ -97,6 +107,8 @@ class Requester:
         self._policy = policy
         self._timing = timing
         self._wall_clock = wall_clock
+        self._route_limit = max(1, max_connections // 2)
+        self._route_slots: dict[str, asyncio.Semaphore] = {}
         self._http = httpx.AsyncClient(
             timeout=timeouts.capped(None),
             limits=httpx.Limits(
@@ -124,9 +136,37 @@ class Requester:
             return await self._attempt(call, endpoint, 0, None)
 
         async def attempt(retry: int, left: float) -> httpx.Response:
-            return await self._attempt(call, endpoint, retry, left if retry else None)
+            return await self._attempt(call, endpoint, retry, left)
 
         return await run_with_retries(attempt, self._policy, self._timing)
+
+    async def _read_capped(self, streamed: httpx.Response, call: Call) -> httpx.Response:
+        """The streamed answer read whole, unless it is over MAX_RESPONSE_BYTES (then refused)."""
+        body = bytearray()
+        try:
+            async for chunk in streamed.aiter_bytes():
+                body += chunk
+                if len(body) > MAX_RESPONSE_BYTES:
+                    raise ApiDecodeError(
+                        f"the answer is over {MAX_RESPONSE_BYTES // (1024 * 1024)} MB",
+                        method=call.method,
+                        path=call.path,
+                    )
+        finally:
+            await streamed.aclose()
+        return httpx.Response(
+            streamed.status_code,
+            headers=_without_encoding(streamed.headers),
+            content=bytes(body),
+            request=streamed.request,
+        )
+
+    def _slot(self, endpoint: Endpoint) -> asyncio.Semaphore:
+        """The route's share of the pool (created on first use)."""
+        slot = self._route_slots.get(endpoint.name)
+        if slot is None:
+            slot = self._route_slots[endpoint.name] = asyncio.Semaphore(self._route_limit)
+        return slot
 
     def _headers(self, call: Call) -> dict[str, str]:
         headers = {"Accept": call.accept, "User-Agent": USER_AGENT}
@@ -149,7 +189,7 @@ class Requester:
         status: int | None = None
         outcome = "unexpected"
         try:
-            response = await self._exchange(call, left)
+            response = await self._bounded(call, endpoint, left)
             status = response.status_code
             if status >= 300:
                 raise error_for(response, self._info(call), self._wall_clock())
@@ -171,10 +211,23 @@ class Requester:
                 elapsed_ms=round((self._timing.clock() - started) * 1000, 1),
             )
 
+    async def _bounded(self, call: Call, endpoint: Endpoint, left: float | None) -> httpx.Response:
+        """One exchange within its deadline, waiting for a slot of its route inside it."""
+        limit = self._timeouts.deadline(left)
+        try:
+            async with asyncio.timeout(limit), self._slot(endpoint):
+                return await self._exchange(call, left)
+        except TimeoutError as exc:
+            raise ApiTimeout(
+                f"no complete answer within {limit:g} s (slow, stalled or dripping response)",
+                method=call.method,
+                path=call.path,
+            ) from exc
+
     async def _exchange(self, call: Call, left: float | None) -> httpx.Response:
         info = self._info(call)
         try:
-            return await self._http.request(
+            request = self._http.build_request(
                 call.method,
                 self._bases[call.api] + call.path,
                 params=call.params,
@@ -182,6 +235,7 @@ class Requester:
                 headers=self._headers(call),
                 timeout=self._timeouts.capped(left),
             )
+            return await self._read_capped(await self._http.send(request, stream=True), call)
         except httpx.TimeoutException as exc:
             raise ApiTimeout(
                 info.scrub(f"timed out ({type(exc).__name__})"), method=call.method, path=call.path
@@ -198,6 +252,11 @@ class Requester:
                 method=call.method,
                 path=call.path,
             ) from exc
+
+
+def _without_encoding(headers: httpx.Headers) -> list[tuple[str, str]]:
+    dropped = ("content-encoding", "content-length", "transfer-encoding")
+    return [(k, v) for k, v in headers.multi_items() if k.lower() not in dropped]
 
 
 def allowed(call: Call) -> Endpoint:

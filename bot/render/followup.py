@@ -50,8 +50,8 @@ def extra_buttons(report: Report, key: str, mask: Masker) -> list[Block]:
         reactivate = button("Reactivate address", ACTION_REACTIVATE, key, "danger")
         buttons.append(reactivate | {"confirm": reactivation_confirm(report, mask)})
     buttons.append(button("Reply draft", ACTION_REPLY_DRAFT, key))
-    buttons.append(button("👍 Right", ACTION_FEEDBACK_UP, key))
-    buttons.append(button("👎 Wrong", ACTION_FEEDBACK_DOWN, key))
+    buttons.append(button("👍", ACTION_FEEDBACK_UP, key))
+    buttons.append(button("👎", ACTION_FEEDBACK_DOWN, key))
     return buttons
 
 

@@ -1,7 +1,9 @@
 """Work that runs after the ack: tracked tasks whose failures go to the one error handler.
 
 Listeners acknowledge, then `start` their work here, so the HTTP answer never waits for it
-(and Bolt's ack bookkeeping never sees a failure that happens a moment after the ack).
+(and Bolt's ack bookkeeping never sees a failure that happens a moment after the ack). With a
+journal attached (Redis), work started with `acked=` is recorded until it has been answered, so
+another process answers it if this one dies (bot.slack.journal).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
+
+from bot.slack.journal import AckedWork, Journal
 
 OnError = Callable[[Exception], Awaitable[None]]
 MAX_YIELD = 1.0  # seconds new work waits at most for pending acks (no starvation under load)
@@ -49,18 +53,33 @@ class Background:
         self._tasks: set[asyncio.Task[None]] = set()
         self.in_flight = in_flight or InFlight()
         self._max_yield = max_yield
+        self.journal: Journal | None = None
 
     def start(self, work: Coroutine[Any, Any, None], on_error: OnError) -> None:
-        task = asyncio.create_task(self._run(work, on_error))
+        task = asyncio.create_task(self._run(work, on_error, None))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _run(self, work: Coroutine[Any, Any, None], on_error: OnError) -> None:
+    async def start_acked(
+        self, work: Coroutine[Any, Any, None], on_error: OnError, acked: AckedWork
+    ) -> None:
+        """`start`, once `acked` is in the journal: a listener awaits this before it returns,
+        so Slack's acknowledgement never leaves before the record that someone owes an answer."""
+        recorded = await self.journal.opened(acked) if self.journal is not None else None
+        task = asyncio.create_task(self._run(work, on_error, recorded))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(
+        self, work: Coroutine[Any, Any, None], on_error: OnError, recorded: str | None
+    ) -> None:
         try:
             await self.in_flight.idle(self._max_yield)
             await work
         except Exception as error:  # the one catch-all: handed to the app's error handler
             await on_error(error)
+        if self.journal is not None and recorded is not None:  # answered (not cancelled)
+            await self.journal.closed(recorded)
 
     @property
     def running(self) -> int:

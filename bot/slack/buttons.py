@@ -28,6 +28,7 @@ from bot.render.bundle import bundle_message
 from bot.render.checklist import evidence_message
 from bot.slack.inplace import rerun_in_place
 from bot.slack.jobs import DEEPER_JOB, LOG_PDF_JOB, payload_for, start_slack_job
+from bot.slack.limits import admit, slow_down
 from bot.slack.narrow import OpenView, open_narrow_modal
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
@@ -41,6 +42,8 @@ EXPIRED = (
     "This button has expired or is unknown (results keep their buttons for 7 days). "
     "Run `/qbx trace <id>` again for fresh buttons."
 )
+TRACING_ACTIONS = frozenset({ACTION_RERUN, ACTION_DEEPER})
+ELSEWHERE = "This button belongs to a result in another channel; use it there."
 ALREADY = "That button was just used; its result is (or soon will be) in the thread."
 
 
@@ -69,10 +72,11 @@ async def press_button(deps: SlackDeps, poster: Poster, click: Click, reply: Rep
     if raw is None:
         await reply(notice_message(EXPIRED))
         return
-    if not await deps.store.claim(f"click:{click.key}:{click.action_id}", deps.click_ttl_seconds):
-        await reply(notice_message(ALREADY))
-        return
     context = context_from_json(raw)
+    refusal_message = await _refused(deps, click, context)
+    if refusal_message is not None:
+        await reply(refusal_message)
+        return
     await _dispatch(deps, poster, click, context, reply)
     await deps.store.audit(
         AuditEntry(
@@ -82,6 +86,19 @@ async def press_button(deps: SlackDeps, poster: Poster, click: Click, reply: Rep
             where=click.channel,
         )
     )
+
+
+async def _refused(deps: SlackDeps, click: Click, context: ButtonContext) -> Message | None:
+    """Why this click does nothing: another channel's key, the trace limit, a double click."""
+    if context.thread.channel != click.channel:  # a key copied into another channel
+        return notice_message(ELSEWHERE)
+    if click.action_id in TRACING_ACTIONS:  # Re-run and Deeper trace count as traces
+        admitted, decision = await admit(deps, click.user, 1)
+        if not admitted:
+            return slow_down(deps.traces_per_minute, decision, 1)
+    if not await deps.store.claim(f"click:{click.key}:{click.action_id}", deps.click_ttl_seconds):
+        return notice_message(ALREADY)
+    return None
 
 
 async def _dispatch(

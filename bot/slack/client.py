@@ -1,4 +1,5 @@
-"""Build the Slack Web API client: base URL from settings, 429s retried after Retry-After.
+"""Build the Slack Web API client: base URL from settings, 429s retried after Retry-After,
+5xx answers and dropped connections retried with exponential back-off.
 
 The retry handlers take an injected `sleep`, so tests never wait for real.
 """
@@ -24,6 +25,9 @@ Sleep = Callable[[float], Awaitable[None]]
 RATE_LIMIT_RETRIES = 3
 CONNECTION_RETRIES = 2
 CONNECTION_BACKOFF = 0.5
+SERVER_ERROR_RETRIES = 3
+SERVER_ERROR_BACKOFF = 0.5  # then 1 s, 2 s (or the answer's Retry-After when it gives one)
+MAX_RETRY_AFTER = 30.0
 
 
 def retry_after_seconds(response: HttpResponse) -> float:
@@ -79,9 +83,48 @@ class ConnectionRetry(AsyncConnectionErrorRetryHandler):
         state.increment_current_attempt()
 
 
+class ServerErrorRetry(AsyncRetryHandler):
+    """Retries a 5xx answer (Slack's 500/502/503/504 are transient) with exponential back-off,
+    or after its Retry-After, through `sleep`."""
+
+    def __init__(self, *, sleep: Sleep, max_retry_count: int) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self._sleep = sleep
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return response is not None and 500 <= response.status_code <= 599
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        state.next_attempt_requested = True
+        wait = SERVER_ERROR_BACKOFF * (2**state.current_attempt)
+        if response is not None and _has_retry_after(response):
+            wait = min(retry_after_seconds(response), MAX_RETRY_AFTER)
+        await self._sleep(wait)
+        state.increment_current_attempt()
+
+
+def _has_retry_after(response: HttpResponse) -> bool:
+    return any(name.lower() == "retry-after" for name in response.headers)
+
+
 def retry_handlers(sleep: Sleep, jitter: Callable[[], float]) -> list[AsyncRetryHandler]:
     return [
         RateLimitRetry(sleep=sleep, jitter=jitter, max_retry_count=RATE_LIMIT_RETRIES),
+        ServerErrorRetry(sleep=sleep, max_retry_count=SERVER_ERROR_RETRIES),
         ConnectionRetry(sleep=sleep, max_retry_count=CONNECTION_RETRIES),
     ]
 

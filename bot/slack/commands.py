@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import math
 from dataclasses import dataclass
 
 from bot.diagnostics.finder import unrecorded_reference
@@ -11,11 +10,12 @@ from bot.errors import InputError
 from bot.recognition.grammar import Verb, parse_command
 from bot.recognition.ids import recognise
 from bot.recognition.targets import Target, TargetKind
-from bot.render.blocks import Message, Style, notice_message, overflow_message
+from bot.render.blocks import Style, notice_message, overflow_message
 from bot.render.home import trace_modal
 from bot.render.mrkdwn import escape
 from bot.slack.bounces import answer_command_bounce
 from bot.slack.buttons import Reply
+from bot.slack.limits import admit, slow_down
 from bot.slack.ports import Access, SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.slack.tracing import TraceSpec, run_trace
@@ -110,15 +110,15 @@ async def run_command(deps: SlackDeps, poster: Poster, command: SlashCommand, re
     if plan.help:
         await reply(notice_message(help_text(deps.access)))
         return
-    decision = await deps.store.hit_rate_limit(command.user, deps.traces_per_minute)
-    if not decision.allowed:
-        await reply(_slow_down(deps.traces_per_minute, decision.retry_after_seconds))
-        return
-    if plan.overflow:
+    admitted, decision = await admit(deps, command.user, len(plan.specs))
+    if admitted < len(plan.specs):
+        skipped = len(plan.specs) - admitted
+        await reply(slow_down(deps.traces_per_minute, decision, skipped))
+    if plan.overflow and admitted:
         style = Style(mask_recipients=deps.mask_recipients)
         await reply(overflow_message(plan.overflow, deps.max_ids, style))
     async with asyncio.TaskGroup() as group:
-        for spec in plan.specs:
+        for spec in plan.specs[:admitted]:
             if await _unrecorded(deps, spec):
                 await reply(notice_message(no_ledger_record(spec.subject)))
                 continue
@@ -135,11 +135,3 @@ async def _unrecorded(deps: SlackDeps, spec: TraceSpec) -> bool:
 
 def no_ledger_record(reference: str) -> str:
     return f":ledger: {escape(unrecorded_reference(reference))}"
-
-
-def _slow_down(per_minute: int, retry_after: float) -> Message:
-    wait = max(1, math.ceil(retry_after))
-    return notice_message(
-        f":hourglass: You have run {per_minute} traces in the last minute. "
-        f"Try again in {escape(str(wait))} s."
-    )

@@ -28,6 +28,14 @@ NOT_IN_CHANNEL = (
 CHANNEL_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 
 
+class TraceTimedOut(Exception):
+    """A trace ran past its total deadline (QBX_TRACE_DEADLINE_SECONDS) and was stopped."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the trace did not finish within {seconds:g} s")
+        self.seconds = seconds
+
+
 @dataclass(frozen=True)
 class UserFacing:
     message: Message
@@ -101,6 +109,14 @@ def _store(error: BaseException) -> Message:
     return notice_message(":floppy_disk: qbx's shared state (Redis) is unavailable; try shortly.")
 
 
+def _timed_out(error: BaseException) -> Message:
+    assert isinstance(error, TraceTimedOut)
+    return notice_message(
+        f":hourglass: The trace did not finish within {error.seconds:g} s: Qboxmail's API is "
+        "slow or not answering. Try again in a few minutes."
+    )
+
+
 _WORDS: dict[type[BaseException], Callable[[BaseException], Message | None]] = {
     InputError: _input,
     SlackApiError: _slack,
@@ -109,4 +125,5 @@ _WORDS: dict[type[BaseException], Callable[[BaseException], Message | None]] = {
     ApiUnreachable: _unreachable,
     QboxmailError: _qboxmail,
     StoreUnavailable: _store,
+    TraceTimedOut: _timed_out,
 }

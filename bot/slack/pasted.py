@@ -16,11 +16,13 @@ from bot.recognition.targets import Target
 from bot.render.blocks import Style, overflow_message
 from bot.render.summary import summary_message
 from bot.slack.bounces import answer_pasted_bounce
+from bot.slack.limits import admit, slow_down
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.slack.tracing import TraceSpec, answer_at, post_placeholder, run_trace
 
 log = get_logger("qbx.slack.pasted")
+PERSON_PREFIXES = ("U", "W")  # Slack user ids; bots paste as B... (their alerts are not limited)
 
 
 def message_text(message: Mapping[str, Any]) -> str:
@@ -74,6 +76,7 @@ async def trace_ids_in(
     if recognition.overflow and await _first_time(deps, thread, "overflow"):
         style = Style(mask_recipients=deps.mask_recipients)
         await poster.post(thread, overflow_message(recognition.overflow, deps.max_ids, style))
+    fresh = await _within_limit(deps, poster, fresh, thread, user)
     if not fresh:
         return 0
     reactions = Reactions(poster, thread.channel, source_ts)
@@ -134,6 +137,20 @@ class Reactions:
             )
         except SlackApiError as error:
             log.info("slack_reaction_refused", name=name, error=error.response.get("error"))
+
+
+async def _within_limit(
+    deps: SlackDeps, poster: Poster, targets: list[Target], thread: Place, user: str
+) -> list[Target]:
+    """The targets a person may trace now (each counts against their limit); the rest are
+    refused privately. Bots and qbx's own actors (alerts, incidents) are not limited."""
+    if not targets or not user.startswith(PERSON_PREFIXES):
+        return targets
+    admitted, decision = await admit(deps, user, len(targets))
+    if admitted < len(targets):
+        notice = slow_down(deps.traces_per_minute, decision, len(targets) - admitted)
+        await poster.ephemeral(thread.channel, user, notice, thread.thread_ts)
+    return targets[:admitted]
 
 
 async def _first_time(deps: SlackDeps, thread: Place, what: str) -> bool:

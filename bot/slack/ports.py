@@ -107,6 +107,8 @@ class SlackDeps:
     click_ttl_seconds: float = 120.0
     thread_claim_seconds: float = 7 * 24 * 3600
     followup: FollowUp | None = None  # watches and remediation (bot/slack/followup.py)
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # back-off between retries
+    trace_deadline_seconds: float = 90.0  # a trace's whole run, however its calls behave
 
 
 HealthCheck = Callable[[], Awaitable[bool]]

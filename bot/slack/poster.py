@@ -5,9 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.logs import get_logger
 from bot.render.blocks import Message
+
+log = get_logger("qbx.slack.poster")
+
+
+def _code(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or type(error).__name__)
+    return type(error).__name__
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,16 @@ class Poster:
         await self.client.chat_update(
             channel=channel, ts=ts, text=message["text"], blocks=message["blocks"]
         )
+
+    async def try_update(self, channel: str, ts: str, message: Message) -> bool:
+        """An update that may fail without failing its caller (progress, a failure notice):
+        False, logged, when Slack did not take it even after the client's retries."""
+        try:
+            await self.update(channel, ts, message)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            log.warning("slack_update_skipped", channel=channel, ts=ts, error=_code(error))
+            return False
+        return True
 
     async def ephemeral(
         self, channel: str, user: str, message: Message, thread: str | None

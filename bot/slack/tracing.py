@@ -24,6 +24,7 @@ from bot.render.blocks import (
     Message,
     ResultActions,
     Style,
+    notice_message,
     progress_message,
     style_for,
     verdict_message,
@@ -31,12 +32,14 @@ from bot.render.blocks import (
 from bot.render.checklist import checklist_message
 from bot.render.mrkdwn import escape
 from bot.render.slack_limits import context_block
+from bot.slack.errors import TraceTimedOut, explain
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.slack.recent import remember_trace
 from bot.store.base import AuditEntry
 
 log = get_logger("qbx.slack.tracing")
+STOPPED_UNEXPECTEDLY = "Something unexpected went wrong on qbx's side (it is in qbx's logs)."
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,7 @@ class _Progress:
                 return
             style = Style(mask_recipients=self._deps.mask_recipients)
             message = progress_message(self._spec.subject, done, total, step, style)
-            await self._poster.update(self._channel, self._ts, message)
+            await self._poster.try_update(self._channel, self._ts, message)  # never fatal
 
     async def finish(self, message: dict[str, Any]) -> None:
         async with self._lock:
@@ -164,6 +167,13 @@ async def post_placeholder(deps: SlackDeps, poster: Poster, spec: TraceSpec, pla
     return await poster.post(place, progress_message(spec.subject, 0, 0, None, style))
 
 
+def stopped_message(subject: str, error: BaseException) -> Message:
+    """What a failed trace's placeholder says instead of "Tracing…"."""
+    facing = explain(error, lambda: "")
+    reason = facing.message["text"] if facing.reference is None else STOPPED_UNEXPECTEDLY
+    return notice_message(f":x: The trace of {escape(subject)} stopped before an answer. {reason}")
+
+
 async def answer_at(
     deps: SlackDeps,
     poster: Poster,
@@ -174,7 +184,25 @@ async def answer_at(
     *,
     fresh: bool = False,
 ) -> Report:
-    """Run the trace behind the placeholder `parent_ts`; post its checklist and verdict."""
+    """Run the trace behind the placeholder `parent_ts`; post its checklist and verdict.
+    A trace that fails replaces its placeholder with why, then re-raises."""
+    try:
+        return await _answer(deps, poster, spec, place, parent_ts, user, fresh=fresh)
+    except (Exception, asyncio.CancelledError) as error:
+        await poster.try_update(place.channel, parent_ts, stopped_message(spec.subject, error))
+        raise
+
+
+async def _answer(
+    deps: SlackDeps,
+    poster: Poster,
+    spec: TraceSpec,
+    place: Place,
+    parent_ts: str,
+    user: str,
+    *,
+    fresh: bool,
+) -> Report:
     progress = _Progress(deps, poster, place.channel, parent_ts, spec)
     started = time.perf_counter()
     report, age = await report_for(deps, spec, progress, fresh=fresh)
@@ -244,8 +272,11 @@ async def report_for(
             return cached.report, cached.age_seconds(deps.wall_clock())
 
     async def work() -> str:
-        async with deps.trace_slots:
-            report = await _traced(deps, spec, progress)
+        try:
+            async with asyncio.timeout(deps.trace_deadline_seconds), deps.trace_slots:
+                report = await _traced(deps, spec, progress)
+        except TimeoutError as exc:
+            raise TraceTimedOut(deps.trace_deadline_seconds) from exc
         if deps.report_cache_seconds:
             await deps.store.put_report(spec.cache_key, report, deps.report_cache_seconds)
         return report.to_json()

@@ -169,6 +169,16 @@ class FallbackStore:
             )
             yield acquired
 
+    async def pending_put(self, item_id: str, value: JsonValue) -> None:
+        """Acknowledged work is only worth recording where other replicas can see it."""
+        await self._primary_only(lambda: self.primary.pending_put(item_id, value))
+
+    async def pending_drop(self, item_id: str) -> None:
+        await self._primary_only(lambda: self.primary.pending_drop(item_id))
+
+    async def pending_all(self) -> dict[str, JsonValue]:
+        return await self._primary_only(self.primary.pending_all)
+
     async def put_records(self, records: Sequence[IndexedRecord], ttl_seconds: float) -> None:
         await self._primary_only(lambda: self.primary.put_records(records, ttl_seconds))
 

@@ -16,6 +16,7 @@ EVENT_TTL: Final = HOUR  # Slack retries arrive within ~5 min; an hour is ample 
 CONTEXT_TTL: Final = 7 * DAY  # button context behind opaque keys
 CONTEXT_KEY_BYTES: Final = 12  # -> 16 URL-safe characters
 RATE_WINDOW: Final = MINUTE  # per-user trace limit: a sliding one-minute window
+FLIGHT_LEASE_SECONDS: Final = 10.0  # a runner's lock lives this long unless its heartbeat renews it
 FLIGHT_RESULT_TTL: Final = MINUTE  # how long waiters may still collect a finished flight
 FLIGHT_POLL_SECONDS: Final = 0.02  # first poll interval of a Redis single-flight waiter
 FLIGHT_POLL_MAX_SECONDS: Final = 0.25
@@ -57,6 +58,11 @@ class Keys:
 
     def json(self, key: str) -> str:
         return f"{self.prefix}state:{key}"
+
+    @property
+    def pending(self) -> str:
+        """A hash: acknowledged Slack work not yet answered (bot.slack.journal)."""
+        return f"{self.prefix}pending"
 
     def lock(self, name: str) -> str:
         return f"{self.prefix}lock:{name}"

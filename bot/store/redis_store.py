@@ -32,7 +32,13 @@ from bot.store.base import (
     Work,
     utc,
 )
-from bot.store.scripts import END_FLIGHT_LUA, PUT_RECORDS_LUA, RATE_LUA, RELEASE_LUA
+from bot.store.scripts import (
+    END_FLIGHT_LUA,
+    PUT_RECORDS_LUA,
+    RATE_LUA,
+    RELEASE_LUA,
+    RENEW_LUA,
+)
 
 log = get_logger(__name__)
 Sleep = Callable[[float], Awaitable[None]]
@@ -72,8 +78,10 @@ class RedisStore:
         clock: Clock,
         token: Callable[[], str] = lambda: secrets.token_urlsafe(k.CONTEXT_KEY_BYTES),
         sleep: Sleep = asyncio.sleep,
+        flight_lease: float = k.FLIGHT_LEASE_SECONDS,
     ) -> None:
         self.keys = k.Keys(prefix)
+        self._lease = flight_lease
         self._r = client
         self._clock = clock
         self._token = token
@@ -113,17 +121,34 @@ class RedisStore:
 
     # --- single flight --------------------------------------------------------------------
     async def single_flight(self, key: str, work: Work, *, ttl_seconds: float) -> str:
-        lock = self.keys.flight_lock(key)
+        """The runner holds the lock on a short lease its heartbeat renews (for at most
+        `ttl_seconds`): a runner that dies frees its flight within one lease."""
+        lock, lease = self.keys.flight_lock(key), min(self._lease, ttl_seconds)
         while True:
             token = self._token()
-            if await self._set_nx(lock, token, ttl_seconds):
-                return await self._lead(key, token, work)
+            if await self._set_nx(lock, token, lease):
+                heartbeat = asyncio.create_task(self._renew(lock, token, lease, ttl_seconds))
+                try:
+                    return await self._lead(key, token, work)
+                finally:
+                    heartbeat.cancel()
+                    await asyncio.gather(heartbeat, return_exceptions=True)
             holder = await self._do(self._r.get(lock))
             if holder is None:
                 continue
             outcome = await self._follow(key, holder)
             if outcome is not None:
                 return outcome
+
+    async def _renew(self, lock: str, token: str, lease: float, longest: float) -> None:
+        """Every third of a lease, extend the lock while it is ours, for `longest` s at most."""
+        for _ in range(max(1, int(longest // (lease / 3)))):
+            await asyncio.sleep(lease / 3)
+            try:
+                if not await self._eval(RENEW_LUA, [lock], token, _ms(lease)):
+                    return  # no longer ours: a waiter has taken over
+            except StoreError:
+                log.warning("store.flight_not_renewed", key=lock)
 
     async def _lead(self, key: str, token: str, work: Work) -> str:
         try:
@@ -190,6 +215,19 @@ class RedisStore:
     async def put_json(self, key: str, value: JsonValue, ttl_seconds: float | None) -> None:
         px = None if ttl_seconds is None else _ms(ttl_seconds)
         await self._do(self._r.set(self.keys.json(key), json.dumps(value), px=px))
+
+    # --- acknowledged work not yet answered (one hash, shared by every replica) ----------
+    async def pending_put(self, item_id: str, value: JsonValue) -> None:
+        await self._do(
+            cast(Awaitable[int], self._r.hset(self.keys.pending, item_id, json.dumps(value)))
+        )
+
+    async def pending_drop(self, item_id: str) -> None:
+        await self._do(cast(Awaitable[int], self._r.hdel(self.keys.pending, item_id)))
+
+    async def pending_all(self) -> dict[str, JsonValue]:
+        found = await self._do(cast(Awaitable[dict[str, str]], self._r.hgetall(self.keys.pending)))
+        return {item: json.loads(text) for item, text in found.items()}
 
     @asynccontextmanager
     async def lock(self, name: str, ttl_seconds: float) -> AsyncIterator[bool]:

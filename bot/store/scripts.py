@@ -7,6 +7,11 @@ RELEASE_LUA = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
 return 0
 """
+# Extend KEYS[1] to ARGV[2] ms only while it still holds our token ARGV[1] (a heartbeat).
+RENEW_LUA = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
+return 0
+"""
 # Publish a flight's outcome (KEYS[2] <- ARGV[2] for ARGV[3] ms, unless empty), then release
 # the flight's lock KEYS[1] if it is still ours (ARGV[1]); atomic, so a waiter never sees the
 # lock gone without the result.

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.bounces import BounceKind, BounceReport, FailedRecipient, read_bounce
+from bot.diagnostics.smtp import BounceReason
+from bot.diagnostics.smtp_reasons import category_of
+from tests.diagnostics.smtp_corpus import LEFT_OUT
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "bounces"
 NOT_FAILURES = frozenset({"feedback", "vacation"})
@@ -130,3 +133,52 @@ def kinds_of(names: list[str]) -> dict[str, BounceKind]:
 
 def files_under(folder: str) -> list[str]:
     return sorted(str(p.relative_to(CORPUS)) for p in (CORPUS / "eml" / folder).glob("*.eml"))
+
+
+@dataclass(frozen=True)
+class EndToEnd:
+    """One labelled failure read end to end: Sisimai's row and qbx's recipient (None when qbx
+    did not report that recipient: it counts as a disagreement on every figure)."""
+
+    file: str
+    recipient: str
+    reason: BounceReason  # Sisimai's
+    hard: bool | None  # Sisimai's hardbounce
+    text: str  # Sisimai's diagnosticcode, for the reader of the disagreements
+    got: FailedRecipient | None
+
+    @property
+    def reason_agrees(self) -> bool:
+        return self.got is not None and self.got.reason is self.reason
+
+    @property
+    def category_agrees(self) -> bool:
+        got = self.got
+        return got is not None and got.category is category_of(self.reason, got.temporary)
+
+    @property
+    def permanent_agrees(self) -> bool:
+        return self.got is not None and self.got.permanent == self.hard
+
+
+def end_to_end() -> list[EndToEnd]:
+    """Every labelled failure Sisimai could name (the reply reader's rows), read from its whole
+    message by `read_bounce`, as `qbx bounce` and Slack read it."""
+    reports: dict[str, BounceReport] = {}
+    rows = []
+    for line in (CORPUS / "sisimai-labels.jsonl").read_text().splitlines():
+        raw = json.loads(line)
+        if raw["reason"] in LEFT_OUT:
+            continue
+        name, address = str(raw["file"]), str(raw["recipient"]).lower()
+        report = reports.setdefault(name, read(name))
+        got = next((r for r in report.recipients if r.address == address), None)
+        hard = raw["hardbounce"]
+        rows.append(EndToEnd(name, address, BounceReason(str(raw["reason"])),
+                             hard if isinstance(hard, bool) else None,
+                             str(raw["diagnosticcode"] or ""), got))  # fmt: skip
+    return rows
+
+
+def share(flags: list[bool]) -> float:
+    return sum(flags) / len(flags) if flags else 0.0

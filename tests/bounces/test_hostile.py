@@ -141,3 +141,21 @@ def test_a_report_naming_thousands_of_addresses_lists_a_bounded_number() -> None
 def test_a_megabyte_of_at_signs_is_no_recipient() -> None:
     data = b"From: MAILER-DAEMON@mx.example.net\nSubject: Undelivered Mail\n\n" + b"a@" * 500_000
     assert read_bounce(data).recipients == ()
+
+
+def test_hostile_lines_around_replies_are_read_in_bounded_time() -> None:
+    """A postmaster address trailed by a long run of marks (the 'alone on its line' rule), a
+    reply cut after its first line with thousands of continuations, and a sendmail summary
+    after thousands of transcript lines: each read, none taken as more than it is."""
+    marks = b"postmaster@example.com" + b":" * 20_000 + b"<\n"
+    cut = b"552-5.7.0 blocked " + b"x" * 50 + b"\n"
+    continued = b"<<< " + cut * 500
+    said = b"mail.local: error\n" * 2_000 + b"554 <anna@example.com>... Service unavailable\n"
+    data = (b"From: MAILER-DAEMON@mx.example.net\nSubject: Undelivered Mail\n\n"
+            b"The following addresses had delivery problems:\n" + marks
+            + b"<anna@example.com>\n    (reason: " + cut + b")\n" + continued + said)  # fmt: skip
+    report = read_bounce(data)
+    assert [r.address for r in report.recipients] == ["anna@example.com"]
+    (recipient,) = report.recipients
+    assert recipient.reply.text is not None
+    assert len(recipient.reply.text) <= 1_000

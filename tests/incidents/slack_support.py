@@ -79,6 +79,9 @@ def _routes(stand: HistoryStandIn) -> list[Route]:
         method = request.path_params["method"]
         body = await request.body()
         args = await standin._arguments(request, body)
+        failed = await standin._injected(stand, method, Call(method, request.method, body, args))
+        if failed is not None:  # a failure queued with stand.fail(method, status, ...)
+            return failed
         await stand.record(Call(method, request.method, body, args))
         if method == "conversations.history":
             return JSONResponse(_history(stand, args))

@@ -6,6 +6,7 @@ Simulator, Web API stand-in over HTTP, the app's SlackDeps; the route served via
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -18,7 +19,6 @@ from starlette.applications import Starlette
 from bot.alerts_http import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_alert
 from bot.app import slack_deps
 from bot.compose import build_trace_service
-from bot.errors import ConfigError
 from bot.incidents.alerts import alert_routes
 from bot.qboxmail.client import QboxmailClient
 from bot.runtime import open_runtime
@@ -137,8 +137,36 @@ async def test_a_channel_the_bot_is_not_in_fails_the_request_with_the_fix(
     transport = httpx.ASGITransport(app=Starlette(routes=routes))
     async with httpx.AsyncClient(transport=transport, base_url="http://qbx.test") as http:
         alerts.http = http
-        with pytest.raises(ConfigError, match=r"C_NOT_IN.*/invite @qbx"):
-            await alerts.post({"title": "x", "severity": "critical"})
+        response = await alerts.post({"title": "x", "severity": "critical"})
+    assert response.status_code == 502
+    assert re.search(r"C_NOT_IN.*/invite @qbx", response.json()["error"])
+
+
+async def test_an_alert_slack_failed_to_post_is_posted_by_the_senders_retry(
+    alerts: Alerts,
+) -> None:
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    client = build_web_client(
+        token="xoxb-t", base_url=f"{alerts.slack.base_url}/api/", sleep=no_wait
+    )
+    routes = alert_routes(settings(), alerts.deps, client, clock=lambda: float(NOW))
+    transport = httpx.ASGITransport(app=Starlette(routes=routes))
+    async with httpx.AsyncClient(transport=transport, base_url="http://qbx.test") as http:
+        alerts.http = http
+        alerts.slack.fail("chat.postMessage", 503)  # once: the client's own retry posts it
+        first = await alerts.post({"title": "Retried inside", "severity": "warning"})
+        alerts.slack.fail("chat.postMessage", *[500] * 4)  # past every retry: 502
+        failed = await alerts.post({"title": "Failed once", "severity": "critical"})
+        retried = await alerts.post({"title": "Failed once", "severity": "critical"})
+        replayed = await alerts.post({"title": "Failed once", "severity": "critical"})
+    assert first.status_code == 202
+    assert failed.status_code == 502
+    assert (retried.status_code, retried.json()["duplicate"]) == (202, False)
+    assert (replayed.status_code, replayed.json()["duplicate"]) == (202, True)
+    titles = [c.text for c in alerts.slack.parents(CHANNEL)]
+    assert [t.rsplit(": ", 1)[1] for t in titles] == ["Retried inside", "Failed once"]
 
 
 @pytest.mark.parametrize(

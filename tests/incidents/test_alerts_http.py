@@ -19,6 +19,7 @@ from bot.alerts_http import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     Alert,
+    AlertNotPosted,
     alerts_endpoint,
     sign_alert,
 )
@@ -185,7 +186,7 @@ def test_an_empty_secret_is_refused_at_start_up(received: Received) -> None:
 
 async def test_a_replayed_request_is_acknowledged_but_handed_on_once(received: Received) -> None:
     store = MemoryStore(prefix="t:", clock=lambda: float(NOW))
-    endpoint = alerts_endpoint(SECRET, received, clock=lambda: float(NOW), claim=store.claim)
+    endpoint = alerts_endpoint(SECRET, received, clock=lambda: float(NOW), seen=store)
     app = Starlette(routes=[Route("/alerts", endpoint, methods=["POST"])])
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         first = await post(c, GOOD)
@@ -194,3 +195,36 @@ async def test_a_replayed_request_is_acknowledged_but_handed_on_once(received: R
     assert [r.status_code for r in (first, replay, later)] == [202, 202, 202]
     assert [r.json()["duplicate"] for r in (first, replay, later)] == [False, True, False]
     assert len(received.alerts) == 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[" * 20_000 + b"]" * 20_000, b'{"title":' * 5_000 + b"1" + b"}" * 5_000, b"\xff{}"],
+    ids=["deep-array", "deep-object", "not-utf8"],
+)
+async def test_a_signed_body_that_is_not_json_is_422_not_500(
+    client: httpx.AsyncClient, received: Received, body: bytes
+) -> None:
+    response = await post(client, body)
+    assert response.status_code == 422
+    assert response.json()["fields"][0]["field"] == "body"
+    assert received.alerts == []
+
+
+async def test_an_alert_that_failed_to_post_is_not_remembered(received: Received) -> None:
+    failures = [AlertNotPosted("Slack answered 500")]
+
+    async def flaky(alert: Alert) -> None:
+        if failures:
+            raise failures.pop()
+        await received(alert)
+
+    store = MemoryStore(prefix="t:", clock=lambda: float(NOW))
+    endpoint = alerts_endpoint(SECRET, flaky, clock=lambda: float(NOW), seen=store)
+    app = Starlette(routes=[Route("/alerts", endpoint, methods=["POST"])])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        failed, retried, replay = [await post(c, GOOD) for _ in range(3)]
+    assert [r.status_code for r in (failed, retried, replay)] == [502, 202, 202]
+    assert "Slack answered 500" in failed.json()["error"]
+    assert [retried.json()["duplicate"], replay.json()["duplicate"]] == [False, True]
+    assert len(received.alerts) == 1

@@ -11,6 +11,7 @@ replicas keep answering (/healthz degraded) and recover by themselves when it re
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -34,6 +35,7 @@ from tests.replicas.cluster import (
 )
 from tests.replicas.support import Process, start
 from tests.slack.conftest import dumps, in_thread, parents
+from tests.webhook_signing import signed
 
 pytestmark = [
     pytest.mark.redis,
@@ -57,6 +59,7 @@ async def test_one_event_delivered_to_both_replicas_is_answered_once(cluster: Cl
     await cluster.wait(lambda cs: len(checklists(cs, ts)) >= 1)
     dropped = lambda: sum(  # noqa: E731
         logged(p, "slack_event_redelivered", event_id="EvREPLICA0001")
+        + logged(p, "slack_request_replayed")  # the same signed request: dropped at the door
         for p in (cluster.a, cluster.b)
     )
     await until(lambda: dropped() == 2)  # both extra deliveries were seen and dropped
@@ -100,8 +103,8 @@ async def test_a_ledger_record_written_on_one_replica_is_used_on_the_other(
         "reference": "order-1042", "recipients": [ids["to"]],
         "submitted_at": ids["submitted_at"],
     }  # fmt: skip
-    auth = {"Authorization": f"Bearer {LEDGER_SECRET}"}
-    stored = await cluster.http.post(f"{cluster.a.url}/ledger", json=record, headers=auth)
+    body, headers = signed(LEDGER_SECRET, record, time.time())
+    stored = await cluster.http.post(f"{cluster.a.url}/ledger", content=body, headers=headers)
     assert (stored.status_code, stored.json()) == (200, {"accepted": 1, "rejected": 0})
     ts, _ = await traced(cluster, cluster.b, "trace order-1042")
     [verdict] = verdicts(cluster.slack.calls, ts)[-1:]
@@ -205,6 +208,12 @@ async def test_with_redis_stopped_the_replicas_keep_answering_then_recover(
     )
     await cluster.wait(lambda cs: len(checklists(cs, ts)) >= 1)
     await until(
-        lambda: sum(logged(p, "slack_event_redelivered") for p in (cluster.a, cluster.b)) >= 3
+        lambda: (
+            sum(
+                logged(p, "slack_event_redelivered") + logged(p, "slack_request_replayed")
+                for p in (cluster.a, cluster.b)
+            )
+            >= 3
+        )
     )
     assert len(checklists(cluster.slack.calls, ts)) == 1  # shared dedupe is back

@@ -3,9 +3,12 @@
 Shared files (`files`) are described by files.info and served at /files/{id} to a bot token.
 Special inputs: channel `C_NOT_IN` answers `not_in_channel`, `C_NOT_FOUND` `channel_not_found`,
 `C_BROKEN` `internal_error`; `C_RATE` answers its first call of each method with 429 and
-`Retry-After: 1`; `C_NOREACT` refuses reactions (missing_scope). `auth.test` sends `scopes`
-(when set) in its `x-oauth-scopes` header, and `conversations.info` says is_member false for
-channels in `not_member`. Tests wait on recorded calls with `wait_for` (bounded, no fixed sleeps).
+`Retry-After: 1`; `C_NOREACT` refuses reactions (missing_scope). `fail(method, 503, 429, ...)`
+makes the next calls of a Web API method (or "response_url") answer those HTTP statuses in
+turn (429 with `Retry-After: 1`); failed calls are recorded with their status. `auth.test`
+sends `scopes` (when set) in its `x-oauth-scopes` header, and `conversations.info` says
+is_member false for channels in `not_member`. Tests wait on recorded calls with `wait_for`
+(bounded, no fixed sleeps).
 """
 
 from __future__ import annotations
@@ -67,7 +70,16 @@ class StandIn:
     not_member: set[str] = field(default_factory=set)
     _ts: int = 0
     _rated: set[str] = field(default_factory=set)
+    _failures: dict[str, list[int]] = field(default_factory=dict)
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+    def fail(self, method: str, *statuses: int) -> None:
+        """Answer the next calls of `method` with these HTTP statuses, one each, in order."""
+        self._failures.setdefault(method, []).extend(statuses)
+
+    def failure_for(self, method: str) -> int | None:
+        queued = self._failures.get(method)
+        return queued.pop(0) if queued else None
 
     def named(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and c.status == 200]
@@ -211,6 +223,18 @@ _METHODS: dict[str, Callable[[StandIn, dict[str, Any]], dict[str, Any]]] = {
 }
 
 
+async def _injected(stand: StandIn, method: str, call: Call) -> Response | None:
+    """The failure `fail` queued for `method`, recorded; None when the call should succeed."""
+    status = stand.failure_for(method)
+    if status is None:
+        return None
+    call.status = status
+    await stand.record(call)
+    headers = {"Retry-After": "1"} if status == 429 else None
+    error = "ratelimited" if status == 429 else "fatal_error"
+    return JSONResponse({"ok": False, "error": error}, status, headers)
+
+
 def _routes(stand: StandIn) -> list[Route]:
     async def api(request: Request) -> Response:
         method = request.path_params["method"]
@@ -220,6 +244,9 @@ def _routes(stand: StandIn) -> list[Route]:
             stand._rated.add(method)
             await stand.record(Call(method, request.method, body, args, status=429))
             return JSONResponse({"ok": False, "error": "ratelimited"}, 429, {"Retry-After": "1"})
+        failed = await _injected(stand, method, Call(method, request.method, body, args))
+        if failed is not None:
+            return failed
         answer = _answer(stand, method, args)
         await stand.record(Call(method, request.method, body, args, answer=answer))
         scopes = stand.scopes if method == "auth.test" else None
@@ -243,6 +270,9 @@ def _routes(stand: StandIn) -> list[Route]:
     async def respond(request: Request) -> Response:
         body = await request.body()
         args = json.loads(body or b"{}")
+        failed = await _injected(stand, "response_url", Call("response_url", "POST", body, args))
+        if failed is not None:
+            return failed
         await stand.record(Call("response_url", "POST", body, args))
         return JSONResponse({"ok": True})
 

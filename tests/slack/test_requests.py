@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import httpx
@@ -66,3 +67,10 @@ async def test_server_app_opens_the_runtime_in_its_lifespan(
         response = await http.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+async def test_anonymous_healthz_probes_share_one_dependency_check(qbx: Harness) -> None:
+    answers = await asyncio.gather(*(qbx.http.get("/healthz") for _ in range(30)))
+    answers += [await qbx.http.get("/healthz") for _ in range(10)]
+    assert {a.status_code for a in answers} == {200}
+    assert len([c for c in qbx.slack.calls if c.method == "auth.test"]) == 1

@@ -16,6 +16,7 @@ from tests.redis_support import free_port
 from tests.slack.conftest import Harness, buttons, dumps, in_thread, parents, updates_of
 from tests.slack.standin import Call
 from tests.test_ledger import accepted
+from tests.webhook_signing import signed
 
 BUTTON = {"type": "button", "action_id": "qbx_rerun", "value": "k",
           "text": {"type": "plain_text", "text": "Re-run"}}  # fmt: skip
@@ -138,10 +139,9 @@ class TestRedisDown:
         assert body["components"]["store"]["fallback"] == "process memory"
 
     async def test_the_ledger_answers_503_rather_than_accept_and_drop(self, qbx: Harness) -> None:
-        record = accepted(at=datetime.now(UTC))
-        response = await qbx.http.post(
-            "/ledger", json=record, headers={"Authorization": "Bearer s3"}
-        )
+        now = datetime.now(UTC)
+        body, headers = signed("s3", accepted(at=now), now.timestamp())
+        response = await qbx.http.post("/ledger", content=body, headers=headers)
         assert response.status_code == 503
         assert response.headers["retry-after"]
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import redis.asyncio as aioredis
@@ -15,6 +17,7 @@ from tests.redis_support import REDIS_URL, FakeClock, free_port, machine_redis, 
 from tests.store.test_store_contract import Polls, sample_report
 
 pytestmark = pytest.mark.redis
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -89,4 +92,66 @@ async def test_an_unreachable_server_raises_store_unavailable() -> None:
         await store.claim_event("E1")
     with pytest.raises(StoreUnavailable):
         await store.recent_audit(5)
+    await store.aclose()
+
+
+async def test_a_live_runner_keeps_its_flight_past_its_lease(
+    prefix: str, client: aioredis.Redis
+) -> None:
+    store = RedisStore(connect(REDIS_URL), prefix=prefix, clock=FakeClock(), flight_lease=0.3)
+    runs: list[int] = []
+
+    async def slow() -> str:
+        runs.append(1)
+        await asyncio.sleep(1.2)  # four leases: only the heartbeat keeps the lock
+        return "once"
+
+    results = await asyncio.gather(
+        store.single_flight("long", slow, ttl_seconds=30),
+        *(store.single_flight("long", slow, ttl_seconds=30) for _ in range(3)),
+    )
+    await store.aclose()
+    assert results == ["once"] * 4
+    assert runs == [1]
+
+
+RUNNER = """
+import asyncio, sys, time
+from bot.store.redis_store import RedisStore, connect
+
+async def main() -> None:
+    store = RedisStore(connect(sys.argv[1]), prefix=sys.argv[2], clock=time.time, flight_lease=1)
+    async def forever() -> str:
+        print("running", flush=True)
+        await asyncio.Event().wait()
+        return ""
+    await store.single_flight("killed", forever, ttl_seconds=120)
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.timeout(60)
+async def test_a_killed_runner_frees_its_flight_within_one_lease(
+    prefix: str, client: aioredis.Redis
+) -> None:
+    runner = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", RUNNER, REDIS_URL, prefix, stdout=asyncio.subprocess.PIPE,
+        cwd=str(ROOT),
+    )  # fmt: skip
+    assert runner.stdout is not None
+    assert await asyncio.wait_for(runner.stdout.readline(), 20) == b"running\n"
+    runner.kill()
+    await runner.wait()
+    lock = f"{prefix}flight:lock:killed"
+    left = await client.pttl(lock)
+    assert 0 < left <= 1000  # the dead runner's lease, not the flight's 120 s
+
+    async def work() -> str:
+        return "taken over"
+
+    store = RedisStore(connect(REDIS_URL), prefix=prefix, clock=FakeClock())
+    assert await asyncio.wait_for(store.single_flight("killed", work, ttl_seconds=30), 20) == (
+        "taken over"
+    )
     await store.aclose()
