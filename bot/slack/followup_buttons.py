@@ -23,7 +23,7 @@ from bot.render.followup import (
 )
 from bot.render.mrkdwn import Masker, escape, safe
 from bot.render.reply_draft import reply_draft
-from bot.slack.buttons import ALREADY, EXPIRED, Reply
+from bot.slack.buttons import ALREADY, ELSEWHERE, EXPIRED, Reply
 from bot.slack.feedback import Vote, judge
 from bot.slack.followup import clock_time, fresh_result
 from bot.slack.ports import SlackDeps
@@ -58,6 +58,9 @@ async def press_followup(deps: SlackDeps, poster: Poster, click: FollowClick, re
         await reply(notice_message(EXPIRED))
         return
     context = context_from_json(raw)
+    if context.thread.channel != click.channel:  # a key copied into another channel
+        await reply(notice_message(ELSEWHERE))
+        return
     await reply(await _dispatch(deps, poster, click, context))
 
 

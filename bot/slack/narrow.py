@@ -15,6 +15,7 @@ from typing import Any
 from bot.recognition.ids import recognise
 from bot.recognition.targets import TargetKind
 from bot.render.blocks import Message, narrow_modal, notice_message
+from bot.slack.limits import admit, slow_down
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
 from bot.slack.tracing import context_from_json, run_trace
@@ -84,6 +85,11 @@ async def run_narrowed(
     refusal = deps.access.refusal(user, context.channel)
     if refusal is not None:
         await poster.ephemeral(context.channel, user, notice_message(refusal), None)
+        return
+    admitted, decision = await admit(deps, user, 1)  # a narrowed search is a trace too
+    if not admitted:
+        notice = slow_down(deps.traces_per_minute, decision, 1)
+        await poster.ephemeral(context.channel, user, notice, None)
         return
     spec = context.spec.narrowed(narrowing.recipient, narrowing.day)
     await run_trace(deps, poster, spec, context.thread, user)

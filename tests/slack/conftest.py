@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -38,6 +38,7 @@ class Harness:
     runtime: Runtime
     sleeps: list[float]
     scenarios: dict[str, dict[str, Any]] = field(default_factory=dict)
+    now: Callable[[], float] | None = None  # the clock requests are signed with (the app's)
     _seq: int = 0
 
     def _next(self) -> int:
@@ -45,6 +46,8 @@ class Harness:
         return self._seq
 
     async def post(self, body: str, content_type: str, **signing_kw: Any) -> httpx.Response:
+        if self.now is not None:
+            signing_kw.setdefault("timestamp", int(self.now()))
         headers = signing.signed_headers(body, content_type=content_type, **signing_kw)
         return await self.http.post("/slack/events", content=body, headers=headers)
 

@@ -43,17 +43,23 @@ async def followup_app(
         httpx.AsyncClient(base_url=url, timeout=10) as http,
     ):
         scenarios = {s["name"]: s for s in sim.describe()["scenarios"]}
-        yield Harness(http, slack, sim, runtime, [], scenarios)
+        yield Harness(http, slack, sim, runtime, [], scenarios, now=sim.clock.timestamp)
 
 
 async def click_on(
-    qbx: Harness, button: dict[str, Any], message_ts: str, *, user: str = USER
+    qbx: Harness,
+    button: dict[str, Any],
+    message_ts: str,
+    *,
+    user: str = USER,
+    channel: str = CHANNEL,
 ) -> httpx.Response:
+    click = qbx._next()  # each click is its own request, as Slack sends it (never a replay)
     payload = {
         "type": "block_actions", "team": {"id": TEAM}, "user": {"id": user},
-        "channel": {"id": CHANNEL}, "api_app_id": "AQBX", "trigger_id": "1.2.3",
-        "response_url": f"{qbx.slack.base_url}/respond/f{message_ts}{user}{len(qbx.slack.calls)}",
-        "container": {"type": "message", "channel_id": CHANNEL, "message_ts": message_ts},
+        "channel": {"id": channel}, "api_app_id": "AQBX", "trigger_id": f"1.2.{click}",
+        "response_url": f"{qbx.slack.base_url}/respond/f{message_ts}{user}{click}",
+        "container": {"type": "message", "channel_id": channel, "message_ts": message_ts},
         "actions": [{"type": "button", "action_id": button["action_id"], "block_id": "qbx_result",
                      "value": button["value"], "action_ts": "1800000000.1"}],
     }  # fmt: skip

@@ -142,3 +142,23 @@ def test_narrowing_a_check_narrows_the_id_it_names() -> None:
     assert narrowed.target.hints.dates == (date(2026, 11, 20),)
     plain = TraceSpec(target=Target(narrowed.target.kind, message_id))
     assert narrowed.cache_key != plain.cache_key  # another question, another cache entry
+
+
+class TestAtTheTraceLimit:
+    @pytest.fixture
+    def overrides(self) -> dict[str, Any]:
+        return {"qbx_user_traces_per_minute": 1}
+
+    async def test_a_narrowed_search_counts_as_a_trace(self, qbx: Harness) -> None:
+        found = await inconclusive_result(qbx)  # the one trace this minute
+        ids = qbx.scenarios["not_found"]["ids"]
+        await qbx.submit_view(
+            VIEW_NARROW, found["qbx_narrow"]["value"], narrowing("x@example.com", ids["date"])
+        )
+        calls = await qbx.slack.wait_for(
+            lambda cs: any(c.method == "chat.postEphemeral" for c in cs)
+        )
+        [refusal] = [c for c in calls if c.method == "chat.postEphemeral"]
+        assert "traces in the last minute" in refusal.text
+        await qbx.runtime.deps.background.drain(30)
+        assert len(final_verdicts(qbx.slack.calls)) == 1  # no second trace ran

@@ -111,3 +111,11 @@ async def test_an_expired_key_gets_a_clear_answer(qbx: Harness) -> None:
     await click_on(qbx, {"action_id": "qbx_reply_draft", "value": "no-such-key"}, ts)
     [answer] = await private(qbx, 1)
     assert "expired" in answer.text
+
+
+async def test_a_key_clicked_in_another_channel_is_refused_and_shows_nothing(qbx: Harness) -> None:
+    ts, found = await traced(qbx, "bounced", "qbx_reply_draft")
+    await click_on(qbx, found["qbx_reply_draft"], ts, channel="C0ELSEWHERE")
+    [answer] = await private(qbx, 1)
+    assert "another channel" in answer.text
+    assert qbx.scenarios["bounced"]["ids"]["to"] not in dumps(answer)  # no draft was shown
