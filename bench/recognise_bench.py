@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 
-from bot.ids import recognise
+from bot.recognition.ids import recognise
 
 TYPICAL = (
     "hey, customer says &lt;8a16f3df-7f5f-4e53-a7e7-3e665ef57c51@shop.example&gt; never reached "

@@ -14,8 +14,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from bot.diagnostics.report import Evidence, Report, StepResult, StepStatus, Verdict, VerdictCode
+from bot.recognition.targets import Target, TargetKind
 from bot.store.redis_store import RedisStore, connect
-from bot.targets import Target, TargetKind
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 

@@ -30,9 +30,9 @@ from typing import Any
 
 from bot.diagnostics.report import Report
 from bot.diagnostics.service import TraceService
-from bot.ids import recognise
 from bot.logs import configure_logging
 from bot.qboxmail.client import QboxmailClient
+from bot.recognition.ids import recognise
 from bot.simulator import DEFAULT_TOKEN
 
 LATENCY_MS = 100

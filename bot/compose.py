@@ -3,10 +3,11 @@ and the TraceService built on it. Only here are settings turned into live object
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
+from bot.clocks import WallClock
 from bot.diagnostics.api import Ledger, QboxmailApi
 from bot.diagnostics.service import TraceService
 from bot.qboxmail.client import QboxmailClient
@@ -61,7 +62,7 @@ def build_trace_service(
     api: QboxmailApi,
     simulated: bool,
     ledger: Ledger | None = None,
-    clock: Callable[[], datetime] = utcnow,
+    clock: WallClock = utcnow,
 ) -> TraceService:
     return TraceService(
         api,

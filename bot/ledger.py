@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from bot.clocks import EpochClock
 from bot.errors import InputError
 from bot.qboxmail.contract import (
     MESSAGE_ID_RE,
@@ -33,7 +34,7 @@ from bot.qboxmail.contract import (
     SEND_MAX_MESSAGES,
 )
 from bot.store import keys as k
-from bot.store.base import Clock, IndexedRecord, Store
+from bot.store.base import IndexedRecord, Store
 
 ADDRESS_RE: Final = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 BATCH: Final = 500  # records per store round trip
@@ -170,7 +171,7 @@ def _issue(error: Any) -> FieldIssue:
 class Ledger:
     """Records Send API responses and finds them again; a service over the Store."""
 
-    def __init__(self, store: Store, *, clock: Clock) -> None:
+    def __init__(self, store: Store, *, clock: EpochClock) -> None:
         self._store = store
         self._clock = clock
 

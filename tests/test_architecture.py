@@ -14,13 +14,11 @@ EDGE_LIBS = {"httpx", "slack_bolt", "slack_sdk", "redis", "aiohttp", "starlette"
 RULES: list[tuple[str, set[str]]] = [
     ("bot/diagnostics/**/*.py", EDGE_LIBS),
     ("bot/render/**/*.py", EDGE_LIBS),
-    ("bot/ids.py", EDGE_LIBS),
     ("bot/bounces/**/*.py", EDGE_LIBS),
     ("bot/recognition/**/*.py", EDGE_LIBS),
-    ("bot/grammar.py", EDGE_LIBS),
+    ("bot/clocks.py", EDGE_LIBS),
     ("bot/incidents/rules.py", EDGE_LIBS),
     ("bot/incidents/lifecycle.py", EDGE_LIBS),
-    ("bot/targets.py", EDGE_LIBS),
     ("bot/qboxmail/contract.py", EDGE_LIBS),
     ("bot/qboxmail/models.py", EDGE_LIBS),
     ("bot/doctor/shape.py", EDGE_LIBS),
@@ -35,6 +33,24 @@ OWNERS: list[tuple[str, tuple[str, ...]]] = [
     ("redis", ("bot/store/",)),
     ("slack_bolt", SLACK_ADAPTER),
 ]
+
+
+# (package, the only bot modules it may import): text -> targets and commands stands alone
+INNER: list[tuple[str, tuple[str, ...]]] = [
+    ("bot/recognition", ("bot.recognition", "bot.errors", "bot.qboxmail.contract")),
+]
+
+
+def imported_bot_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [f"{node.module}.{alias.name}" for alias in node.names]
+            found.update(n for n in names if n.startswith("bot."))
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("bot."))
+    return found
 
 
 def imported_roots(path: Path) -> set[str]:
@@ -72,3 +88,16 @@ def test_edge_library_has_one_owner(library: str, owners: tuple[str, ...]) -> No
 @pytest.mark.parametrize("pattern", [r[0] for r in RULES])
 def test_every_rule_matches_files(pattern: str) -> None:
     assert any(ROOT.glob(pattern)), f"{pattern} matches nothing: the rule checks nothing"
+
+
+@pytest.mark.parametrize(("package", "allowed"), INNER, ids=[i[0] for i in INNER])
+def test_package_imports_only_its_neighbours(package: str, allowed: tuple[str, ...]) -> None:
+    files = list((ROOT / package).rglob("*.py"))
+    assert files, f"{package} has no modules: the rule checks nothing"
+    offenders = {
+        f"{p.relative_to(ROOT)}: {m}"
+        for p in files
+        for m in imported_bot_modules(p)
+        if m not in allowed and not m.startswith(tuple(f"{a}." for a in allowed))
+    }
+    assert offenders == set()

@@ -13,8 +13,8 @@ from bot.diagnostics.report import (
     Verdict,
     VerdictCode,
 )
+from bot.recognition.targets import Target, TargetKind
 from bot.render.text import SIMULATED_BANNER, render_text
-from bot.targets import Target, TargetKind
 
 STEPS = (
     StepResult(

@@ -10,7 +10,7 @@ from typing import Final
 from bot.bounces.model import BounceKind, BounceReport
 from bot.bounces.reader import read_bounce
 from bot.qboxmail.contract import MESSAGE_ID_RE
-from bot.targets import Hints, Target, TargetKind
+from bot.recognition.targets import Hints, Target, TargetKind
 
 MIN_CHARS: Final = 160  # a chat line about a failure ("mail to x failed: 550") is no bounce
 MIN_LINES: Final = 3

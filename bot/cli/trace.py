@@ -23,15 +23,15 @@ from bot.diagnostics.finder import unrecorded_reference
 from bot.diagnostics.report import ProgressCallback, Report, StepResult
 from bot.diagnostics.service import TraceService
 from bot.errors import ApiUnreachable, ConfigError, InputError
-from bot.grammar import Command, parse_command
-from bot.ids import recognise
 from bot.ledger import Ledger
 from bot.qboxmail.client import QboxmailClient
+from bot.recognition.grammar import Command, parse_command
+from bot.recognition.ids import recognise
+from bot.recognition.targets import Target, TargetKind
 from bot.render.reply_draft import reply_draft
 from bot.render.text import STEP_MARK, render_text
 from bot.settings import Settings, load_settings
 from bot.store import open_store
-from bot.targets import Target, TargetKind
 
 
 def register(subparsers: Any) -> None:

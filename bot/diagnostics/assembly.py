@@ -17,7 +17,7 @@ from bot.diagnostics.runner import Ran
 from bot.diagnostics.smtp import decode
 from bot.qboxmail.contract import TRACEMAIL_HISTORY_DAYS
 from bot.qboxmail.models import MailoutEntry
-from bot.targets import Hints, Target, TargetKind
+from bot.recognition.targets import Hints, Target, TargetKind
 
 
 async def located_of(store: FactStore) -> Located | None:

@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar, cast
 from bot.diagnostics.api import Ledger, QboxmailApi
 from bot.diagnostics.recording import CURRENT_CHAIN, Chain
 from bot.errors import QboxmailError
-from bot.targets import Target
+from bot.recognition.targets import Target
 
 T = TypeVar("T")
 

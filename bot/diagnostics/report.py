@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from pydantic import TypeAdapter
 
-from bot.targets import Target
+from bot.recognition.targets import Target
 
 
 class StepStatus(StrEnum):

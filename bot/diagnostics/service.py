@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from datetime import datetime
 
+from bot.clocks import Monotonic, WallClock
 from bot.diagnostics.api import Ledger, QboxmailApi
 from bot.diagnostics.assembly import (
     escalation_bundle,
@@ -22,10 +21,11 @@ from bot.diagnostics.factstore import FactContext, FactStore, RunOptions
 from bot.diagnostics.recorded_api import RecordedApi
 from bot.diagnostics.recording import CallLog
 from bot.diagnostics.report import ProgressCallback, Report
-from bot.diagnostics.routing import choose_checklist, target_for_check
+from bot.diagnostics.routing import FORCED, choose_checklist
 from bot.diagnostics.runner import run_checklist
 from bot.diagnostics.verdict import decide_verdict
-from bot.targets import Target
+from bot.recognition.grammar import CheckKind, check_target
+from bot.recognition.targets import Target
 
 
 class TraceService:
@@ -37,9 +37,9 @@ class TraceService:
         *,
         simulated: bool,
         scan_budget: int,
-        clock: Callable[[], datetime],
+        clock: WallClock,
         ledger: Ledger | None = None,
-        timer: Callable[[], float] = time.perf_counter,
+        timer: Monotonic = time.perf_counter,
     ) -> None:
         self._api = api
         self._simulated = simulated
@@ -63,7 +63,7 @@ class TraceService:
 
     async def check(
         self,
-        kind: str,
+        kind: CheckKind,
         value: str,
         *,
         deep: bool = False,
@@ -73,9 +73,9 @@ class TraceService:
     ) -> Report:
         """Run the checklist of one kind (request, message, domain, mailbox, recipient,
         account) on `value`. Raises InputError when the value is not of that kind."""
-        target, forced, message_id = target_for_check(str(kind), value)
-        options = RunOptions(deep, token_prefix, client_ip, message_id)
-        return await self._run(target, forced, options, progress)
+        named = check_target(kind, value)
+        options = RunOptions(deep, token_prefix, client_ip, named.message_id)
+        return await self._run(named.target, FORCED.get(named.kind), options, progress)
 
     async def _run(
         self,

@@ -10,29 +10,18 @@ import asyncio
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from bot.doctor.report import EndpointResult, EndpointStatus
 from bot.doctor.shape import Shape, Unexpected, compare
 from bot.errors import ApiAuthError, QboxmailError
-from bot.qboxmail.client import RawAnswer
+from bot.qboxmail.client import QboxmailClient, RawAnswer
 from bot.qboxmail.contract import ENDPOINTS, ENDPOINTS_BY_NAME, Api, Endpoint
 from bot.qboxmail.models import BINARY_ENDPOINTS, RESPONSE_MODELS, Pagination, unwrap_data
 
 SMALL_PAGE = "3"
 MAILOUTS_PAGE = "10"
 Item = dict[str, Any]
-
-
-class RawReader(Protocol):
-    async def raw(
-        self,
-        endpoint: str,
-        *,
-        params: dict[str, str] | None = None,
-        body: Any = None,
-        **path_values: object,
-    ) -> RawAnswer: ...
 
 
 @dataclass(frozen=True)
@@ -48,7 +37,7 @@ class Sample:
 
 @dataclass
 class Probe:
-    reader: RawReader
+    reader: QboxmailClient
     today: date
     results: dict[str, EndpointResult] = field(default_factory=dict)
     samples: dict[str, Sample] = field(default_factory=dict)

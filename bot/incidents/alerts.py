@@ -8,7 +8,6 @@ progress, buttons). `alert_routes` is what the web process mounts.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -18,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from starlette.routing import Route
 
 from bot.alerts_http import Alert, AlertNotPosted, OnAlert, alerts_endpoint
+from bot.clocks import EpochClock
 from bot.incidents.ports import Message
 from bot.incidents.render import SEVERITY_EMOJI
 from bot.incidents.slack_poster import channel_errors
@@ -110,7 +110,7 @@ def alert_routes(
     deps: SlackDeps,
     client: AsyncWebClient,
     *,
-    clock: Callable[[], float] = time.time,
+    clock: EpochClock = time.time,
 ) -> list[Route]:
     """POST /alerts, signed with QBX_ALERTS_SECRET; [] (with a logged note) when not configured."""
     secret = settings.qbx_alerts_secret.get_secret_value() if settings.qbx_alerts_secret else ""

@@ -6,21 +6,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, TextIO
 
+from bot.clocks import WallClock
 from bot.diagnostics.report import Report
 from bot.incidents.lifecycle import IncidentRecord
 from bot.incidents.ports import Message
 from bot.incidents.publisher import ReportSource
 from bot.incidents.render import RESOLVED_EMOJI
+from bot.recognition.grammar import CheckKind
 from bot.render.text import render_text
 
 LABEL: Final = "SIMULATED"
 _DATE_TOKEN = re.compile(r"<!date\^\d+\^[^|>]*\|([^>]*)>")
 _ENTITIES: Final = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
-CheckReport = Callable[[str, str], Any]  # (kind, value) -> awaitable Report
+CheckReport = Callable[[CheckKind, str], Any]  # (kind, value) -> awaitable Report
 
 
 def plain(text: str) -> str:
@@ -44,7 +45,7 @@ def block_lines(message: Message) -> Iterator[str]:
 class ConsolePoster:
     """Prints every incident post, labelled SIMULATED; charts go to `chart_dir`."""
 
-    def __init__(self, out: TextIO, chart_dir: Path, clock: Callable[[], datetime]) -> None:
+    def __init__(self, out: TextIO, chart_dir: Path, clock: WallClock) -> None:
         self._out = out
         self._chart_dir = chart_dir
         self._clock = clock
@@ -94,7 +95,7 @@ def console_reporter(check: CheckReport, out: TextIO) -> ReportSource:
 
     async def report(record: IncidentRecord, ts: str) -> None:
         resource = record.resource
-        result: Report = await check(resource.scope.value, resource.id)
+        result: Report = await check(CheckKind(resource.scope.value), resource.id)
         print(f"  [{LABEL}] THREAD   checklist for {resource.scope} {resource.id}:", file=out)
         for line in render_text(result).splitlines():
             print(f"    {line}", file=out)

@@ -7,13 +7,14 @@ Also `check_once`, one watcher pass against the configured Qboxmail API (`qbx in
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final, TextIO
 
+from bot.clocks import WallClock
 from bot.compose import build_trace_service, open_qboxmail, utcnow
 from bot.diagnostics.api import QboxmailApi
 from bot.incidents.console import LABEL, ConsolePoster, console_reporter
@@ -31,7 +32,6 @@ from bot.store import Store, open_store
 
 CONSOLE_CHANNEL: Final = "incidents"  # the channel name printed when no workspace is set
 RAMP_START_HOUR: Final = 8  # the ramp climbs from 09:00, peaks at 11:00, is over by 13:00
-Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def uses_slack(settings: Settings) -> bool:
 
 @asynccontextmanager
 async def _watcher(
-    settings: Settings, api: QboxmailApi, simulated: bool, clock: Clock, out: TextIO,
+    settings: Settings, api: QboxmailApi, simulated: bool, clock: WallClock, out: TextIO,
     chart_dir: Path, *, everything: bool = True,
 ) -> AsyncIterator[IncidentWatcher]:  # fmt: skip
     """The watcher over `api`: to Slack when configured, else to `out` (SIMULATED)."""
@@ -100,7 +100,7 @@ async def _watcher(
 
 async def run_demo(
     settings: Settings, *, out: TextIO, chart_dir: Path, plan: DemoPlan = DemoPlan(),
-    today: Clock = utcnow,
+    today: WallClock = utcnow,
 ) -> list[CheckResult]:  # fmt: skip
     """Replay the ramp: one watcher check per simulated step; return every check's result."""
     clock = SimClock(plan.anchor or ramp_anchor(today()))

@@ -7,10 +7,11 @@ separately testable; this module only wires them.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
+from bot.clocks import WallClock
 from bot.errors import ConfigError
 from bot.incidents.blast import BlastRadius, blast_radius
 from bot.incidents.chart import ChartData, render_chart
@@ -64,7 +65,7 @@ class IncidentWatcher:
         poster: IncidentPoster,
         rules: Sequence[Rule],
         policy: IncidentPolicy,
-        clock: Callable[[], datetime],
+        clock: WallClock,
         concurrency: int = DEFAULT_CONCURRENCY,
         report: ReportSource | None = None,
         turn: Turn = always,

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import datetime
 from typing import Final, TypeVar
 
+from bot.clocks import WallClock
 from bot.errors import QboxmailError
 from bot.incidents import render
 from bot.incidents.blast import BlastRadius
@@ -29,7 +29,6 @@ ChartSource = Callable[[IncidentRecord], Awaitable[bytes]]
 BlastSource = Callable[[IncidentRecord], Awaitable[BlastRadius]]
 ReportSource = Callable[[IncidentRecord, str], Awaitable[None]]
 """Posts the matching checklist's report into the thread at the given parent ts (Slack side)."""
-Clock = Callable[[], datetime]
 T = TypeVar("T")
 _log = get_logger(__name__)
 
@@ -40,7 +39,7 @@ class Publisher:
         store: IncidentStore,
         poster: IncidentPoster,
         *,
-        clock: Clock,
+        clock: WallClock,
         chart: ChartSource | None = None,
         blast: BlastSource | None = None,
         report: ReportSource | None = None,

@@ -7,18 +7,16 @@ it the process is alone and always has its turn."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Final, Protocol
+from typing import Final
+
+from bot.store.base import Store
 
 TURN_KEY: Final = "incident-watch-turn"
 HOLD_SHARE: Final = 0.9  # of the interval: the holder's next wake finds the turn free again
 Turn = Callable[[], Awaitable[bool]]
 
 
-class Claims(Protocol):
-    async def claim(self, key: str, ttl_seconds: float) -> bool: ...
-
-
-def shared_turn(store: Claims, interval: float) -> Turn:
+def shared_turn(store: Store, interval: float) -> Turn:
     """True for the first claimer; False for everyone else until the claim lapses."""
 
     async def mine() -> bool:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Final, TypeVar
 
+from bot.clocks import WallClock
 from bot.errors import QboxmailError
 from bot.incidents.observation import Observation, ResourceRef, Scope
 from bot.incidents.ports import IncidentApi
@@ -26,12 +27,11 @@ MAX_PAGES: Final = 40  # 1,000 accounts or domains at the default page size
 DEFAULT_CONCURRENCY: Final = 8
 
 T = TypeVar("T")
-Clock = Callable[[], datetime]
 _log = get_logger(__name__)
 
 
 async def observe(
-    api: IncidentApi, clock: Clock, *, concurrency: int = DEFAULT_CONCURRENCY
+    api: IncidentApi, clock: WallClock, *, concurrency: int = DEFAULT_CONCURRENCY
 ) -> list[Observation]:
     """One Observation per account and domain whose counters could be read."""
     now = clock()

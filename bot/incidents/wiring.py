@@ -12,11 +12,11 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Final
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.clocks import WallClock
 from bot.compose import build_trace_service, open_qboxmail, utcnow
 from bot.diagnostics.api import QboxmailApi
 from bot.errors import ConfigError, QbxError
@@ -29,6 +29,7 @@ from bot.incidents.slack_poster import SlackIncidentPoster
 from bot.incidents.turns import Turn, always, shared_turn
 from bot.ledger import Ledger
 from bot.logs import get_logger
+from bot.recognition.grammar import CheckKind
 from bot.render.blocks import notice_message
 from bot.render.mrkdwn import escape
 from bot.settings import Settings
@@ -39,7 +40,6 @@ from bot.slack.tracing import TraceSpec, run_trace
 from bot.store import Store, open_store
 
 INCIDENT_ACTOR: Final = "qbx-incidents"  # who the audit log says ran an incident's checklist
-Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
 _log = get_logger(__name__)
 
@@ -55,7 +55,7 @@ def checklist_reporter(deps: SlackDeps, poster: Poster) -> ReportSource:
 
     async def report(record: IncidentRecord, ts: str) -> None:
         resource, thread = record.resource, Place(record.channel, ts)
-        spec = TraceSpec(check_kind=resource.scope.value, check_value=resource.id)
+        spec = TraceSpec(check_kind=CheckKind(resource.scope.value), check_value=resource.id)
         try:
             await run_trace(deps, poster, spec, thread, INCIDENT_ACTOR, fresh=True)
         except QbxError as exc:  # the incident goes out without its checklist; the thread says why
@@ -73,7 +73,7 @@ def slack_side(
     api: QboxmailApi,
     simulated: bool,
     store: Store,
-    clock: Clock = utcnow,
+    clock: WallClock = utcnow,
 ) -> SlackSide:
     """The Slack poster and the checklist reporter, sharing the server's store (button contexts)."""
     from bot.app import slack_deps  # the Bolt side: imported only when Slack is wired
@@ -93,7 +93,7 @@ def build_watcher(
     store: Store,
     poster: IncidentPoster,
     report: ReportSource | None = None,
-    clock: Clock = utcnow,
+    clock: WallClock = utcnow,
     rules: tuple[Rule, ...] | None = None,
 ) -> IncidentWatcher:
     return IncidentWatcher(
@@ -118,7 +118,7 @@ def bot_token(settings: Settings) -> str:
 
 @asynccontextmanager
 async def open_watcher(
-    settings: Settings, *, clock: Clock = utcnow
+    settings: Settings, *, clock: WallClock = utcnow
 ) -> AsyncIterator[IncidentWatcher]:
     """The watcher of the configured Qboxmail account, posting to the configured Slack channel."""
     policy_from_settings(settings)  # fail at start-up without QBX_INCIDENT_CHANNEL

@@ -18,6 +18,7 @@ from typing import Any, Self, TypeVar
 import httpx
 from pydantic import BaseModel
 
+from bot.clocks import Monotonic, WallClock
 from bot.errors import PathNotAllowed
 from bot.qboxmail.contract import ENDPOINTS_BY_NAME, MANAGEMENT_DEFAULT_PER, Api
 from bot.qboxmail.models import (
@@ -90,8 +91,8 @@ class QboxmailClient:
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
-        clock: Callable[[], float] = time.monotonic,
-        wall_clock: Callable[[], datetime] = _utcnow,
+        clock: Monotonic = time.monotonic,
+        wall_clock: WallClock = _utcnow,
     ) -> None:
         self._http = Requester(
             bases={Api.MANAGEMENT: api_url, Api.SEND: send_url},

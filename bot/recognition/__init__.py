@@ -1,4 +1,5 @@
-"""Recognition internals behind `bot.ids.recognise`: text cleaning, mentions, pasted bodies, hints.
+"""Text -> targets and commands: `ids.recognise` (ids, codes, addresses, pasted bodies), the
+command grammar (`grammar.parse_command`, `grammar.check_target`) and what they yield (targets).
 
-Pure: no I/O. Import `recognise` from `bot.ids`; the modules here are its parts.
+Pure: no I/O.
 """

@@ -1,7 +1,7 @@
 """From mentions and pasted bodies to ordered, deduplicated targets with their hints.
 
-Rules (documented in bot/ids.py): ids take the addresses, account ids and Hosting domain codes
-beside them as hints, and those are then not traced on their own; dates are hints only.
+Rules (documented in bot/recognition/ids.py): ids take the addresses, account ids and Hosting
+domain codes beside them as hints, and those are then not traced on their own; dates are hints only.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Final, TypeVar
 
 from bot.recognition.hints import Layout, Spanned, near
 from bot.recognition.mentions import DateMention, Mention
-from bot.targets import Hints, TargetKind
+from bot.recognition.targets import Hints, TargetKind
 
 _SEND_IDS: Final = frozenset(
     {TargetKind.MESSAGE_ID, TargetKind.REQUEST_ID, TargetKind.SEND_RESPONSE}

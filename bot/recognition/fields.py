@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from bot.targets import FieldProblem
+from bot.recognition.targets import FieldProblem
 
 _LAST_30_DAYS: Final = "a date as YYYY-MM-DD within the last 30 days"
 _QUOTA: Final = (

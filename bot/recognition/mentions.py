@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Final
 
 from bot.qboxmail import contract
-from bot.targets import TargetKind
+from bot.recognition.targets import TargetKind
 
 MAX_MENTIONS: Final = 400  # ids, addresses and domains kept per text, in order of appearance
 MAX_DATES: Final = 200

@@ -16,7 +16,7 @@ from bot.qboxmail import contract
 from bot.recognition.fields import explain
 from bot.recognition.mentions import classify_address
 from bot.recognition.objects import OBJECT_START, ObjectReader
-from bot.targets import FieldProblem, PastedResponse, TargetKind
+from bot.recognition.targets import FieldProblem, PastedResponse, TargetKind
 
 MAX_ATTEMPTS: Final = 64  # objects tried per text
 MAX_BODIES: Final = 8

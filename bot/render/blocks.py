@@ -17,6 +17,7 @@ from bot.diagnostics.report import (
     StepResult,
     StepStatus,
 )
+from bot.recognition.targets import Target
 from bot.render.followup import extra_buttons
 from bot.render.mrkdwn import Masker, safe
 from bot.render.slack_limits import (
@@ -28,7 +29,6 @@ from bot.render.slack_limits import (
     context_block,
     fit_blocks,
 )
-from bot.targets import Target
 
 Message = dict[str, Any]
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any, Final
 
 from bot.diagnostics.report import Report, VerdictCode
+from bot.recognition.targets import TargetKind
 from bot.render.mrkdwn import Masker
 from bot.render.slack_limits import MAX_BUTTON_TEXT, Block, clip, context_block
-from bot.targets import TargetKind
 
 ACTION_WATCH: Final = "qbx_watch"
 ACTION_UNWATCH: Final = "qbx_unwatch"

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.diagnostics.report import Report
+from bot.recognition.targets import Target
 from bot.render.blocks import SEVERITY_EMOJI, Style
 from bot.render.mrkdwn import safe
 from bot.render.slack_limits import MAX_SECTION_TEXT, clip, fit_blocks
-from bot.targets import Target
 
 Message = dict[str, Any]
 WORKING = ":hourglass_flowing_sand:"

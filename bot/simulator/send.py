@@ -185,7 +185,7 @@ async def _record_rejection(
     messages = carried(attempt.body) or [(None, None, None)]
     for sender, to, subject in messages:
         fields = {"from_": sender, "to": to, "subject": subject}
-        sim.ledger.add(_entry(sim, attempt, f"error_{error}", fields))
+        sim.tracemail.add(_entry(sim, attempt, f"error_{error}", fields))
 
 
 def _accept(sim: Simulation, attempt: Attempt, messages: list[OutMessage]) -> dict[str, Any]:
@@ -205,7 +205,7 @@ def _accept(sim: Simulation, attempt: Attempt, messages: list[OutMessage]) -> di
                 "subject": message.subject,
                 "message_id": message_id,
             }
-            sim.ledger.add(_entry(sim, attempt, fate, fields))
+            sim.tracemail.add(_entry(sim, attempt, fate, fields))
         results.append(
             {
                 "error_code": 0,

@@ -23,9 +23,9 @@ from bot.simulator.app import build_app
 from bot.simulator.clock import SimClock
 from bot.simulator.describe import describe
 from bot.simulator.faults import Faults
-from bot.simulator.ledger import Ledger
 from bot.simulator.scenarios import pinned_mailouts, ramp_plan
 from bot.simulator.state import Simulation, Sleep
+from bot.simulator.tracemail_store import TraceMailStore
 from bot.simulator.world import build_world
 
 DEFAULT_TOKEN = "sim-management-token"
@@ -48,7 +48,7 @@ def create_simulation(
     world = build_world(seed, anchor, ramp_plan(anchor, scenario))
     return Simulation(
         world=world,
-        ledger=Ledger(world, list(pinned_mailouts(world))),
+        tracemail=TraceMailStore(world, list(pinned_mailouts(world))),
         clock=clock,
         management_token=management_token,
         faults=Faults(seed, latency_ms),

@@ -1,4 +1,4 @@
-"""One running simulation: the world, its TraceMail ledger, the clock, faults and live counters."""
+"""One running simulation: the world, its TraceMail store, the clock, faults and live counters."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.clocks import Monotonic
 from bot.qboxmail.contract import SEND_MAX_PAYLOAD_BYTES, SEND_RATE_PER_SECOND
 from bot.simulator.clock import SimClock
 from bot.simulator.faults import Faults
-from bot.simulator.ledger import Ledger
 from bot.simulator.randomness import rng_for, uuid4_text
+from bot.simulator.tracemail_store import TraceMailStore
 from bot.simulator.world import World
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -23,7 +24,7 @@ Sleep = Callable[[float], Awaitable[None]]
 class RateLimiter:
     """At most `limit` requests per token in any one-second window (sliding)."""
 
-    monotonic: Callable[[], float] = time.monotonic
+    monotonic: Monotonic = time.monotonic
     limit: int = SEND_RATE_PER_SECOND
     _seen: dict[str, deque[float]] = field(default_factory=dict)
 
@@ -58,16 +59,16 @@ class Simulation:
         self,
         *,
         world: World,
-        ledger: Ledger,
+        tracemail: TraceMailStore,
         clock: SimClock,
         management_token: str,
         faults: Faults,
         sleep: Sleep = asyncio.sleep,
-        monotonic: Callable[[], float] = time.monotonic,
+        monotonic: Monotonic = time.monotonic,
         scenario: str | None = None,
     ) -> None:
         self.world = world
-        self.ledger = ledger
+        self.tracemail = tracemail
         self.clock = clock
         self.management_token = management_token
         self.faults = faults

@@ -10,10 +10,10 @@ from typing import Any
 from bot.qboxmail.contract import MANAGEMENT_DEFAULT_PER, RATE_CRITICAL_ABOVE, AccountStatus
 from bot.qboxmail.models import Dashboard, DashboardAlert, MonthTotal
 from bot.simulator.call import Call
-from bot.simulator.ledger import Selection
 from bot.simulator.mailout import KEYS
 from bot.simulator.randomness import rng_for
 from bot.simulator.responses import Resources, model_json, pagination
+from bot.simulator.tracemail_store import Selection
 
 _COUNTER_OF = {"delivered": "delivered", "suppressed": "suppressed", "bounce": "bounce"}
 
@@ -68,7 +68,7 @@ def _paged(call: Call, items: list[bytes]) -> Resources:
 def tracemail_accounts(call: Call, window: tuple[float, float]) -> Resources:
     items = []
     for a in call.sim.world.accounts:
-        totals = call.sim.ledger.key_counts(_select(call, window, frozenset((a.id,))), call.ts)
+        totals = call.sim.tracemail.key_counts(_select(call, window, frozenset((a.id,))), call.ts)
         fields = {
             "id": a.id,
             "username": a.spec.username,
@@ -88,7 +88,7 @@ def tracemail_domains(
     for d in call.sim.world.domains:
         if accounts is not None and not accounts & set(d.spec.accounts):
             continue
-        totals = call.sim.ledger.key_counts(_select(call, window, None, d.name), call.ts)
+        totals = call.sim.tracemail.key_counts(_select(call, window, None, d.name), call.ts)
         fields = {"code": d.spec.code, "name": d.name, "account_ids": list(d.spec.accounts)}
         items.append(counters_json(totals, extra=fields))
     return _paged(call, items)
@@ -103,7 +103,9 @@ def daily_statistics(call: Call, sel: Selection) -> Resources:
         start = datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
         one = replace(sel, lo=max(sel.lo, start), hi=min(sel.hi, start + 86399.999999))
         items.append(
-            counters_json(call.sim.ledger.key_counts(one, call.ts), extra={"date": day.isoformat()})
+            counters_json(
+                call.sim.tracemail.key_counts(one, call.ts), extra={"date": day.isoformat()}
+            )
         )
         day += timedelta(days=1)
     return Resources(items, pagination(len(items), 1, max(1, len(items))))
@@ -126,7 +128,7 @@ def _alerts(call: Call) -> list[DashboardAlert]:
                 DashboardAlert(level="critical", text=f"Account {name} has no quota left")
             )
         totals = counters(
-            call.sim.ledger.key_counts(_select(call, week, frozenset((a.id,))), call.ts)
+            call.sim.tracemail.key_counts(_select(call, week, frozenset((a.id,))), call.ts)
         )
         for field, label in (("bounce", "Bounce"), ("suppressed", "Suppressed")):
             rate = _rate(totals, field)
@@ -138,10 +140,10 @@ def _alerts(call: Call) -> list[DashboardAlert]:
 
 def dashboard(call: Call) -> Resources:
     month_start = call.now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    ledger, ts = call.sim.ledger, call.ts
-    month = counters(ledger.key_counts(_select(call, (month_start.timestamp(), ts), None), ts))
+    tracemail, ts = call.sim.tracemail, call.ts
+    month = counters(tracemail.key_counts(_select(call, (month_start.timestamp(), ts), None), ts))
     last30 = counters(
-        ledger.key_counts(
+        tracemail.key_counts(
             _select(call, ((call.now - timedelta(days=30)).timestamp(), ts), None), ts
         )
     )

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from bot.diagnostics.finder import unrecorded_reference
 from bot.errors import InputError
-from bot.grammar import Verb, parse_command
-from bot.ids import recognise
+from bot.recognition.grammar import Verb, parse_command
+from bot.recognition.ids import recognise
+from bot.recognition.targets import Target, TargetKind
 from bot.render.blocks import Style, notice_message, overflow_message
 from bot.render.home import trace_modal
 from bot.render.mrkdwn import escape
@@ -19,7 +20,6 @@ from bot.slack.ports import Access, SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.slack.tracing import TraceSpec, run_trace
 from bot.slack.watch_command import is_watch_command, run_watch_command
-from bot.targets import Target, TargetKind
 
 USAGE = "/qbx trace <id, address, domain or code> | /qbx check <kind> <value> | /qbx help"
 EXAMPLE = "/qbx trace 8a16f3df-7f5f-4e53-a7e7-3e665ef57c51@shop.example to anna@example.com"
@@ -78,7 +78,7 @@ def plan_command(text: str, max_ids: int) -> CommandPlan:
         return CommandPlan(help=True)
     if command.verb is Verb.CHECK and command.check_kind is not None:
         spec = TraceSpec(
-            check_kind=command.check_kind.value, check_value=command.argument, deep=command.deep
+            check_kind=command.check_kind, check_value=command.argument, deep=command.deep
         )
         return CommandPlan(specs=(spec,))
     recognition = recognise(command.argument, limit=max_ids, lone_reference=True)

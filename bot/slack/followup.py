@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from bot.clocks import EpochClock
 from bot.diagnostics.report import Report, StepResult
 from bot.remediation.policy import RemediationPolicy
 from bot.remediation.reactivation import SuppressionApi
@@ -36,7 +37,7 @@ class FollowUp:
     book: WatchBook
     remediation: RemediationPolicy
     suppressions: SuppressionApi
-    clock: Callable[[], float]  # epoch seconds: the watch schedule
+    clock: EpochClock  # the watch schedule
     ttl_seconds: float
     max_watches: int
     health: Callable[[], Awaitable[Mapping[str, bool]]] | None = None  # the Home tab's health

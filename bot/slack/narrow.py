@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.ids import recognise
+from bot.recognition.ids import recognise
+from bot.recognition.targets import TargetKind
 from bot.render.blocks import Message, narrow_modal, notice_message
 from bot.slack.limits import admit, slow_down
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
 from bot.slack.tracing import context_from_json, run_trace
-from bot.targets import TargetKind
 
 OpenView = Callable[[dict[str, Any]], Awaitable[None]]
 Reply = Callable[[Message], Awaitable[None]]

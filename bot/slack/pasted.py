@@ -10,8 +10,9 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.diagnostics.report import Report
-from bot.ids import recognise
 from bot.logs import get_logger
+from bot.recognition.ids import recognise
+from bot.recognition.targets import Target
 from bot.render.blocks import Style, overflow_message
 from bot.render.summary import summary_message
 from bot.slack.bounces import answer_pasted_bounce
@@ -19,7 +20,6 @@ from bot.slack.limits import admit, slow_down
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.slack.tracing import TraceSpec, answer_at, post_placeholder, run_trace
-from bot.targets import Target
 
 log = get_logger("qbx.slack.pasted")
 PERSON_PREFIXES = ("U", "W")  # Slack user ids; bots paste as B... (their alerts are not limited)

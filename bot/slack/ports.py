@@ -9,13 +9,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Protocol, runtime_checkable
 
+from bot.clocks import EpochClock
 from bot.diagnostics.report import ProgressCallback, Report
-from bot.grammar import CheckKind
 from bot.jobs.registry import JobQueue
+from bot.recognition.grammar import CheckKind
+from bot.recognition.targets import Target
 from bot.slack.background import Background
 from bot.slack.progress import UpdateThrottle
 from bot.store.base import Store
-from bot.targets import Target
 
 if TYPE_CHECKING:
     from bot.slack.followup import FollowUp
@@ -99,7 +100,7 @@ class SlackDeps:
     max_ids: int = 5
     report_cache_seconds: int = 300
     flight_seconds: float = 120.0  # a single flight's runner may take this long before a waiter
-    wall_clock: Callable[[], float] = time.time  # epoch seconds: a cached answer's age
+    wall_clock: EpochClock = time.time  # a cached answer's age
     jobs: JobQueue | None = None  # Deeper trace / Log PDF work (None: run in this task)
     ledger: References | None = None  # `/qbx trace <your reference>` needs a ledger record
     traces_per_minute: int = 20

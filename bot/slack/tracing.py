@@ -16,9 +16,10 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from bot.diagnostics.report import ProgressCallback, Report, StepResult, VerdictCode
-from bot.grammar import CheckKind
-from bot.ids import recognise
 from bot.logs import get_logger
+from bot.recognition.grammar import CheckKind
+from bot.recognition.ids import recognise
+from bot.recognition.targets import Target, TargetKind
 from bot.render.blocks import (
     Message,
     ResultActions,
@@ -36,7 +37,6 @@ from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.slack.recent import remember_trace
 from bot.store.base import AuditEntry
-from bot.targets import Target, TargetKind
 
 log = get_logger("qbx.slack.tracing")
 STOPPED_UNEXPECTEDLY = "Something unexpected went wrong on qbx's side (it is in qbx's logs)."

@@ -9,7 +9,8 @@ from typing import Final
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.ids import recognise
+from bot.recognition.ids import recognise
+from bot.recognition.targets import TargetKind
 from bot.render.blocks import ACTION_RERUN, Message, notice_message
 from bot.render.followup import watchable
 from bot.render.mrkdwn import escape
@@ -18,7 +19,6 @@ from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.slack.tracing import TraceSpec, context_from_json, run_trace
 from bot.slack.watching import NOT_WATCHABLE, start_watch
-from bot.targets import TargetKind
 
 VERB: Final = "watch"
 USAGE: Final = (

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Protocol
 
+from bot.clocks import EpochClock
 from bot.errors import QbxError
 from bot.remediation.policy import RemediationPolicy
 from bot.remediation.reactivation import SuppressionApi
@@ -63,7 +64,7 @@ def build_followup(
     settings: Settings,
     store: Store,
     api: SuppressionApi,
-    clock: Callable[[], float],
+    clock: EpochClock,
     health: HealthSource | None = None,
     workers: Alive | None = None,
 ) -> FollowUp:

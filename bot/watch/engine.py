@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Final, Protocol
 
+from bot.clocks import EpochClock
 from bot.errors import QbxError
 from bot.logs import get_logger
 from bot.store.base import Store
@@ -19,7 +20,6 @@ from bot.watch.model import POLL_SECONDS, Watch, WatchStatus, after_check, delay
 
 PASS_LOCK: Final = "watch:pass"
 PASS_SECONDS: Final = 300.0  # a pass's lease; a dead poller's lease frees itself after this
-Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 log = get_logger("qbx.watch")
 
@@ -50,7 +50,13 @@ class PassResult:
 
 class WatchEngine:
     def __init__(
-        self, store: Store, book: WatchBook, checker: Checker, *, clock: Clock, ttl_seconds: float
+        self,
+        store: Store,
+        book: WatchBook,
+        checker: Checker,
+        *,
+        clock: EpochClock,
+        ttl_seconds: float,
     ) -> None:
         self._store, self._book, self._checker = store, book, checker
         self._clock, self._ttl = clock, ttl_seconds

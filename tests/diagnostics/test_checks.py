@@ -15,7 +15,7 @@ from bot.diagnostics.factstore import Known, RunOptions
 from bot.diagnostics.finder import Located
 from bot.diagnostics.report import StepStatus
 from bot.qboxmail.models import ApiToken, DailyStatistics, HostingDomain, Mailbox, SuppressionEntry
-from bot.targets import Target, TargetKind
+from bot.recognition.targets import Target, TargetKind
 from tests.diagnostics.fakes import NOW, account, domain, entry
 
 P, F, W, U = StepStatus.PASS, StepStatus.FAIL, StepStatus.WARN, StepStatus.UNKNOWN
@@ -402,7 +402,7 @@ def test_a_failing_check_names_its_evidence_and_source() -> None:
 
 
 def test_pasted_field_problems_are_explained_one_by_one() -> None:
-    from bot.targets import FieldProblem, PastedResponse
+    from bot.recognition.targets import FieldProblem, PastedResponse
 
     pasted = PastedResponse(
         http_status=422,

@@ -19,11 +19,11 @@ import pytest_asyncio
 from bot.diagnostics.report import Report, Severity, StepStatus, VerdictCode
 from bot.diagnostics.service import TraceService
 from bot.diagnostics.smtp import SmtpCategory, decode
-from bot.ids import recognise
 from bot.qboxmail.client import QboxmailClient
+from bot.recognition.ids import recognise
+from bot.recognition.targets import Hints, Target, TargetKind
 from bot.simulator import create_simulation, running_simulator
 from bot.simulator.describe import describe
-from bot.targets import Hints, Target, TargetKind
 from tests.diagnostics.fakes import NOW, FakeApi, account, domain, entry
 from tests.diagnostics.test_scenarios import trace_text
 

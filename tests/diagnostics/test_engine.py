@@ -15,7 +15,7 @@ from bot.diagnostics.recording import CallLog
 from bot.diagnostics.report import StepStatus
 from bot.diagnostics.runner import run_checklist
 from bot.errors import ApiServerError, ChecklistError
-from bot.targets import Target, TargetKind
+from bot.recognition.targets import Target, TargetKind
 from tests.diagnostics.fakes import NOW, FakeApi, account
 
 

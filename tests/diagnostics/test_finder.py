@@ -9,7 +9,7 @@ import pytest
 
 from bot.diagnostics.report import VerdictCode
 from bot.diagnostics.service import TraceService
-from bot.targets import Hints, Target, TargetKind
+from bot.recognition.targets import Hints, Target, TargetKind
 from tests.diagnostics.fakes import NOW, FakeApi, account, domain, entry
 
 MID = "8a16f3df-7f5f-4e53-a7e7-3e665ef57c51@shop.example"

@@ -7,8 +7,8 @@ import pytest
 
 from bot.diagnostics.report import StepStatus, VerdictCode
 from bot.diagnostics.service import TraceService
-from bot.ids import recognise
 from bot.qboxmail.models import HostingDomain, Mailbox
+from bot.recognition.ids import recognise
 from tests.diagnostics.fakes import NOW, FakeApi
 
 BOX = "EA10000009"

@@ -12,11 +12,11 @@ import pytest_asyncio
 
 from bot.diagnostics.report import Report, StepStatus
 from bot.diagnostics.service import TraceService
-from bot.ids import recognise
 from bot.qboxmail.client import QboxmailClient
+from bot.recognition.ids import recognise
+from bot.recognition.targets import Target, TargetKind
 from bot.simulator import SimClock, create_simulation, running_simulator
 from bot.simulator.describe import describe
-from bot.targets import Target, TargetKind
 
 # One clock for the world described here, the served simulator and "today": a fixed weekday
 # morning (the mailboxes' Email logs start at 07:00 UTC), whatever day or hour the tests run.

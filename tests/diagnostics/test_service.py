@@ -8,7 +8,7 @@ from bot.diagnostics.report import Report, StepResult, StepStatus, VerdictCode
 from bot.diagnostics.service import TraceService
 from bot.errors import ApiUnreachable, InputError
 from bot.qboxmail.contract import SEND_ERRORS
-from bot.targets import FieldProblem, Hints, PastedResponse, Target, TargetKind
+from bot.recognition.targets import FieldProblem, Hints, PastedResponse, Target, TargetKind
 from tests.diagnostics.fakes import NOW, FakeApi, account, domain, entry
 
 RID = "f43eb659-beb4-4f8a-a737-2d403998f4cf"

@@ -15,9 +15,9 @@ import pytest_asyncio
 from bot.cli import main
 from bot.compose import build_trace_service
 from bot.diagnostics.report import Report, Verdict, VerdictCode
-from bot.grammar import CheckKind
-from bot.ids import recognise
 from bot.qboxmail.client import QboxmailClient
+from bot.recognition.grammar import CheckKind
+from bot.recognition.ids import recognise
 from bot.render.reply_draft import WORDING, reply_draft
 from bot.settings import Settings
 from bot.simulator import running_simulator

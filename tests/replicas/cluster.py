@@ -16,7 +16,7 @@ import httpx
 import pytest
 import redis.asyncio as aioredis
 
-from bot.ids import recognise
+from bot.recognition.ids import recognise
 from bot.slack.tracing import TraceSpec
 from bot.store.redis_store import RedisStore, connect
 from tests.redis_support import ThrowawayRedis, unique_prefix

@@ -14,7 +14,7 @@ from bot.diagnostics.report import (
     Verdict,
     VerdictCode,
 )
-from bot.targets import Hints, Target, TargetKind
+from bot.recognition.targets import Hints, Target, TargetKind
 
 HOSTILE = "<!channel> <@U123> <https://evil.example|click> & co"
 MESSAGE_ID = "0b9b6b8e-6f51-4c55-9a4e-1f0f3c7f1a2b@mail.example.com"

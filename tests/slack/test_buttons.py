@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.ids import recognise
+from bot.recognition.ids import recognise
 from bot.slack.tracing import TraceSpec
 from tests.slack.conftest import CHANNEL, USER, Harness, buttons, dumps, in_thread, parents
 from tests.slack.standin import Call

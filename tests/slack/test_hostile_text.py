@@ -20,8 +20,8 @@ MESSAGE_ID = "0c0ffee0-1234-4abc-8def-0123456789ab@mail.acme-shop.example"
 
 def plant_hostile_bounce(sim: SimulatorHandle, bounced_id: str) -> None:
     """Add a copy of the bounced scenario's mailout whose reply and subject are hostile."""
-    ledger = sim.simulation.ledger
-    [original] = [m for m in ledger.overlay() if m.message_id == bounced_id]
+    tracemail = sim.simulation.tracemail
+    [original] = [m for m in tracemail.overlay() if m.message_id == bounced_id]
     steps = tuple(
         replace(s, reply=Reply(s.reply.code, s.reply.enhanced, HOSTILE_REPLY)) if s.reply else s
         for s in original.story.steps
@@ -35,7 +35,7 @@ def plant_hostile_bounce(sim: SimulatorHandle, bounced_id: str) -> None:
         story=replace(original.story, steps=steps),
         created=original.created + 1,
     )
-    ledger.add(hostile)
+    tracemail.add(hostile)
 
 
 def sent_text(calls: list[Call]) -> str:

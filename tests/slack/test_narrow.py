@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from bot.recognition.targets import Target
 from bot.render.blocks import VIEW_NARROW
 from bot.slack.tracing import TraceSpec
-from bot.targets import Target
 from tests.slack.conftest import CHANNEL, Harness, buttons, dumps, in_thread
 from tests.slack.standin import Call
 

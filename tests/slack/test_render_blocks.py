@@ -7,6 +7,7 @@ import json
 import pytest
 
 from bot.diagnostics.report import Severity, StepStatus, VerdictCode
+from bot.recognition.targets import Target, TargetKind
 from bot.render.blocks import (
     SEVERITY_EMOJI,
     ResultActions,
@@ -21,7 +22,6 @@ from bot.render.bundle import bundle_message
 from bot.render.checklist import checklist_message, evidence_message
 from bot.render.mrkdwn import Masker, escape, mask_address
 from bot.render.slack_limits import clip, validate_blocks
-from bot.targets import Target, TargetKind
 from tests.slack.reports import HOSTILE, MESSAGE_ID, report, step
 
 MASKED = Style(mask_recipients=True)

@@ -16,11 +16,11 @@ import pytest
 import redis.asyncio as aioredis
 
 from bot.diagnostics.report import Report, StepResult, StepStatus, Verdict, VerdictCode
+from bot.recognition.targets import Target, TargetKind
 from bot.store import keys as k
 from bot.store.base import AuditEntry, FlightFailed, IndexedRecord
 from bot.store.memory import MemoryStore
 from bot.store.redis_store import RedisStore, connect
-from bot.targets import Target, TargetKind
 from tests.redis_support import REDIS_URL, FakeClock, machine_redis, unique_prefix
 
 

@@ -22,7 +22,7 @@ from bot.diagnostics.sources import INPUT, source
 from bot.diagnostics.sources import LEDGER as LEDGER_SOURCE
 from bot.qboxmail.contract import TRACEMAIL_HISTORY_DAYS, Collection, MailoutStatus
 from bot.qboxmail.models import MailoutEntry
-from bot.targets import TargetKind
+from bot.recognition.targets import TargetKind
 
 TRACEMAIL = source("mailouts")
 

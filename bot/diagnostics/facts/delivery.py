@@ -17,7 +17,7 @@ from bot.qboxmail.models import (
     DeliveryDomain,
     SuppressionEntry,
 )
-from bot.targets import TargetKind
+from bot.recognition.targets import TargetKind
 
 STATS_DAYS = 7
 DOMAIN_PAGES = 5

@@ -15,7 +15,7 @@ from bot.diagnostics.sources import source
 from bot.errors import ApiAuthError, ApiNotFound
 from bot.qboxmail.contract import EMAIL_LOG_HISTORY_DAYS
 from bot.qboxmail.models import AccessLog, HostingDomain, IncomingLog, Mailbox, OutgoingLog
-from bot.targets import TargetKind
+from bot.recognition.targets import TargetKind
 
 T = TypeVar("T")
 LOG_PER = 100

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.diagnostics.factstore import Fact, FactContext, Known, RunOptions
-from bot.targets import Target, TargetKind
+from bot.recognition.targets import Target, TargetKind
 
 
 @dataclass(frozen=True)

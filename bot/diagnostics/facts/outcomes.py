@@ -14,7 +14,7 @@ from bot.diagnostics.sources import INPUT, mailouts_source, source
 from bot.qboxmail.contract import MAILOUTS_MAX_PER, Collection, MailoutStatus
 from bot.qboxmail.models import MailoutEntry
 from bot.qboxmail.query import MailoutQuery
-from bot.targets import TargetKind
+from bot.recognition.targets import TargetKind
 
 BLAST_PAGES = 3
 

@@ -19,7 +19,7 @@ from bot.diagnostics.finder import (
 )
 from bot.qboxmail.contract import MESSAGE_ID_RE, Collection
 from bot.qboxmail.models import MailoutEntry
-from bot.targets import Target, TargetKind
+from bot.recognition.targets import Target, TargetKind
 
 MESSAGE_COLLECTIONS = (Collection.WORKED, Collection.QUEUED)
 REQUEST_COLLECTIONS = (Collection.ERRORS, Collection.WORKED, Collection.QUEUED)

@@ -13,7 +13,6 @@ from bot.qboxmail.contract import (
     MailoutStatus,
 )
 from bot.simulator.call import Call, Handler
-from bot.simulator.ledger import ALL_KEYS, Selection
 from bot.simulator.mailout import KEYS, PROTOCOLS
 from bot.simulator.responses import Resources, invalid, pagination
 from bot.simulator.stats import (
@@ -23,6 +22,7 @@ from bot.simulator.stats import (
     tracemail_accounts,
     tracemail_domains,
 )
+from bot.simulator.tracemail_store import ALL_KEYS, Selection
 
 HISTORY = timedelta(days=TRACEMAIL_HISTORY_DAYS)
 
@@ -88,14 +88,14 @@ async def mailouts(call: Call) -> Resources:
     per = call.params.integer("per", MAILOUTS_DEFAULT_PER, high=MAILOUTS_MAX_PER)
     page = call.params.integer("page", 1)
     sel = selection(call, _state_keys(call))
-    ledger = call.sim.ledger
-    total, refs = ledger.page(sel, call.ts, (page - 1) * per, per)
-    items = [ledger.render(ref, call.ts) for ref in refs]
+    tracemail = call.sim.tracemail
+    total, refs = tracemail.page(sel, call.ts, (page - 1) * per, per)
+    items = [tracemail.render(ref, call.ts) for ref in refs]
     return Resources(items, pagination(total, page, per))
 
 
 async def counters(call: Call) -> Resources:
-    totals = call.sim.ledger.key_counts(selection(call), call.ts)
+    totals = call.sim.tracemail.key_counts(selection(call), call.ts)
     return Resources([counters_json(totals, as_text=True)])
 
 

@@ -14,10 +14,15 @@ from enum import StrEnum
 from typing import Final
 
 from bot.errors import InputError
-from bot.ids import recognise
+from bot.qboxmail.contract import (
+    DELIVERY_DOMAIN_CODE_RE,
+    HOSTING_DOMAIN_CODE_RE,
+    MAILBOX_CODE_RE,
+)
+from bot.recognition.ids import recognise
 from bot.recognition.mentions import is_domain
+from bot.recognition.targets import Hints, Target, TargetKind
 from bot.recognition.text import clean
-from bot.targets import TargetKind
 
 
 class Verb(StrEnum):
@@ -153,7 +158,7 @@ def _check(argument: str) -> tuple[CheckKind, str]:
 
 def _check_value(kind: CheckKind, value: str) -> str:
     example = EXAMPLES[kind]
-    usage = f"qbx check {kind.value} <value> [--deep] [--json]"
+    usage = _usage(kind)
     if not value:
         raise InputError(f"check {kind.value} needs a value", usage=usage, example=example)
     stray = _OPTION_LIKE.search(value)
@@ -169,6 +174,66 @@ def _check_value(kind: CheckKind, value: str) -> str:
             example=example,
         )
     return normalised
+
+
+@dataclass(frozen=True)
+class CheckTarget:
+    """What `check KIND VALUE` names, as the diagnostic core runs it."""
+
+    kind: CheckKind
+    target: Target
+    message_id: str | None = None  # mailbox check: find which folder this message landed in
+
+
+def check_target(kind: CheckKind, value: str) -> CheckTarget:
+    """The target of `check KIND VALUE`; raises InputError (usage, example) when it names none.
+    A mailbox takes `ADDRESS [MESSAGE_ID]` or `EA12345678 D123456789 [MESSAGE_ID]`."""
+    kind = CheckKind(kind)
+    if kind is CheckKind.MAILBOX:
+        return _mailbox_target(value.split())
+    normalised = _check_value(kind, value.strip())
+    return CheckTarget(kind, _target(kind, normalised))
+
+
+def _target(kind: CheckKind, value: str) -> Target:
+    if kind is CheckKind.ACCOUNT:
+        return Target(TargetKind.ACCOUNT_ID, value)
+    if kind is CheckKind.DOMAIN:
+        upper = value.upper()
+        if DELIVERY_DOMAIN_CODE_RE.match(upper):
+            return Target(TargetKind.DELIVERY_DOMAIN_CODE, upper)
+        if HOSTING_DOMAIN_CODE_RE.match(upper):
+            return Target(TargetKind.HOSTING_DOMAIN_CODE, upper)
+        return Target(TargetKind.DOMAIN, value.lower())
+    found = {CheckKind.REQUEST: TargetKind.REQUEST_ID, CheckKind.MESSAGE: TargetKind.MESSAGE_ID}
+    return Target(found.get(kind, TargetKind.ADDRESS), value.strip("<>").lower())
+
+
+def _mailbox_target(words: list[str]) -> CheckTarget:
+    """A Hosting Message-ID need not be uuid@domain: whatever follows the mailbox (and its
+    domain code) is the id."""
+    first = words[0] if words else ""
+    if not first:
+        return CheckTarget(
+            CheckKind.MAILBOX, _target(CheckKind.MAILBOX, _check_value(CheckKind.MAILBOX, first))
+        )
+    first, rest = words[0].strip("<>"), [w.strip("<>") for w in words[1:]]
+    code = next((w.upper() for w in rest if HOSTING_DOMAIN_CODE_RE.match(w.upper())), None)
+    others = [w for w in rest if w.upper() != code]
+    message_id = others[0].lower() if others and "@" in others[0] else None
+    if MAILBOX_CODE_RE.match(first.upper()) and code:
+        target = Target(TargetKind.MAILBOX_CODE, first.upper(), Hints(domain_code=code))
+        return CheckTarget(CheckKind.MAILBOX, target, message_id)
+    normalised = _check_value(CheckKind.MAILBOX, first)
+    if MAILBOX_CODE_RE.match(normalised.upper()):
+        raise InputError(
+            "give the mailbox address (or its code with the domain code D123456789).",
+            usage=_usage(CheckKind.MAILBOX),
+            example=EXAMPLES[CheckKind.MAILBOX],
+        )
+    return CheckTarget(
+        CheckKind.MAILBOX, Target(TargetKind.ADDRESS, normalised.lower()), message_id
+    )
 
 
 def _normalise(kind: CheckKind, value: str) -> str | None:
@@ -195,6 +260,10 @@ def _any_message_id(value: str) -> str | None:
     if at and local and "." in host and len(candidate) <= 500 and " " not in candidate:
         return candidate
     return None
+
+
+def _usage(kind: CheckKind) -> str:
+    return f"qbx check {kind.value} <value> [--deep] [--json]"
 
 
 def _quote(word: str) -> str:

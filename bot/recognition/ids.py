@@ -37,8 +37,8 @@ from typing import Final
 from bot.recognition.assembly import HintIndex, merge
 from bot.recognition.mentions import Mention, find_dates, find_mentions
 from bot.recognition.pasted import PastedBody, find_bodies
+from bot.recognition.targets import Hints, Recognition, Target, TargetKind
 from bot.recognition.text import MAX_CHARS, clean
-from bot.targets import Hints, Recognition, Target, TargetKind
 
 __all__ = ["MAX_CHARS", "MAX_OVERFLOW", "PRIORITY", "recognise"]
 

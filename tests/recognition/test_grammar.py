@@ -1,4 +1,4 @@
-"""parse_command(): the `qbx` / `/qbx` grammar, its friendly shorthands and its errors."""
+"""parse_command() and check_target(): the `qbx` / `/qbx` grammar, its shorthands and its errors."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import InputError
-from bot.grammar import USAGE, CheckKind, Command, Verb, parse_command
+from bot.recognition.grammar import USAGE, CheckKind, Command, Verb, check_target, parse_command
+from bot.recognition.targets import TargetKind
 
 MID = "8a16f3df-7f5f-4e53-a7e7-3e665ef57c51@shop.example"
 RID = "f43eb659-beb4-4f8a-a737-2d403998f4cf"
@@ -137,3 +138,43 @@ def test_a_megabyte_trace_keeps_its_text_for_recognition_to_bound() -> None:
     assert (command.verb, command.json) == (Verb.TRACE, True)
     assert command.argument.startswith(MID)
     assert len(command.argument) > 1_000_000
+
+
+# fmt: off
+CHECK_TARGETS = [
+    (C.DOMAIN, "DD66042061", TargetKind.DELIVERY_DOMAIN_CODE, "DD66042061", None),
+    (C.DOMAIN, "d123456789", TargetKind.HOSTING_DOMAIN_CODE, "D123456789", None),
+    (C.DOMAIN, "Shop.Example", TargetKind.DOMAIN, "shop.example", None),
+    (C.MESSAGE, "<Abc@Host.example>", TargetKind.MESSAGE_ID, "abc@host.example", None),
+    (C.ACCOUNT, "#4127", TargetKind.ACCOUNT_ID, "4127", None),
+    (C.MAILBOX, "info@shop.example x@h.example", TargetKind.ADDRESS, "info@shop.example",
+     "x@h.example"),
+    (C.MAILBOX, "EA12345678 D123456789", TargetKind.MAILBOX_CODE, "EA12345678", None),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "target_kind", "target_value", "message_id"), CHECK_TARGETS
+)
+def test_check_target_is_the_one_parser_of_check_values(
+    kind: CheckKind, value: str, target_kind: TargetKind, target_value: str, message_id: str | None
+) -> None:
+    named = check_target(kind, value)
+    assert (named.kind, named.target.kind, named.target.value) == (kind, target_kind, target_value)
+    assert named.message_id == message_id
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "says"),
+    [(C.MAILBOX, "EA12345678", "domain code"), (C.ACCOUNT, "abc", "not a Delivery account"),
+     (C.MAILBOX, "", "needs a value"), (C.REQUEST, "nope", "not a request_id")],
+)  # fmt: skip
+def test_check_target_refuses_what_names_nothing_with_usage(
+    kind: CheckKind, value: str, says: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        check_target(kind, value)
+    assert says in str(caught.value)
+    assert caught.value.usage.startswith("qbx check")
+    assert caught.value.example.startswith("qbx check")

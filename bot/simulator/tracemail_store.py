@@ -109,7 +109,7 @@ class _DaySlice:
             totals[current] += current in keys
 
 
-class Ledger:
+class TraceMailStore:
     """Every TraceMail entry the simulator can show, queried at a given instant."""
 
     def __init__(self, world: World, overlay: list[Mailout]) -> None:

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.ids import MAX_CHARS, MAX_OVERFLOW, recognise
-from bot.targets import FieldProblem, Recognition, TargetKind
+from bot.recognition.ids import MAX_CHARS, MAX_OVERFLOW, recognise
+from bot.recognition.targets import FieldProblem, Recognition, TargetKind
 
 MID = "8a16f3df-7f5f-4e53-a7e7-3e665ef57c51@shop.example"
 MID2 = "0b6c1f4e-2d3a-4c5b-9e8f-7a6b5c4d3e2f@news.example"
@@ -48,7 +48,7 @@ FINDS = [
     ("file name is not a domain", "attached report.pdf and notes.txt", []),
     ("script name is not a domain", "ran deploy.sh", []),
     ("version is not a domain", "upgraded to 1.2.3 and v2.0.1", []),
-    ("code path is not a domain", "bot.ids.recognise failed", []),
+    ("code path is not a domain", "bot.recognition.ids.recognise failed", []),
     ("prose without space is not a domain", "lorem ipsum dolor.sit amet", []),
     ("url host is not a domain", "see https://api.qboxmail.com/v1/send", []),
     ("method call is not a domain", "client.send(payload)", []),
