@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ import pytest
 from bot.doctor.run import DoctorOptions
 from bot.settings import Settings
 from bot.simulator import SimulatorHandle, running_simulator
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # a weekday morning, whatever the date
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +28,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @pytest.fixture
 async def sim() -> AsyncIterator[SimulatorHandle]:
-    async with running_simulator() as handle:
+    async with running_simulator(now=NOW) as handle:  # a fixed day: no test depends on today
         yield handle
 
 
