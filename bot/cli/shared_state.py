@@ -3,13 +3,15 @@ the human-facing commands log: to stderr, at WARNING unless LOG_LEVEL asks for m
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 
-from bot.errors import ConfigError
+from bot.cli import EXIT_UNREACHABLE, EXIT_USAGE
+from bot.errors import ConfigError, StoreUnavailable
 from bot.logs import configure_logging
 from bot.settings import Settings, load_settings
-from bot.store import RedisStore
+from bot.store import AuditEntry, RedisStore
 
 
 def load_or_explain() -> Settings | None:
@@ -45,3 +47,27 @@ def open_redis(settings: Settings, command: str) -> RedisStore | None:
     return RedisStore.from_url(
         settings.redis_url, prefix=settings.qbx_redis_prefix, clock=time.time
     )
+
+
+def read_audit(command: str, n: int) -> list[AuditEntry] | int:
+    """The newest `n` entries of the shared audit log, or the exit code after saying why not
+    (bad -n, bad settings, no REDIS_URL, Redis unreachable). `qbx audit` and `qbx feedback`."""
+    if n < 1:
+        print(f"qbx {command}: -n must be 1 or more", file=sys.stderr)
+        return EXIT_USAGE
+    settings = load_or_explain()
+    store = open_redis(settings, command) if settings else None
+    if store is None:
+        return EXIT_USAGE
+    try:
+        return asyncio.run(_recent(store, n))
+    except StoreUnavailable as exc:
+        print(f"qbx {command}: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+
+
+async def _recent(store: RedisStore, n: int) -> list[AuditEntry]:
+    try:
+        return await store.recent_audit(n)
+    finally:
+        await store.aclose()
