@@ -11,10 +11,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.render.followup import WHY_CALLBACK
 from bot.slack.feedback import record_why
 from bot.slack.followup_buttons import FollowClick, press_followup
+from bot.slack.journal import AckedWork, WorkKind
 from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
 from handlers.errors import failure_handler
-from handlers.replies import via_response_url
+from handlers.replies import private_reply
 
 FOLLOWUP_BUTTONS = re.compile(
     r"^qbx_(watch|unwatch|reply_draft|reactivate|feedback_up|feedback_down)$"
@@ -45,8 +46,12 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
             message_ts=_message_ts(body),
             trigger_id=str(body.get("trigger_id") or ""),
         )
-        work = press_followup(deps, Poster(client), click, via_response_url(respond))
-        deps.background.start(work, failure_handler(deps, body, client, respond))
+        poster = Poster(client)  # as every button: a private reply that falls back, journaled
+        reply = private_reply(respond, poster, click.channel, click.user, deps.sleep)
+        work = press_followup(deps, poster, click, reply)
+        url = str(body.get("response_url") or "")
+        acked = AckedWork(WorkKind.CLICK, click.user, click.channel, response_url=url)
+        await deps.background.start_acked(work, failure_handler(deps, body, client, respond), acked)
 
     @app.view(WHY_CALLBACK)
     async def feedback_why(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from bot.remediation.reactivation import ACTION
 from bot.simulator import SimulatorHandle, running_simulator
-from tests.slack.conftest import Harness, dumps, updates_of
+from tests.slack.conftest import USER, Harness, dumps, updates_of
 from tests.slack.followup_support import REMEDIATOR, click_on, followup_app, private, traced
 from tests.slack.standin import StandIn
 
@@ -119,3 +119,13 @@ async def test_a_key_clicked_in_another_channel_is_refused_and_shows_nothing(qbx
     [answer] = await private(qbx, 1)
     assert "another channel" in answer.text
     assert qbx.scenarios["bounced"]["ids"]["to"] not in dumps(answer)  # no draft was shown
+
+
+async def test_a_failing_response_url_falls_back_to_an_ephemeral_draft(qbx: Harness) -> None:
+    ts, found = await traced(qbx, "bounced", "qbx_reply_draft")
+    qbx.slack.fail("response_url", 503, 503, 503)  # every try of the response_url fails
+    await click_on(qbx, found["qbx_reply_draft"], ts)
+    calls = await qbx.slack.wait_for(lambda cs: any(c.method == "chat.postEphemeral" for c in cs))
+    [fallback] = [c for c in calls if c.method == "chat.postEphemeral"]
+    assert fallback.args["user"] == USER
+    assert qbx.scenarios["bounced"]["ids"]["message_id"] in dumps(fallback)
