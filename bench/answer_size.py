@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.logs import configure_logging  # noqa: E402
-from bot.runtime import open_runtime  # noqa: E402
+from bot.runtime.serving import open_runtime  # noqa: E402
 from bot.simulator import running_simulator  # noqa: E402
 from tests.slack.conftest import Harness, settings_for  # noqa: E402
 from tests.slack.payloads import size as message_size  # noqa: E402

@@ -28,12 +28,12 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from bot.compose import utcnow  # noqa: E402
 from bot.diagnostics.report import StepResult  # noqa: E402
 from bot.diagnostics.service import TraceService  # noqa: E402
 from bot.logs import configure_logging  # noqa: E402
 from bot.qboxmail.client import QboxmailClient  # noqa: E402
 from bot.recognition.ids import recognise  # noqa: E402
+from bot.runtime.services import utcnow  # noqa: E402
 from bot.slack.background import Background  # noqa: E402
 from bot.slack.ports import Access, SlackDeps  # noqa: E402
 from bot.slack.progress import UpdateThrottle  # noqa: E402

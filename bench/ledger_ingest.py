@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.ledger import Ledger
+from bot.ledger.book import Ledger
 from bot.store.redis_store import RedisStore, connect
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

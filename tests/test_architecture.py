@@ -27,7 +27,7 @@ RULES: list[tuple[str, set[str]]] = [
     ("bot/doctor/verdicts.py", EDGE_LIBS),
 ]
 # (library, the only places allowed to import it)
-SLACK_ADAPTER = ("handlers/", "bot/app.py", "bot/web.py", "bot/runtime.py", "bot/cli/serve.py")
+SLACK_ADAPTER = ("handlers/", "bot/runtime/", "bot/web/", "bot/cli/serve.py")
 OWNERS: list[tuple[str, tuple[str, ...]]] = [
     ("httpx", ("bot/qboxmail/",)),
     ("redis", ("bot/store/",)),

@@ -14,7 +14,7 @@ import pytest
 import redis
 
 from bot.cli import main as qbx
-from bot.ledger import FieldIssue, InvalidRecord, Ledger
+from bot.ledger.book import FieldIssue, InvalidRecord, Ledger
 from bot.store.memory import MemoryStore
 from bot.store.redis_store import RedisStore, connect
 from tests.redis_support import REDIS_URL, FakeClock, machine_redis, unique_prefix

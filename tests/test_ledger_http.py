@@ -12,8 +12,8 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from bot.errors import ConfigError
-from bot.ledger import Ledger
-from bot.ledger_http import ledger_endpoint
+from bot.ledger.book import Ledger
+from bot.ledger.http import ledger_endpoint
 from bot.store.base import Store
 from bot.store.fallback import FallbackStore
 from bot.store.memory import MemoryStore

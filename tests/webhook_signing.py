@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.http_guard import V1_SIGNATURE, V1_TIMESTAMP, sign_v1
+from bot.web.guard import V1_SIGNATURE, V1_TIMESTAMP, sign_v1
 
 
 def signed(secret: str, payload: Any, at: float) -> tuple[bytes, dict[str, str]]:

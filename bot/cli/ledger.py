@@ -17,7 +17,7 @@ from typing import Any
 from bot.cli import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
 from bot.cli.shared_state import load_or_explain, open_redis
 from bot.errors import StoreUnavailable
-from bot.ledger import BATCH, InvalidRecord, Ledger, LedgerRecord, decode_line
+from bot.ledger.book import BATCH, InvalidRecord, Ledger, LedgerRecord, decode_line
 from bot.store import AuditEntry, RedisStore
 
 

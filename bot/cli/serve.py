@@ -26,7 +26,7 @@ def register(subparsers: Any) -> None:
 
 def preflight(settings: Settings, *, socket: bool, workers: int) -> None:
     """Every setting the chosen transport needs, checked before anything starts."""
-    from bot.runtime import require_slack_credentials  # heavy: only when serving
+    from bot.runtime.serving import require_slack_credentials  # heavy: only when serving
 
     if socket and settings.slack_app_token is None:
         raise ConfigError("Socket Mode needs SLACK_APP_TOKEN (xapp-..., scope connections:write).")
@@ -39,12 +39,12 @@ def serve_http(settings: Settings, host: str, port: int, workers: int) -> None:
     """uvicorn on its own loop (uvloop where installed), one runtime per worker process."""
     import uvicorn
 
-    from bot.server import ServerApp
+    from bot.runtime.uvicorn_app import ServerApp
 
     if workers > 1:
         uvicorn.run(
-            "bot.server:worker_app", factory=True, host=host, port=port, workers=workers,
-            log_config=None, loop="auto", lifespan="on",
+            "bot.runtime.uvicorn_app:worker_app", factory=True, host=host, port=port,
+            workers=workers, log_config=None, loop="auto", lifespan="on",
         )  # fmt: skip
         return
     uvicorn.run(ServerApp(settings), host=host, port=port, log_config=None, lifespan="on")
@@ -53,7 +53,7 @@ def serve_http(settings: Settings, host: str, port: int, workers: int) -> None:
 async def serve_socket(settings: Settings) -> None:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    from bot.runtime import open_runtime
+    from bot.runtime.serving import open_runtime
 
     assert settings.slack_app_token is not None  # preflight checked it
     async with open_runtime(settings, socket=True) as runtime:

@@ -18,11 +18,11 @@ from typing import Any, TextIO
 
 from bot.cli import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
 from bot.cli.shared_state import load_or_explain
-from bot.compose import open_qboxmail
 from bot.errors import ApiUnreachable, InputError, QboxmailError, StoreUnavailable
 from bot.logs import configure_logging
 from bot.remediation import reactivation as r
 from bot.remediation.policy import OFF, RemediationPolicy
+from bot.runtime.services import open_qboxmail
 from bot.settings import Settings
 from bot.store import MemoryStore, RedisStore, Store
 

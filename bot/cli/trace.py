@@ -18,18 +18,18 @@ from bot.bounces import BounceReport
 from bot.bounces.pasted import bounce_in, original_target
 from bot.cli import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
 from bot.cli.shared_state import configure_human_logging
-from bot.compose import build_trace_service, open_qboxmail, utcnow
 from bot.diagnostics.finder import unrecorded_reference
 from bot.diagnostics.report import ProgressCallback, Report, StepResult
 from bot.diagnostics.service import TraceService
 from bot.errors import ApiUnreachable, ConfigError, InputError
-from bot.ledger import Ledger
+from bot.ledger.book import Ledger
 from bot.qboxmail.client import QboxmailClient
 from bot.recognition.grammar import Command, parse_command
 from bot.recognition.ids import recognise
 from bot.recognition.targets import Target, TargetKind
 from bot.render.reply_draft import reply_draft
 from bot.render.text import STEP_MARK, render_text
+from bot.runtime.services import build_trace_service, open_qboxmail, utcnow
 from bot.settings import Settings, load_settings
 from bot.store import open_store
 

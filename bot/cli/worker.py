@@ -1,7 +1,7 @@
 """`qbx worker`: runs background jobs (deeper traces, PDF fetches, incident checks) from Redis.
 
 `--jobs MODULE:FACTORY` names the factory `(settings) -> JobRegistry` that registers the jobs
-and builds their dependencies; the default (bot.worker_jobs) registers the Slack button jobs
+and builds their dependencies; the default (bot.runtime.worker) registers the Slack button jobs
 (Deeper trace, Log PDF) and the built-in ping, plus the incident watcher (bot.incidents.jobs)
 when QBX_INCIDENT_CHANNEL is set. A registry whose deps
 have `run_periodic()` (the watcher) has it run beside the queue until the worker stops.
@@ -25,8 +25,8 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from bot.jobs import JobRegistry
 
-DEFAULT_JOBS = "bot.worker_jobs:worker_jobs"
-INCIDENT_JOBS = "bot.worker_jobs:incident_worker_jobs"
+DEFAULT_JOBS = "bot.runtime.worker:worker_jobs"
+INCIDENT_JOBS = "bot.runtime.worker:incident_worker_jobs"
 Factory = Callable[[Settings], "JobRegistry[Any]"]
 
 
@@ -58,8 +58,8 @@ def load_factory(spec: str) -> Factory:
 
 async def serve(registry: JobRegistry[Any], settings: Settings, *, burst: bool) -> None:
     from bot.jobs import build_worker, work_until_stopped
+    from bot.runtime.worker import policy_from
     from bot.store import Keys
-    from bot.worker_jobs import policy_from
 
     assert settings.redis_url is not None
     redis_url, policy, keys = (

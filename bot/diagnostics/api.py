@@ -85,7 +85,7 @@ class QboxmailApi(Protocol):
 
 
 class LedgerRecord(Protocol):
-    """What the application told qbx about one Send API request it made (bot.ledger)."""
+    """What the application told qbx about one Send API request it made (bot.ledger.book)."""
 
     @property
     def submitted_at(self) -> datetime: ...
@@ -105,7 +105,7 @@ class LedgerRecord(Protocol):
 
 
 class Ledger(Protocol):
-    """The send ledger (bot/ledger.py): records applications post after each Send API call."""
+    """The send ledger (bot/ledger/book.py): records applications post after each Send API call."""
 
     async def lookup_message(self, message_id: str) -> LedgerRecord | None: ...
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.compose import open_qboxmail
 from bot.doctor.probe import Probe
 from bot.doctor.record import write_recording
 from bot.doctor.report import Area, Check, DoctorReport, EndpointResult, Status
@@ -19,6 +18,7 @@ from bot.doctor.slack import SlackSetup, manifest_scopes, slack_checks
 from bot.doctor.store import store_checks
 from bot.doctor.verdicts import endpoint_check, send_error_check, token_check
 from bot.errors import ConfigError
+from bot.runtime.services import open_qboxmail
 from bot.settings import Settings
 from bot.slack.client import Sleep, build_web_client
 

@@ -16,11 +16,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.routing import Route
 
-from bot.alerts_http import Alert, AlertNotPosted, OnAlert, alerts_endpoint
 from bot.clocks import EpochClock
 from bot.incidents.ports import Message
 from bot.incidents.render import SEVERITY_EMOJI
 from bot.incidents.slack_poster import channel_errors
+from bot.incidents.webhook import Alert, AlertNotPosted, OnAlert, alerts_endpoint
 from bot.logs import get_logger
 from bot.render.blocks import notice_message
 from bot.render.mrkdwn import escape

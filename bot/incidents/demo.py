@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, Final, TextIO
 
 from bot.clocks import WallClock
-from bot.compose import build_trace_service, open_qboxmail, utcnow
 from bot.diagnostics.api import QboxmailApi
 from bot.incidents.console import LABEL, ConsolePoster, console_reporter
 from bot.incidents.engine import CheckResult, IncidentWatcher
@@ -24,6 +23,7 @@ from bot.incidents.ports import IncidentApi
 from bot.incidents.wiring import bot_token, build_watcher, slack_side
 from bot.qboxmail.client import QboxmailClient
 from bot.qboxmail.models import DeliveryAccount, DeliveryDomain, Page, Pagination
+from bot.runtime.services import build_trace_service, open_qboxmail, utcnow
 from bot.settings import Settings
 from bot.simulator import SimClock, running_simulator
 from bot.simulator.catalog import RAMP_DOMAIN

@@ -17,7 +17,6 @@ from typing import Final
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clocks import WallClock
-from bot.compose import build_trace_service, open_qboxmail, utcnow
 from bot.diagnostics.api import QboxmailApi
 from bot.errors import ConfigError, QbxError
 from bot.incidents.engine import CheckResult, IncidentWatcher, policy_from_settings
@@ -27,11 +26,12 @@ from bot.incidents.publisher import ReportSource
 from bot.incidents.rules import Rule, default_rules
 from bot.incidents.slack_poster import SlackIncidentPoster
 from bot.incidents.turns import Turn, always, shared_turn
-from bot.ledger import Ledger
+from bot.ledger.book import Ledger
 from bot.logs import get_logger
 from bot.recognition.grammar import CheckKind
 from bot.render.blocks import notice_message
 from bot.render.mrkdwn import escape
+from bot.runtime.services import build_trace_service, open_qboxmail, utcnow
 from bot.settings import Settings
 from bot.slack.client import build_web_client
 from bot.slack.ports import LogPdfSource, SlackDeps
@@ -76,7 +76,7 @@ def slack_side(
     clock: WallClock = utcnow,
 ) -> SlackSide:
     """The Slack poster and the checklist reporter, sharing the server's store (button contexts)."""
-    from bot.app import slack_deps  # the Bolt side: imported only when Slack is wired
+    from bot.runtime.bolt import slack_deps  # the Bolt side: imported only when Slack is wired
 
     if not isinstance(api, LogPdfSource):
         raise ConfigError("the Qboxmail client cannot download Email log PDFs")

@@ -40,7 +40,7 @@ class Tracer(Protocol):
 
 
 class References(Protocol):
-    """The id ledger's lookup by the application's own reference (bot.ledger.Ledger)."""
+    """The id ledger's lookup by the application's own reference (bot.ledger.book.Ledger)."""
 
     async def lookup_reference(self, reference: str) -> Sequence[object]: ...
 
@@ -86,7 +86,7 @@ class Access:
 
 @dataclass(frozen=True)
 class SlackDeps:
-    """Everything the listeners need, built once by the composition root (bot.app / bot.web)."""
+    """Everything the listeners need, built once by the composition root (bot/runtime/)."""
 
     tracer: Tracer
     store: Store

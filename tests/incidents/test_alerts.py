@@ -16,12 +16,12 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from bot.alerts_http import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_alert
-from bot.app import slack_deps
-from bot.compose import build_trace_service
 from bot.incidents.alerts import alert_routes
+from bot.incidents.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_alert
 from bot.qboxmail.client import QboxmailClient
-from bot.runtime import open_runtime
+from bot.runtime.bolt import slack_deps
+from bot.runtime.services import build_trace_service
+from bot.runtime.serving import open_runtime
 from bot.settings import Settings
 from bot.simulator import SimulatorHandle, running_simulator
 from bot.slack.client import build_web_client

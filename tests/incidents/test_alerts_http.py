@@ -13,7 +13,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from bot.alerts_http import (
+from bot.incidents.webhook import (
     MAX_BODY_BYTES,
     MAX_SKEW_SECONDS,
     SIGNATURE_HEADER,

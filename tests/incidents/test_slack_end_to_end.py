@@ -26,7 +26,7 @@ from bot.incidents.tracker import load_record
 from bot.incidents.wiring import build_watcher, slack_side
 from bot.qboxmail.client import QboxmailClient
 from bot.render.slack_limits import validate_blocks
-from bot.runtime import open_runtime
+from bot.runtime.serving import open_runtime
 from bot.settings import Settings
 from bot.simulator import SimClock, running_simulator
 from bot.slack.client import build_web_client

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from bot.app import slack_deps
 from bot.errors import ApiUnreachable
 from bot.incidents.lifecycle import IncidentRecord, IncidentStatus
 from bot.incidents.observation import IncidentSeverity, ResourceRef, Scope
 from bot.incidents.wiring import checklist_reporter
+from bot.runtime.bolt import slack_deps
 from bot.settings import Settings
 from bot.slack.client import build_web_client
 from bot.slack.poster import Poster

@@ -13,12 +13,12 @@ import pytest
 import pytest_asyncio
 
 from bot.cli import main
-from bot.compose import build_trace_service
 from bot.diagnostics.report import Report, Verdict, VerdictCode
 from bot.qboxmail.client import QboxmailClient
 from bot.recognition.grammar import CheckKind
 from bot.recognition.ids import recognise
 from bot.render.reply_draft import WORDING, reply_draft
+from bot.runtime.services import build_trace_service
 from bot.settings import Settings
 from bot.simulator import running_simulator
 from bot.simulator.describe import describe

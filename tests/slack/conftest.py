@@ -14,7 +14,7 @@ import pytest
 import time_machine
 
 from bot.render.slack_limits import validate_blocks
-from bot.runtime import Runtime, open_runtime
+from bot.runtime.serving import Runtime, open_runtime
 from bot.settings import Settings
 from bot.simulator import SimulatorHandle, running_simulator
 from tests.slack import signing

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from bot.runtime import open_runtime
+from bot.runtime.serving import open_runtime
 from bot.simulator import SimulatorHandle
 from tests.slack import signing
 from tests.slack.conftest import (

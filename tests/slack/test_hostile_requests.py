@@ -17,8 +17,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.http_guard import SLACK_MAX_BODY_BYTES
 from bot.logs import BODY_WITHHELD, configure_logging
+from bot.web.guard import SLACK_MAX_BODY_BYTES
 from tests.slack import signing
 from tests.slack.conftest import CHANNEL, USER, Harness, buttons, in_thread
 from tests.slack.standin import TEAM

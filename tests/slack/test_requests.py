@@ -7,7 +7,7 @@ import time
 
 import httpx
 
-from bot.server import ServerApp
+from bot.runtime.uvicorn_app import ServerApp
 from bot.simulator import Fault, SimulatorHandle
 from tests.slack import signing
 from tests.slack.conftest import CHANNEL, USER, Harness, settings_for

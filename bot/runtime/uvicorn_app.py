@@ -14,7 +14,7 @@ from starlette.types import Receive, Scope, Send
 
 from bot.errors import ConfigError
 from bot.logs import configure_logging
-from bot.runtime import open_runtime
+from bot.runtime.serving import open_runtime
 from bot.settings import Settings, load_settings
 
 

@@ -23,7 +23,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Message, Receive, Scope, Send
 
-from bot.http_guard import (
+from bot.logs import get_logger
+from bot.slack.background import InFlight
+from bot.store import FallbackStore, Store
+from bot.web.guard import (
     SLACK_MAX_BODY_BYTES,
     SLACK_MAX_SKEW_SECONDS,
     BodyRefused,
@@ -31,9 +34,6 @@ from bot.http_guard import (
     utf8,
     verify_slack,
 )
-from bot.logs import get_logger
-from bot.slack.background import InFlight
-from bot.store import FallbackStore, Store
 
 Probe = Callable[[], Awaitable[bool]]
 Detail = Callable[[], Awaitable[dict[str, object]]]

@@ -1,6 +1,6 @@
 """Composition of the Bolt app: `build_app(deps)` wires the listeners to their dependencies.
 
-No app exists at import time; bot.web (HTTP) and the Socket Mode runner call `build_app`.
+No app exists at import time; bot.web.asgi (HTTP) and the Socket Mode runner call `build_app`.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def build_app(deps: AppDeps) -> AsyncApp:
     app = AsyncApp(
         client=deps.client,
         signing_secret=deps.signing_secret or "",
-        # Over HTTP the SlackGate (bot/web.py) verifies every request before Bolt sees it, on
+        # Over HTTP the SlackGate (bot/web/asgi.py) verifies every request before Bolt sees it, on
         # the runtime's clock; Socket Mode needs no signature. One check, in one place.
         request_verification_enabled=False,
         process_before_response=True,  # listeners only ack and start work: nothing to wait for

@@ -48,10 +48,10 @@ class SlackWorkOpener:
             return self._work
 
     async def _open(self) -> SlackWork:
-        from bot.app import slack_deps  # the Bolt side: only when a Slack job runs
-        from bot.compose import build_trace_service, open_qboxmail
-        from bot.ledger import Ledger
-        from bot.runtime import pdf_source
+        from bot.ledger.book import Ledger
+        from bot.runtime.bolt import slack_deps  # the Bolt side: only when a Slack job runs
+        from bot.runtime.services import build_trace_service, open_qboxmail
+        from bot.runtime.serving import pdf_source
         from bot.slack.client import build_web_client
         from bot.slack.poster import Poster
         from bot.store import open_store

@@ -17,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from bot.errors import ConfigError, StoreUnavailable
-from bot.http_guard import (
+from bot.ledger.book import InvalidRecord, Ledger, LedgerRecord
+from bot.web.guard import (
     V1_MAX_SKEW_SECONDS,
     V1_SIGNATURE,
     BodyRefused,
@@ -25,7 +26,6 @@ from bot.http_guard import (
     read_bounded,
     v1_problem,
 )
-from bot.ledger import InvalidRecord, Ledger, LedgerRecord
 
 MAX_BODY_BYTES: Final = 4 * 1024 * 1024
 MAX_RECORDS: Final = 1000

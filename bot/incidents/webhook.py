@@ -28,7 +28,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from bot.errors import QbxError
-from bot.http_guard import (
+from bot.incidents.observation import IncidentSeverity
+from bot.web.guard import (
     V1_MAX_SKEW_SECONDS,
     V1_SIGNATURE,
     V1_TIMESTAMP,
@@ -38,7 +39,6 @@ from bot.http_guard import (
     sign_v1,
     v1_problem,
 )
-from bot.incidents.observation import IncidentSeverity
 
 TIMESTAMP_HEADER: Final = V1_TIMESTAMP
 SIGNATURE_HEADER: Final = V1_SIGNATURE

@@ -22,15 +22,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from bot.app import TRACE_SLOTS, AppDeps, build_app, slack_deps
-from bot.compose import build_trace_service, open_qboxmail
 from bot.diagnostics.api import QboxmailApi
 from bot.errors import ConfigError
 from bot.incidents.alerts import alert_routes
 from bot.incidents.in_server import serving_watcher
 from bot.jobs import FallbackQueue, InProcessQueue, JobQueue, JobRegistry, WorkerQueue
-from bot.ledger import Ledger
-from bot.ledger_http import ledger_endpoint
+from bot.ledger.book import Ledger
+from bot.ledger.http import ledger_endpoint
+from bot.runtime.bolt import TRACE_SLOTS, AppDeps, build_app, slack_deps
+from bot.runtime.services import build_trace_service, open_qboxmail
+from bot.runtime.worker import policy_from
 from bot.settings import Settings
 from bot.slack.client import Sleep, build_web_client
 from bot.slack.jobs import SLACK_JOBS, SlackWork, register_slack_jobs
@@ -40,8 +41,7 @@ from bot.slack.poster import Poster
 from bot.slack.watch_poller import build_followup, watch_engine, watch_polling
 from bot.store import FallbackStore, Keys, Store, open_store
 from bot.watch.engine import WatchEngine
-from bot.web import LEDGER_PATH, HealthChecks, SlackGate, build_asgi, store_probe
-from bot.worker_jobs import policy_from
+from bot.web.asgi import LEDGER_PATH, HealthChecks, SlackGate, build_asgi, store_probe
 from handlers.rescue import rescuer
 
 SHUTDOWN_GRACE = 20.0  # seconds running traces get to finish when the server stops

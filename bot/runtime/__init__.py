@@ -1,0 +1,1 @@
+"""The composition root: settings become live services here, and only here."""
