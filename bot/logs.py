@@ -9,10 +9,13 @@ import logging
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 REDACTED = "[redacted]"
 BODY_WITHHELD = "slack_bolt message withheld: it carries a request body"
@@ -162,3 +165,15 @@ def clear_request() -> None:
 
 def get_logger(name: str | None = None) -> Any:
     return structlog.get_logger(name)
+
+
+def configure_from_settings(settings: Settings, *, human: bool = False) -> None:
+    """Logging for this process, from its settings: called once per process entry (the `qbx`
+    dispatcher, uvicorn's worker factory). `human`: a command whose stdout is meant for people
+    logs readable lines, and only warnings and errors unless LOG_LEVEL or LOG_FORMAT asks."""
+    fmt = settings.log_format.value if settings.log_format else None
+    level = settings.log_level.value
+    if human:
+        level = level if "log_level" in settings.model_fields_set else "WARNING"
+        fmt = fmt or "console"
+    configure_logging(level=level, fmt=fmt, secrets=settings.secret_values())

@@ -1,4 +1,5 @@
-"""Jobs for the worker-process tests: `qbx worker --jobs tests.jobs_fixture:build`."""
+"""Jobs for the worker-process tests, served by the worker's own loop (bot.runtime.worker):
+`python -m tests.jobs_fixture` is `qbx worker` with this registry instead of the Slack jobs."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import asyncio
 import redis.asyncio as aioredis
 
 from bot.jobs import JobContext, JobRegistry, Payload
-from bot.settings import Settings
+from bot.logs import configure_from_settings
+from bot.runtime.worker import run_worker
+from bot.settings import Settings, load_settings
 
 
 async def block_once(ctx: JobContext[aioredis.Redis], payload: Payload) -> str:
@@ -30,4 +33,15 @@ def build(settings: Settings) -> JobRegistry[aioredis.Redis]:
     registry = JobRegistry(client)
     registry.register("block_once", block_once)
     registry.register("note", note)
+    registry.add_closer(client.aclose)
     return registry
+
+
+def main() -> None:
+    settings = load_settings()
+    configure_from_settings(settings)
+    asyncio.run(run_worker(build(settings), settings, burst=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,5 +1,6 @@
 """Background jobs: retries with back-off and give-up, in-process and on arq; a killed worker's
-job is run by the next worker (real `qbx worker` processes against the machine's Redis)."""
+job is run by the next worker (real worker processes, `python -m tests.jobs_fixture`: the worker's
+own loop serving a test registry, against the machine's Redis)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,6 @@ from bot.jobs import (
     build_worker,
     close_worker,
 )
-from bot.jobs.builtin import builtin_jobs
 from bot.store import Keys
 from tests.redis_support import (
     REDIS_URL,
@@ -253,7 +253,7 @@ def start_worker(prefix: str, log: Path, redis_url: str = REDIS_URL) -> subproce
         "QBX_JOB_RETRY_SECONDS": "0",
         "LOG_FORMAT": "json",
     }
-    command = [sys.executable, "-m", "bot", "worker", "--jobs", "tests.jobs_fixture:build"]
+    command = [sys.executable, "-m", "tests.jobs_fixture"]
     with log.open("ab") as out:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)  # noqa: S603
 
@@ -284,12 +284,6 @@ async def test_a_job_whose_worker_is_killed_is_finished_by_another(
                 process.terminate()
                 process.wait(timeout=10)
         await client.aclose()
-
-
-async def test_the_builtin_ping_job_answers_with_its_try() -> None:
-    registry = builtin_jobs(object())
-    ctx = JobContext("j1", "ping", 2, 3, None)
-    assert await registry.function("ping")(ctx, {"token": "t"}) == {"pong": "t", "attempt": 2}
 
 
 def test_qbx_worker_without_redis_explains_itself(
@@ -334,7 +328,7 @@ async def test_a_worker_keeps_working_after_redis_restarts() -> None:
     env = {**os.environ, "REDIS_URL": server.url, "QBX_REDIS_PREFIX": keys.prefix,
            "LOG_FORMAT": "json"}  # fmt: skip
     worker = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "worker", "--jobs", "tests.jobs_fixture:build",
+        sys.executable, "-m", "tests.jobs_fixture",
         cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
     try:

@@ -1,4 +1,5 @@
-"""Logging set-up: secrets redacted in every event, library chatter with addresses kept out."""
+"""Logging set-up: secrets redacted in every event, library chatter with addresses kept out, and
+each process's logging from its settings (human commands: readable warnings on stderr)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import logging
 
 import pytest
 
-from bot.logs import REDACTED, configure_logging, get_logger
+from bot.logs import REDACTED, configure_from_settings, configure_logging, get_logger
+from bot.settings import Settings
 
 
 @pytest.fixture
@@ -57,3 +59,42 @@ def test_http_library_request_lines_with_addresses_are_not_logged(captured: io.S
     logging.getLogger("httpx").info("HTTP Request: GET /mailouts?to=anna%40example.com")
     logging.getLogger("httpx").warning("connection pool is full")
     assert [e["event"] for e in events(captured)] == ["connection pool is full"]
+
+
+@pytest.fixture
+def no_log_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LOG_LEVEL", raising=False)
+    monkeypatch.delenv("LOG_FORMAT", raising=False)
+
+
+@pytest.mark.usefixtures("no_log_env")
+def test_a_human_command_logs_readable_warnings_only_unless_asked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_from_settings(Settings(_env_file=None), human=True)
+    get_logger().info("chatter")
+    get_logger().warning("worth_seeing")
+    err = capsys.readouterr().err
+    assert "chatter" not in err
+    [line] = [line for line in err.splitlines() if "worth_seeing" in line]
+    assert not line.startswith("{")
+
+
+@pytest.mark.usefixtures("no_log_env")
+def test_a_human_command_logs_more_when_log_level_asks(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_from_settings(Settings(_env_file=None, log_level="INFO"), human=True)
+    get_logger().info("chatter")
+    assert "chatter" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("no_log_env")
+def test_a_service_logs_as_its_settings_say(capsys: pytest.CaptureFixture[str]) -> None:
+    settings = Settings(_env_file=None, log_level="INFO", log_format="json",
+                        slack_bot_token="xoxb-0000-secret-token")  # fmt: skip
+    configure_from_settings(settings)
+    get_logger().info("started", note="used xoxb-0000-secret-token")
+    [event] = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert event["event"] == "started"
+    assert "xoxb-0000-secret-token" not in json.dumps(event)

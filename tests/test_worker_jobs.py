@@ -1,5 +1,6 @@
-"""`qbx worker`'s default registries carry the Slack button jobs; the web process's Redis queue
-refuses work while no worker is alive, so it runs in the process instead of waiting for nobody."""
+"""`qbx worker`'s registry carries the Slack button jobs (and the incident check with an incident
+channel) on one set of services; the web process's Redis queue refuses work while no worker is
+alive, so it runs in the process instead of waiting for nobody."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.cli.worker import DEFAULT_JOBS, INCIDENT_JOBS, load_factory
+from bot.errors import ConfigError
+from bot.incidents.jobs import INCIDENT_CHECK
 from bot.jobs import (
     FallbackQueue,
     InProcessQueue,
@@ -19,6 +21,8 @@ from bot.jobs import (
     RetryPolicy,
     WorkerQueue,
 )
+from bot.runtime.services import open_services
+from bot.runtime.worker import check_worker_settings, worker_jobs
 from bot.settings import Settings
 from bot.slack.jobs import DEEPER_JOB, LOG_PDF_JOB
 from bot.store import Keys
@@ -26,22 +30,32 @@ from tests.redis_support import REDIS_URL, machine_redis, unique_prefix
 
 
 def settings(**values: Any) -> Settings:
-    return Settings(_env_file=None, slack_bot_token="xoxb-t", **values)
+    base: dict[str, Any] = {"slack_bot_token": "xoxb-t", "redis_url": REDIS_URL}
+    return Settings(_env_file=None, **{**base, **values})
 
 
-def test_the_default_registry_has_the_slack_jobs() -> None:
-    registry = load_factory(DEFAULT_JOBS)(settings())
-    assert set(registry.names()) == {"ping", DEEPER_JOB, LOG_PDF_JOB}
+async def names_for(values: Settings) -> set[str]:
+    async with open_services(values) as services:
+        return set((await worker_jobs(services, None)).names())
 
 
-def test_the_incident_registry_also_has_the_slack_jobs() -> None:
-    registry = load_factory(INCIDENT_JOBS)(settings(qbx_incident_channel="C0INC"))
-    assert set(registry.names()) == {"ping", "incident_check", DEEPER_JOB, LOG_PDF_JOB}
+async def test_the_worker_registry_has_the_slack_jobs() -> None:
+    assert await names_for(settings()) == {DEEPER_JOB, LOG_PDF_JOB}
 
 
-def test_without_a_slack_token_the_slack_jobs_are_left_out() -> None:
-    registry = load_factory(DEFAULT_JOBS)(Settings(_env_file=None, slack_bot_token=None))
-    assert registry.names() == ("ping",)
+async def test_with_an_incident_channel_it_also_has_the_incident_check() -> None:
+    found = await names_for(settings(qbx_incident_channel="C0INC"))
+    assert found == {INCIDENT_CHECK, DEEPER_JOB, LOG_PDF_JOB}
+
+
+@pytest.mark.parametrize(
+    ("values", "missing"),
+    [({"slack_bot_token": None}, "SLACK_BOT_TOKEN"), ({"redis_url": None}, "REDIS_URL")],
+    ids=["no-token", "no-redis"],
+)
+def test_the_worker_refuses_to_start_half_configured(values: dict[str, Any], missing: str) -> None:
+    with pytest.raises(ConfigError, match=missing):
+        check_worker_settings(settings(**values))
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """The `qbx` command line: one module per command, each with `register(subparsers)`.
 
-A command's handler receives the parsed arguments and returns the process exit code.
+A command's handler receives the parsed arguments and returns the process exit code. A command
+that declares how it logs (`set_defaults(logs=HUMAN|SERVICE)`) gets its settings, read once here,
+as `args.settings`, and this process's logging set up from them before it runs.
 Exit codes: 0 the command ran (whatever a verdict says), 2 bad input or settings, 3 the
 Qboxmail API cannot be reached (`qbx doctor`: 1 when a check failed).
 """
@@ -17,6 +19,8 @@ from bot import __version__
 EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
+HUMAN = "human"  # stdout is for people: logs on stderr, readable, warnings unless asked
+SERVICE = "service"  # a long-running process (or one whose logs are its record): as configured
 
 # Command -> (module in bot.cli exposing `register(subparsers)`, one-line help). Only the
 # module of the command being run is imported, so `qbx --help` and quick commands start fast
@@ -64,5 +68,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    logs = getattr(args, "logs", None)
+    if logs is not None:
+        failed = _settings_and_logging(args, human=logs == HUMAN)
+        if failed is not None:
+            return failed
     code: int = handler(args)
     return code
+
+
+def _settings_and_logging(args: argparse.Namespace, *, human: bool) -> int | None:
+    """Read the settings into `args.settings` and set up logging; or say why the settings are
+    invalid and return the exit code (the command's `invalid_settings(args, error)` may say it)."""
+    from bot.errors import ConfigError
+    from bot.logs import configure_from_settings
+    from bot.settings import load_settings
+
+    try:
+        args.settings = load_settings()
+    except ConfigError as error:
+        invalid = getattr(args, "invalid_settings", None)
+        if invalid is not None:
+            code: int = invalid(args, error)
+            return code
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    configure_from_settings(args.settings, human=human)
+    return None

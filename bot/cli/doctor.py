@@ -13,13 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.cli import EXIT_OK, EXIT_USAGE
+from bot.cli import EXIT_OK, EXIT_USAGE, SERVICE
 from bot.doctor.report import DoctorReport
 from bot.doctor.run import DoctorOptions, invalid_settings, run_doctor
 from bot.doctor.slack import MANIFEST
 from bot.errors import ConfigError
-from bot.logs import configure_logging
-from bot.settings import load_settings
 
 EXIT_FAILED = 1
 MAX_TIME_LIMIT = 600.0
@@ -39,7 +37,7 @@ def register(subparsers: Any) -> None:
         help="stop waiting for answers after this long in all (default 30)",
     )  # fmt: skip
     parser.add_argument("--manifest", type=Path, default=MANIFEST, help=argparse.SUPPRESS)
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, logs=SERVICE, invalid_settings=run_on_invalid_settings)
 
 
 def usage_problem(args: argparse.Namespace) -> str | None:
@@ -59,21 +57,25 @@ def show(report: DoctorReport, as_json: bool, recorded: tuple[Path, ...] = ()) -
         print(f"recorded {len(recorded)} files in {recorded[0].parent} (scrubbed; see README)")
 
 
-def run(args: argparse.Namespace) -> int:
+def _bad_usage(args: argparse.Namespace) -> bool:
     problem = usage_problem(args)
     if problem:
         print(f"qbx doctor: {problem}\nusage: qbx doctor [--json] [--record DIR]", file=sys.stderr)
+    return problem is not None
+
+
+def run_on_invalid_settings(args: argparse.Namespace, error: ConfigError) -> int:
+    """Invalid settings are one failed check, reported like any other."""
+    if _bad_usage(args):
         return EXIT_USAGE
-    try:
-        settings = load_settings()
-    except ConfigError as error:
-        show(invalid_settings(error), args.json)
-        return EXIT_FAILED
-    configure_logging(
-        level=settings.log_level.value,
-        fmt=settings.log_format.value if settings.log_format else None,
-        secrets=settings.secret_values(),
-    )
+    show(invalid_settings(error), args.json)
+    return EXIT_FAILED
+
+
+def run(args: argparse.Namespace) -> int:
+    if _bad_usage(args):
+        return EXIT_USAGE
+    settings = args.settings
     options = DoctorOptions(
         today=datetime.now(UTC).date(), time_limit=args.time_limit,
         record_dir=args.record, manifest=args.manifest,

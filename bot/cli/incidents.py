@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from bot.cli import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
+from bot.cli import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, HUMAN
 
 
 def _chart_dir() -> Path:
@@ -33,37 +33,35 @@ def register(subparsers: Any) -> None:
     demo.add_argument(
         "--date", type=_day, default=None, help="simulated day YYYY-MM-DD (default: today, UTC)"
     )
-    demo.set_defaults(handler=handle_demo)
+    demo.set_defaults(handler=handle_demo, logs=HUMAN)
     check = sub.add_parser("check", help="one watcher pass against the configured API")
     check.add_argument("--charts", type=Path, default=None, help="where chart PNGs are written")
-    check.set_defaults(handler=handle_check)
+    check.set_defaults(handler=handle_check, logs=HUMAN)
 
 
 def handle_demo(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from bot.incidents.demo import DemoPlan, ramp_anchor, run_demo
+    from bot.incidents.demo import DemoPlan, ramp_anchor
+    from bot.runtime.incidents import run_demo
 
-    settings = _settings()
-    if settings is None or args.steps < 1 or args.step_minutes < 1:
+    if args.steps < 1 or args.step_minutes < 1:
         return EXIT_USAGE
     step = timedelta(minutes=args.step_minutes)
     anchor = None if args.date is None else ramp_anchor(args.date)
     plan = DemoPlan(steps=args.steps, step=step, everything=args.all, anchor=anchor)
     charts = args.charts or _chart_dir()
-    asyncio.run(run_demo(settings, out=sys.stdout, chart_dir=charts, plan=plan))
+    asyncio.run(run_demo(args.settings, out=sys.stdout, chart_dir=charts, plan=plan))
     return EXIT_OK
 
 
 def handle_check(args: argparse.Namespace) -> int:
     from bot.errors import ApiUnreachable
-    from bot.incidents.demo import check_once
+    from bot.runtime.incidents import check_once
 
-    settings = _settings()
-    if settings is None:
-        return EXIT_USAGE
+    charts = args.charts or _chart_dir()
     try:
-        asyncio.run(check_once(settings, out=sys.stdout, chart_dir=args.charts or _chart_dir()))
+        asyncio.run(check_once(args.settings, out=sys.stdout, chart_dir=charts))
     except ApiUnreachable as exc:
         print(f"qbx incidents check: the Qboxmail API cannot be reached: {exc}", file=sys.stderr)
         return EXIT_UNREACHABLE
@@ -76,12 +74,3 @@ def _day(text: str) -> datetime:
         return datetime.combine(date.fromisoformat(text), time(0), tzinfo=UTC)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
-def _settings() -> Any:
-    from bot.cli.shared_state import configure_human_logging, load_or_explain
-
-    settings = load_or_explain()
-    if settings is not None:
-        configure_human_logging(settings)
-    return settings

@@ -7,10 +7,9 @@ import asyncio
 import sys
 from typing import Any
 
-from bot.cli import EXIT_OK, EXIT_USAGE
+from bot.cli import EXIT_OK, EXIT_USAGE, SERVICE
 from bot.errors import ConfigError
-from bot.logs import configure_logging
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 
 
 def register(subparsers: Any) -> None:
@@ -21,7 +20,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--workers", type=int, default=1, help="HTTP worker processes (more than 1 needs Redis)"
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, logs=SERVICE)
 
 
 def preflight(settings: Settings, *, socket: bool, workers: int) -> None:
@@ -62,14 +61,9 @@ async def serve_socket(settings: Settings) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    settings = args.settings
     try:
-        settings = load_settings()
         preflight(settings, socket=args.socket, workers=args.workers)
-        configure_logging(
-            level=settings.log_level.value,
-            fmt=settings.log_format.value if settings.log_format else None,
-            secrets=settings.secret_values(),
-        )
         if args.socket:
             asyncio.run(serve_socket(settings))
         else:

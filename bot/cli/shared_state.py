@@ -1,5 +1,4 @@
-"""How command-line tools reach the shared state (the Redis the serving processes use), and how
-the human-facing commands log: to stderr, at WARNING unless LOG_LEVEL asks for more."""
+"""How command-line tools reach the shared state: the Redis the serving processes use."""
 
 from __future__ import annotations
 
@@ -9,7 +8,6 @@ import time
 
 from bot.cli import EXIT_UNREACHABLE, EXIT_USAGE
 from bot.errors import ConfigError, StoreUnavailable
-from bot.logs import configure_logging
 from bot.settings import Settings, load_settings
 from bot.store import AuditEntry, RedisStore
 
@@ -21,18 +19,6 @@ def load_or_explain() -> Settings | None:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return None
-
-
-def configure_human_logging(settings: Settings) -> None:
-    """Logs for commands whose stdout is meant for people (`qbx trace`, `qbx incidents demo`):
-    on stderr, readable lines rather than JSON, and only warnings and errors unless LOG_LEVEL
-    or LOG_FORMAT is set."""
-    asked = "log_level" in settings.model_fields_set
-    configure_logging(
-        level=settings.log_level.value if asked else "WARNING",
-        fmt=settings.log_format.value if settings.log_format else "console",
-        secrets=settings.secret_values(),
-    )
 
 
 def open_redis(settings: Settings, command: str) -> RedisStore | None:

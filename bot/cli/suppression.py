@@ -13,18 +13,15 @@ import asyncio
 import getpass
 import json
 import sys
-import time
 from typing import Any, TextIO
 
-from bot.cli import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
-from bot.cli.shared_state import load_or_explain
+from bot.cli import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, SERVICE
 from bot.errors import ApiUnreachable, InputError, QboxmailError, StoreUnavailable
-from bot.logs import configure_logging
 from bot.remediation import reactivation as r
 from bot.remediation.policy import OFF, RemediationPolicy
-from bot.runtime.services import open_qboxmail
+from bot.runtime.services import open_services
 from bot.settings import Settings
-from bot.store import MemoryStore, RedisStore, Store
+from bot.store import Store
 
 NO_AUDIT = (
     "every write is recorded in the shared audit log: set REDIS_URL "
@@ -40,7 +37,7 @@ def register(subparsers: Any) -> None:
     react.add_argument("--account", type=int, help="the Delivery account, when several entries")
     react.add_argument("--dry-run", action="store_true", help="only show what would change")
     react.add_argument("--yes", action="store_true", help="confirm without the typed prompt")
-    react.set_defaults(handler=run)
+    react.set_defaults(handler=run, logs=SERVICE)
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
@@ -49,11 +46,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = load_or_explain()
-    if settings is None:
-        return EXIT_USAGE
-    fmt = settings.log_format.value if settings.log_format else None
-    configure_logging(level=settings.log_level.value, fmt=fmt, secrets=settings.secret_values())
+    settings: Settings = args.settings
     if (
         not args.dry_run
         and not RemediationPolicy(frozenset(settings.qbx_remediation_users)).enabled
@@ -75,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
 async def _reactivate(
     settings: Settings, args: argparse.Namespace, stdin: TextIO, out: TextIO
 ) -> int:
-    async with open_qboxmail(settings) as (api, simulated):
+    async with open_services(settings, ledger=False, slack=False) as services:
+        api, simulated = services.api, services.simulated
         found = await r.plan(api, args.address, args.account)
         print(plan_text(found, simulated), file=out)
         if found.outcome is not None or found.entry is None:
@@ -85,13 +79,9 @@ async def _reactivate(
             return EXIT_OK
         if not args.yes and not confirmed(found.address, stdin, out):
             return _fail("not confirmed (type the address, or pass --yes); nothing was changed")
-        store = _audit_store(settings, simulated)
-        if store is None:
+        if settings.redis_url is None and not simulated:
             return _fail(NO_AUDIT)
-        try:
-            return await _write(api, store, found, args, out)
-        finally:
-            await store.aclose()
+        return await _write(api, services.store, found, args, out)
 
 
 async def _write(
@@ -105,14 +95,6 @@ async def _write(
     after = await r.plan(api, found.address, args.account)
     print(f"Now: {found.address} is {_state(after)}.", file=out)
     return EXIT_OK
-
-
-def _audit_store(settings: Settings, simulated: bool) -> Store | None:
-    if settings.redis_url is not None:
-        return RedisStore.from_url(
-            settings.redis_url, prefix=settings.qbx_redis_prefix, clock=time.time
-        )
-    return MemoryStore(prefix=settings.qbx_redis_prefix, clock=time.time) if simulated else None
 
 
 def confirmed(address: str, stdin: TextIO, out: TextIO) -> bool:

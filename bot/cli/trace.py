@@ -9,44 +9,41 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from typing import Any, TextIO
 
 from bot.bounces import BounceReport
 from bot.bounces.pasted import bounce_in, original_target
-from bot.cli import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
-from bot.cli.shared_state import configure_human_logging
+from bot.cli import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, HUMAN
 from bot.diagnostics.finder import unrecorded_reference
 from bot.diagnostics.report import ProgressCallback, Report, StepResult
 from bot.diagnostics.service import TraceService
-from bot.errors import ApiUnreachable, ConfigError, InputError
+from bot.errors import ApiUnreachable, InputError
 from bot.ledger.book import Ledger
-from bot.qboxmail.client import QboxmailClient
 from bot.recognition.grammar import Command, parse_command
 from bot.recognition.ids import recognise
 from bot.recognition.targets import Target, TargetKind
 from bot.render.reply_draft import reply_draft
 from bot.render.text import STEP_MARK, render_text
-from bot.runtime.services import build_trace_service, open_qboxmail, utcnow
-from bot.settings import Settings, load_settings
-from bot.store import open_store
+from bot.runtime.services import open_services, utcnow
+from bot.settings import Settings
 
 
 def register(subparsers: Any) -> None:
     trace = subparsers.add_parser("trace", help="recognise ids in any text and trace them")
     trace.add_argument("text", nargs="+", help="a message_id, request_id, address, domain, ...")
     _common(trace)
-    trace.set_defaults(handler=handle_trace)
+    trace.set_defaults(handler=handle_trace, logs=HUMAN)
     check = subparsers.add_parser("check", help="run one checklist on one value")
     check.add_argument("kind", help="request|message|domain|mailbox|recipient|account")
     check.add_argument("value", nargs="+", help="the value to check")
     _common(check)
-    check.set_defaults(handler=handle_check)
+    check.set_defaults(handler=handle_check, logs=HUMAN)
     demo = subparsers.add_parser("demo", help="trace a few simulator messages, one per verdict")
     demo.add_argument("--json", action="store_true", help="print each report as JSON")
-    demo.set_defaults(handler=handle_demo, deep=False, token_prefix=None, client_ip=None)
+    demo.set_defaults(
+        handler=handle_demo, logs=HUMAN, deep=False, token_prefix=None, client_ip=None
+    )
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -94,28 +91,23 @@ DEMO_SCENARIOS = ("delivered", "bounced", "deferred", "suppressed", "rejected_ip
 
 def handle_demo(args: argparse.Namespace) -> int:
     """Trace a few of the simulator's scenarios, each ending in a different verdict."""
-    settings = _settings()
-    if settings is None:
-        return EXIT_USAGE
-    return asyncio.run(run_demo(settings, as_json=args.json, out=sys.stdout))
+    return asyncio.run(run_demo(args.settings, as_json=args.json, out=sys.stdout))
 
 
 async def run_demo(settings: Settings, *, as_json: bool, out: TextIO) -> int:
     from bot.simulator import running_simulator  # the demo always runs on the simulator
 
-    async with running_simulator() as sim:
+    async with (
+        running_simulator() as sim,
+        open_services(settings, simulator=sim, ledger=False, slack=False) as services,
+    ):
         scenarios = {s["name"]: s for s in sim.describe()["scenarios"]}
-        client = QboxmailClient(
-            api_url=sim.base_url, api_token=sim.management_token, send_url=sim.send_url
-        )
-        async with client:
-            service = build_trace_service(settings, client, True)
-            for name in DEMO_SCENARIOS:
-                text = demo_text(scenarios[name])
-                if not as_json:
-                    print(f"$ qbx trace {text}", file=out)
-                target = recognise(text, today=utcnow().date()).targets[0]
-                print_report(await service.trace(target), as_json=as_json, out=out)
+        for name in DEMO_SCENARIOS:
+            text = demo_text(scenarios[name])
+            if not as_json:
+                print(f"$ qbx trace {text}", file=out)
+            target = recognise(text, today=utcnow().date()).targets[0]
+            print_report(await services.tracer.trace(target), as_json=as_json, out=out)
     return EXIT_OK
 
 
@@ -127,27 +119,14 @@ def demo_text(scenario: dict[str, Any]) -> str:
     return str(scenario["trace"])
 
 
-def _settings() -> Settings | None:
-    try:
-        settings = load_settings()
-    except ConfigError as error:
-        print(error, file=sys.stderr)
-        return None
-    configure_human_logging(settings)
-    return settings
-
-
 def _run(args: argparse.Namespace, text: str) -> int:
     try:
         command = parse_command(text)
     except InputError as error:
         print(f"qbx: {error}\nusage: {error.usage}\nexample: {error.example}", file=sys.stderr)
         return EXIT_USAGE
-    settings = _settings()
-    if settings is None:
-        return EXIT_USAGE
     try:
-        return asyncio.run(_execute(settings, command, args))
+        return asyncio.run(_execute(args.settings, command, args))
     except InputError as error:
         print(f"qbx: {error}\nusage: {error.usage}\nexample: {error.example}", file=sys.stderr)
         return EXIT_USAGE
@@ -158,8 +137,9 @@ def _run(args: argparse.Namespace, text: str) -> int:
 
 async def _execute(settings: Settings, command: Command, args: argparse.Namespace) -> int:
     out, err = sys.stdout, sys.stderr
-    async with open_qboxmail(settings) as (api, simulated), _ledger(settings) as ledger:
-        service = build_trace_service(settings, api, simulated, ledger=ledger)
+    shared = settings.redis_url is not None  # the id ledger lives in Redis
+    async with open_services(settings, ledger=shared, slack=False) as services:
+        service, ledger = services.tracer, services.ledger
         for run in _runs(service, command, settings, args, out, ledger):
             report = await run(progress_printer(err) if err.isatty() else None)
             if getattr(args, "reply_draft", False):  # bot/render/reply_draft.py
@@ -203,20 +183,6 @@ def _trace_one(
         return await service.trace(target, deep=deep, progress=progress, **extra)
 
     return run
-
-
-@asynccontextmanager
-async def _ledger(settings: Settings) -> AsyncIterator[Ledger | None]:
-    """The id ledger (in Redis) when REDIS_URL is set."""
-    if settings.redis_url is None:
-        yield None
-        return
-    store = open_store(redis_url=settings.redis_url, prefix=settings.qbx_redis_prefix,
-                       clock=time.time)  # fmt: skip
-    try:
-        yield Ledger(store, clock=time.time)
-    finally:
-        await store.aclose()
 
 
 async def _require_record(ledger: Ledger | None, reference: str) -> None:

@@ -18,7 +18,7 @@ from bot.doctor.slack import SlackSetup, manifest_scopes, slack_checks
 from bot.doctor.store import store_checks
 from bot.doctor.verdicts import endpoint_check, send_error_check, token_check
 from bot.errors import ConfigError
-from bot.runtime.services import open_qboxmail
+from bot.runtime.services import open_services
 from bot.settings import Settings
 from bot.slack.client import Sleep, build_web_client
 
@@ -85,7 +85,8 @@ def bounded(settings: Settings) -> Settings:
 async def qboxmail_part(
     settings: Settings, options: DoctorOptions
 ) -> tuple[list[Check], tuple[EndpointResult, ...], tuple[Path, ...]]:
-    async with open_qboxmail(bounded(settings)) as (client, simulated):
+    async with open_services(bounded(settings), ledger=False, slack=False) as services:
+        client, simulated = services.api, services.simulated
         probe = Probe(client, options.today)
         why_not = "not reached: an earlier call failed"
         try:

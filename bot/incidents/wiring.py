@@ -1,24 +1,19 @@
-"""Composition of the incident watcher from settings: Qboxmail client, store, Slack poster, and the
-checklist report in each incident's thread (the Slack tracing path, so its buttons work).
-
-`open_watcher(settings)` is what the worker and `qbx incidents check` run; `build_watcher` and
-`slack_side` let the demo and the tests put in a simulator clock or a console poster.
-"""
+"""The incident watcher's parts: `build_watcher` from settings and open services, the Slack side
+(poster, and the checklist report in each incident's thread through the Slack tracing path, so its
+buttons work), and the periodic loop (`checking`). bot/runtime assembles them per process."""
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Final
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clocks import WallClock
-from bot.diagnostics.api import QboxmailApi
-from bot.errors import ConfigError, QbxError
+from bot.errors import QbxError
 from bot.incidents.engine import CheckResult, IncidentWatcher, policy_from_settings
 from bot.incidents.lifecycle import IncidentRecord
 from bot.incidents.ports import IncidentApi, IncidentPoster
@@ -26,18 +21,15 @@ from bot.incidents.publisher import ReportSource
 from bot.incidents.rules import Rule, default_rules
 from bot.incidents.slack_poster import SlackIncidentPoster
 from bot.incidents.turns import Turn, always, shared_turn
-from bot.ledger.book import Ledger
 from bot.logs import get_logger
 from bot.recognition.grammar import CheckKind
 from bot.render.blocks import notice_message
 from bot.render.mrkdwn import escape
-from bot.runtime.services import build_trace_service, open_qboxmail, utcnow
 from bot.settings import Settings
-from bot.slack.client import build_web_client
-from bot.slack.ports import LogPdfSource, SlackDeps
+from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.slack.tracing import TraceSpec, run_trace
-from bot.store import Store, open_store
+from bot.store import Store
 
 INCIDENT_ACTOR: Final = "qbx-incidents"  # who the audit log says ran an incident's checklist
 Sleep = Callable[[float], Awaitable[None]]
@@ -66,23 +58,9 @@ def checklist_reporter(deps: SlackDeps, poster: Poster) -> ReportSource:
     return report
 
 
-def slack_side(
-    settings: Settings,
-    client: AsyncWebClient,
-    *,
-    api: QboxmailApi,
-    simulated: bool,
-    store: Store,
-    clock: WallClock = utcnow,
-) -> SlackSide:
-    """The Slack poster and the checklist reporter, sharing the server's store (button contexts)."""
-    from bot.runtime.bolt import slack_deps  # the Bolt side: imported only when Slack is wired
-
-    if not isinstance(api, LogPdfSource):
-        raise ConfigError("the Qboxmail client cannot download Email log PDFs")
-    ledger = Ledger(store, clock=time.time)
-    tracer = build_trace_service(settings, api, simulated, ledger=ledger, clock=clock)
-    deps = slack_deps(settings, tracer=tracer, store=store, pdfs=api, clock=time.monotonic)
+def slack_side(deps: SlackDeps, client: AsyncWebClient) -> SlackSide:
+    """The Slack poster and the checklist reporter, on the process's listener dependencies (its
+    store keeps the button contexts)."""
     return SlackSide(SlackIncidentPoster(client), checklist_reporter(deps, Poster(client)))
 
 
@@ -93,7 +71,7 @@ def build_watcher(
     store: Store,
     poster: IncidentPoster,
     report: ReportSource | None = None,
-    clock: WallClock = utcnow,
+    clock: WallClock,
     rules: tuple[Rule, ...] | None = None,
 ) -> IncidentWatcher:
     return IncidentWatcher(
@@ -107,31 +85,6 @@ def build_watcher(
         turn=shared_turn(store, settings.qbx_watch_interval_seconds),
         rate_min_messages=settings.qbx_rule_rate_min_messages,
     )
-
-
-def bot_token(settings: Settings) -> str:
-    if settings.slack_bot_token is None:
-        raise ConfigError("incident posts need SLACK_BOT_TOKEN (xoxb-...) and the bot invited "
-                          "to QBX_INCIDENT_CHANNEL; see the README.")  # fmt: skip
-    return settings.slack_bot_token.get_secret_value()
-
-
-@asynccontextmanager
-async def open_watcher(
-    settings: Settings, *, clock: WallClock = utcnow
-) -> AsyncIterator[IncidentWatcher]:
-    """The watcher of the configured Qboxmail account, posting to the configured Slack channel."""
-    policy_from_settings(settings)  # fail at start-up without QBX_INCIDENT_CHANNEL
-    token = bot_token(settings)
-    async with AsyncExitStack() as stack:
-        store = open_store(redis_url=settings.redis_url, prefix=settings.qbx_redis_prefix,
-                           clock=time.time)  # fmt: skip
-        stack.push_async_callback(store.aclose)
-        api, simulated = await stack.enter_async_context(open_qboxmail(settings))
-        client = build_web_client(token=token, base_url=str(settings.slack_api_url))
-        side = slack_side(settings, client, api=api, simulated=simulated, store=store, clock=clock)
-        yield build_watcher(settings, api=api, store=store, poster=side.poster,
-                            report=side.report, clock=clock)  # fmt: skip
 
 
 async def watch_forever(
@@ -152,3 +105,15 @@ async def watch_forever(
         except Exception as exc:  # the watcher outlives one bad check (API or Redis down)
             _log.warning("incident_check_failed", error=repr(exc))
         await sleep(interval)
+
+
+@asynccontextmanager
+async def checking(watcher: IncidentWatcher, interval: float) -> AsyncIterator[asyncio.Task[None]]:
+    """The watcher's periodic check as a task of this process while the block runs; it takes its
+    turn with the other processes (turns.py)."""
+    task = asyncio.create_task(watch_forever(watcher.check, interval, turn=watcher.my_turn))
+    try:
+        yield task
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)

@@ -1,45 +1,46 @@
-"""The server's composition root: settings -> store, Qboxmail client, TraceService, Slack client,
-job queue, the Bolt app and its ASGI wrapper (+ POST /ledger and POST /alerts when configured).
-`open_runtime` is what `qbx serve` (and the tests) run.
+"""The server on the open services (bot/runtime/services.py): the job queue, the Bolt app and its
+ASGI wrapper (+ POST /ledger and POST /alerts when configured). `open_runtime` is what `qbx serve`
+(and the tests) run.
 
 Button jobs (Deeper trace, Log PDF) go to Redis for `qbx worker` when REDIS_URL is set and a
-worker is alive; else (no Redis, Redis down, no worker) they run in this process. With
-QBX_INCIDENT_CHANNEL set the incident watcher runs here too, taking turns with the workers.
+worker is alive; else (no Redis, Redis down, no worker) they run in this process. Without Redis
+this process also polls the watches. With QBX_INCIDENT_CHANNEL set the incident watcher runs here
+too, taking turns with the workers.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, replace
 
-import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from bot.clocks import EpochClock
 from bot.diagnostics.api import QboxmailApi
 from bot.errors import ConfigError
 from bot.incidents.alerts import alert_routes
-from bot.incidents.in_server import serving_watcher
-from bot.jobs import FallbackQueue, InProcessQueue, JobQueue, JobRegistry, WorkerQueue
+from bot.incidents.wiring import checking
 from bot.ledger.book import Ledger
 from bot.ledger.http import ledger_endpoint
-from bot.runtime.bolt import TRACE_SLOTS, AppDeps, build_app, slack_deps
-from bot.runtime.services import build_trace_service, open_qboxmail
-from bot.runtime.worker import policy_from
+from bot.runtime.bolt import TRACE_SLOTS, AppDeps, build_app
+from bot.runtime.incidents import slack_watcher
+from bot.runtime.jobs import close_jobs, job_queue
+from bot.runtime.listeners import listener_deps
+from bot.runtime.services import open_services
 from bot.settings import Settings
-from bot.slack.client import Sleep, build_web_client
-from bot.slack.jobs import SLACK_JOBS, SlackWork, register_slack_jobs
+from bot.slack.client import Sleep
+from bot.slack.jobs import SlackWork
 from bot.slack.journal import Journal
-from bot.slack.ports import LogPdfSource, SlackDeps
+from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
 from bot.slack.watch_poller import build_followup, watch_engine, watch_polling
-from bot.store import FallbackStore, Keys, Store, open_store
+from bot.store import FallbackStore, Store
 from bot.watch.engine import WatchEngine
 from bot.web.asgi import LEDGER_PATH, HealthChecks, SlackGate, build_asgi, store_probe
 from handlers.rescue import rescuer
@@ -53,7 +54,7 @@ class Runtime:
     asgi: Starlette
     health: HealthChecks
     deps: SlackDeps
-    watches: WatchEngine | None = None  # the watch engine this process polls (bot/watch/)
+    watches: WatchEngine | None = None  # the watches this process polls (None: the workers do)
 
 
 def _bot_token(settings: Settings) -> str:
@@ -74,12 +75,6 @@ def require_slack_credentials(settings: Settings, *, socket: bool) -> None:
     """Fail before serving when a Slack credential the transport needs is missing."""
     _bot_token(settings)
     _signing_secret(settings, socket)
-
-
-def pdf_source(api: QboxmailApi) -> LogPdfSource:
-    if not isinstance(api, LogPdfSource):
-        raise ConfigError("the Qboxmail client cannot download Email log PDFs")
-    return api
 
 
 def health_checks(client: AsyncWebClient, api: QboxmailApi, store: Store) -> HealthChecks:
@@ -104,37 +99,6 @@ def ledger_routes(
     return [Route(LEDGER_PATH, endpoint, methods=["POST"])]
 
 
-Closable = InProcessQueue[None] | WorkerQueue | FallbackQueue
-
-
-def job_queue(
-    settings: Settings, deps: SlackDeps, poster: Poster
-) -> tuple[JobQueue, list[Closable]]:
-    """The button jobs' queue, and what to close at shutdown (the local queue first)."""
-    registry: JobRegistry[None] = JobRegistry(None)
-    work = SlackWork(deps, poster)
-
-    async def source() -> SlackWork:
-        return work
-
-    register_slack_jobs(registry, source)
-    local: InProcessQueue[None] = InProcessQueue(registry, policy_from(settings))
-    if settings.redis_url is None:
-        return local, [local]
-    keys = Keys(settings.qbx_redis_prefix)
-    remote = WorkerQueue(settings.redis_url, keys, SLACK_JOBS)
-    fallback = FallbackQueue(remote, local)
-    return fallback, [fallback, local, remote]
-
-
-async def _close_jobs(closables: list[Closable], grace: float) -> None:
-    for item in closables:
-        if isinstance(item, InProcessQueue):
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(item.join(), grace)
-        await item.aclose()
-
-
 def _journal(store: Store, deps: SlackDeps, client: AsyncWebClient) -> asyncio.Task[None] | None:
     """With Redis, acknowledged work is journalled until answered and this process answers
     what a dead one acknowledged (bot.slack.journal); the task renews and sweeps."""
@@ -151,60 +115,57 @@ async def open_runtime(
     *,
     socket: bool = False,
     sleep: Sleep = asyncio.sleep,
-    clock: Callable[[], float] = time.time,
+    clock: EpochClock = time.time,
     trace_slots: int = TRACE_SLOTS,
     incident_watcher: bool = True,
 ) -> AsyncIterator[Runtime]:
     """Build everything the server needs from `settings`; close it all on exit."""
-    token, secret = _bot_token(settings), _signing_secret(settings, socket)
-    store = open_store(redis_url=settings.redis_url, prefix=settings.qbx_redis_prefix, clock=clock)
-    try:
-        async with (
-            open_qboxmail(settings) as (api, simulated),
-            aiohttp.ClientSession() as session,
-            contextlib.AsyncExitStack() as stack,
-        ):
-            ledger = Ledger(store, clock=clock)
-            tracer = build_trace_service(settings, api, simulated, ledger=ledger)
-            client = build_web_client(
-                token=token, base_url=str(settings.slack_api_url), session=session, sleep=sleep
-            )
-            base = slack_deps(
-                settings, tracer=tracer, store=store, pdfs=pdf_source(api), clock=time.monotonic,
-                trace_slots=trace_slots, wall_clock=clock, ledger=ledger,
-            )  # fmt: skip
-            queue, closables = job_queue(settings, base, Poster(client))
-            health = health_checks(client, api, store)
-            remote = next((c for c in closables if isinstance(c, WorkerQueue)), None)
-            workers = remote.worker_alive if remote is not None else None
-            followup = build_followup(settings, store, api, clock, health, workers)
-            deps = replace(base, jobs=queue, followup=followup, sleep=sleep)
-            watches = await stack.enter_async_context(
-                watch_polling(watch_engine(deps, Poster(client)))
-            )
-            app = build_app(AppDeps(slack=deps, client=client, signing_secret=secret))
-            routes = [
-                *ledger_routes(settings, ledger, store, clock),
-                *alert_routes(settings, deps, client),
-            ]
-            watching = serving_watcher(settings, api=api, simulated=simulated, store=store,
-                                       client=client, enabled=incident_watcher)  # fmt: skip
-            gate = None if secret is None else SlackGate(secret, store.claim, clock)
-            journal = _journal(store, deps, client)
-            try:
-                async with watching:
-                    yield Runtime(
-                        app=app,
-                        asgi=build_asgi(app, health, deps.background.in_flight, routes, gate=gate),
-                        health=health,
-                        deps=deps,
-                        watches=watches,
+    _bot_token(settings)
+    secret = _signing_secret(settings, socket)
+    async with open_services(settings, clock=clock, sleep=sleep) as services:
+        store, api, client, ledger = services.store, services.api, services.slack, services.ledger
+        assert client is not None  # _bot_token: SLACK_BOT_TOKEN is set
+        assert ledger is not None  # open_services keeps the ledger on by default
+        base = listener_deps(services, trace_slots=trace_slots)
+        jobs = job_queue(settings, SlackWork(base, Poster(client)))
+        health = health_checks(client, api, store)
+        workers = jobs.remote.worker_alive if jobs.remote is not None else None
+        followup = build_followup(settings, store, api, clock, health, workers)
+        deps = replace(base, jobs=jobs.queue, followup=followup, sleep=sleep)
+        app = build_app(AppDeps(slack=deps, client=client, signing_secret=secret))
+        routes = [
+            *ledger_routes(settings, ledger, store, clock),
+            *alert_routes(settings, deps, client),
+        ]
+        gate = None if secret is None else SlackGate(secret, store.claim, clock)
+        journal = _journal(store, deps, client)
+        try:
+            async with AsyncExitStack() as loops:
+                watches = await _watch_polling(loops, settings, deps, client)
+                if incident_watcher and settings.qbx_incident_channel:
+                    watcher = slack_watcher(services, base)
+                    await loops.enter_async_context(
+                        checking(watcher, settings.qbx_watch_interval_seconds)
                     )
-            finally:
-                await deps.background.drain(SHUTDOWN_GRACE)  # the lease is renewed meanwhile
-                if journal is not None:
-                    journal.cancel()
-                    await asyncio.gather(journal, return_exceptions=True)
-                await _close_jobs(closables, SHUTDOWN_GRACE)
-    finally:
-        await store.aclose()
+                yield Runtime(
+                    app=app,
+                    asgi=build_asgi(app, health, deps.background.in_flight, routes, gate=gate),
+                    health=health,
+                    deps=deps,
+                    watches=watches,
+                )
+        finally:
+            await deps.background.drain(SHUTDOWN_GRACE)  # the lease is renewed meanwhile
+            if journal is not None:
+                journal.cancel()
+                await asyncio.gather(journal, return_exceptions=True)
+            await close_jobs(jobs, SHUTDOWN_GRACE)
+
+
+async def _watch_polling(
+    loops: AsyncExitStack, settings: Settings, deps: SlackDeps, client: AsyncWebClient
+) -> WatchEngine | None:
+    """Without Redis this process polls the watches; with Redis the workers do (`qbx worker`)."""
+    if settings.redis_url is not None:
+        return None
+    return await loops.enter_async_context(watch_polling(watch_engine(deps, Poster(client))))

@@ -13,7 +13,7 @@ from typing import Any
 from starlette.types import Receive, Scope, Send
 
 from bot.errors import ConfigError
-from bot.logs import configure_logging
+from bot.logs import configure_from_settings
 from bot.runtime.serving import open_runtime
 from bot.settings import Settings, load_settings
 
@@ -51,9 +51,5 @@ class ServerApp:
 def worker_app() -> ServerApp:
     """uvicorn's factory in each worker process: settings read once, logging set up."""
     settings = load_settings()
-    configure_logging(
-        level=settings.log_level.value,
-        fmt=settings.log_format.value if settings.log_format else None,
-        secrets=settings.secret_values(),
-    )
+    configure_from_settings(settings)
     return ServerApp(settings)

@@ -1,103 +1,85 @@
-"""`qbx worker`'s default jobs: the Slack button jobs (Deeper trace, Log PDF), the built-in ping,
-and the incident watcher's jobs when QBX_INCIDENT_CHANNEL is set.
-
-The Slack jobs' dependencies (store, Qboxmail client, TraceService with the ledger, Slack Web
-API client) are built from settings on the first job, inside the worker's event loop.
+"""`qbx worker` on one set of services: the Slack button jobs (Deeper trace, Log PDF), the watch
+poller and, with QBX_INCIDENT_CHANNEL set, the incident watcher (its periodic check and the
+`incident_check` job). `run_worker` serves a job registry from Redis until stopped.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from contextlib import AsyncExitStack
+from dataclasses import replace
 from typing import Any
 
-import aiohttp
-
-from bot.jobs.builtin import builtin_jobs
-from bot.jobs.registry import JobRegistry, RetryPolicy
+from bot.clocks import EpochClock
+from bot.errors import ConfigError
+from bot.incidents.jobs import register_incident_jobs
+from bot.incidents.wiring import checking
+from bot.jobs import JobRegistry, build_worker, work_until_stopped
 from bot.logs import get_logger
+from bot.runtime.incidents import slack_watcher
+from bot.runtime.jobs import policy_from, slack_jobs
+from bot.runtime.listeners import listener_deps
+from bot.runtime.services import Services, open_services
 from bot.settings import Settings
-from bot.slack.jobs import SlackWork, register_slack_jobs
+from bot.slack.jobs import SlackWork
+from bot.slack.poster import Poster
+from bot.slack.watch_poller import build_followup, watch_engine, watch_polling
+from bot.store import Keys
 
 log = get_logger("qbx.worker")
 
 
-def policy_from(settings: Settings) -> RetryPolicy:
-    return RetryPolicy(
-        max_tries=settings.qbx_job_max_tries,
-        first_delay=settings.qbx_job_retry_seconds,
-        timeout=settings.qbx_job_timeout_seconds,
-        lost_grace=settings.qbx_job_lost_grace_seconds,
-    )
-
-
-class SlackWorkOpener:
-    """Opens the Slack jobs' dependencies once, on first use; closes them when the worker stops."""
-
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
-        self._stack = AsyncExitStack()
-        self._opening = asyncio.Lock()
-        self._work: SlackWork | None = None
-
-    async def __call__(self) -> SlackWork:
-        async with self._opening:
-            if self._work is None:
-                self._work = await self._open()
-            return self._work
-
-    async def _open(self) -> SlackWork:
-        from bot.ledger.book import Ledger
-        from bot.runtime.bolt import slack_deps  # the Bolt side: only when a Slack job runs
-        from bot.runtime.services import build_trace_service, open_qboxmail
-        from bot.runtime.serving import pdf_source
-        from bot.slack.client import build_web_client
-        from bot.slack.poster import Poster
-        from bot.store import open_store
-
-        settings = self._settings
-        assert settings.slack_bot_token is not None
-        prefix = settings.qbx_redis_prefix
-        store = open_store(redis_url=settings.redis_url, prefix=prefix, clock=time.time)
-        self._stack.push_async_callback(store.aclose)
-        api, simulated = await self._stack.enter_async_context(open_qboxmail(settings))
-        session = await self._stack.enter_async_context(aiohttp.ClientSession())
-        token = settings.slack_bot_token.get_secret_value()
-        client = build_web_client(
-            token=token, base_url=str(settings.slack_api_url), session=session
+def check_worker_settings(settings: Settings) -> None:
+    """ConfigError before anything starts: a worker takes jobs from Redis and posts to Slack."""
+    if settings.redis_url is None:
+        raise ConfigError(
+            "qbx worker takes jobs from Redis: set REDIS_URL. Without Redis, qbx serve runs "
+            "its jobs in its own process and no worker is needed."
         )
-        tracer = build_trace_service(
-            settings, api, simulated, ledger=Ledger(store, clock=time.time)
-        )
-        deps = slack_deps(settings, tracer=tracer, store=store, pdfs=pdf_source(api),
-                          clock=time.monotonic)  # fmt: skip
-        log.info("slack_jobs_ready", simulated=simulated)
-        return SlackWork(deps, Poster(client))
-
-    async def aclose(self) -> None:
-        self._work = None
-        await self._stack.aclose()
-
-
-def worker_jobs(settings: Settings) -> JobRegistry[Any]:
-    """`qbx worker`'s default registry: ping and the Slack jobs."""
-    return with_slack_jobs(builtin_jobs(settings), settings)
-
-
-def incident_worker_jobs(settings: Settings) -> JobRegistry[Any]:
-    """The default with QBX_INCIDENT_CHANNEL set: the incident watcher's jobs and the Slack jobs."""
-    from bot.incidents.jobs import incident_jobs
-
-    return with_slack_jobs(incident_jobs(settings), settings)
-
-
-def with_slack_jobs(registry: JobRegistry[Any], settings: Settings) -> JobRegistry[Any]:
-    """Add the Slack button jobs (they need SLACK_BOT_TOKEN to post their results)."""
     if settings.slack_bot_token is None:
-        log.warning("slack_jobs_disabled", reason="SLACK_BOT_TOKEN is not set")
-        return registry
-    opener = SlackWorkOpener(settings)
-    register_slack_jobs(registry, opener)
-    registry.add_closer(opener.aclose)
+        raise ConfigError("qbx worker posts its jobs' results to Slack: set SLACK_BOT_TOKEN.")
+
+
+async def run_worker(registry: JobRegistry[Any], settings: Settings, *, burst: bool) -> None:
+    """Serve `registry`'s jobs from Redis until a signal stops the worker (or, with `burst`,
+    the queue is empty); Redis going away only pauses the work."""
+    assert settings.redis_url is not None
+    redis_url, policy = settings.redis_url, policy_from(settings)
+    keys = Keys(settings.qbx_redis_prefix)
+    try:
+        await work_until_stopped(
+            lambda: build_worker(registry, policy, redis_url=redis_url, keys=keys, burst=burst)
+        )
+    finally:
+        await registry.aclose()
+
+
+async def serve_worker(
+    settings: Settings, *, burst: bool = False, clock: EpochClock = time.time
+) -> None:
+    """`qbx worker`: open the services once, and serve their jobs with the loops beside them
+    (the watches and the incident watcher; none in a burst)."""
+    async with open_services(settings, clock=clock) as services, AsyncExitStack() as loops:
+        registry = await worker_jobs(services, None if burst else loops)
+        log.info("worker_ready", simulated=services.simulated, jobs=list(registry.names()))
+        await run_worker(registry, settings, burst=burst)
+
+
+async def worker_jobs(services: Services, loops: AsyncExitStack | None) -> JobRegistry[None]:
+    """The worker's jobs on `services`; the loops beside them (the incident watcher's periodic
+    check, the watch poller) are entered into `loops` when given."""
+    settings, client = services.settings, services.slack
+    assert client is not None  # check_worker_settings: SLACK_BOT_TOKEN is set
+    deps, poster = listener_deps(services), Poster(client)
+    registry = slack_jobs(SlackWork(deps, poster))
+    if settings.qbx_incident_channel:
+        watcher = slack_watcher(services, deps)
+        register_incident_jobs(registry, watcher.check)
+        if loops is not None:
+            interval = settings.qbx_watch_interval_seconds
+            await loops.enter_async_context(checking(watcher, interval))
+    if loops is not None:  # with Redis the serving processes leave the watches to the workers
+        followup = build_followup(settings, services.store, services.api, services.clock)
+        engine = watch_engine(replace(deps, followup=followup), poster)
+        await loops.enter_async_context(watch_polling(engine))
     return registry

@@ -1,8 +1,9 @@
-"""Composition of watches, remediation and Home for `qbx serve`: the FollowUp deps, the poller.
+"""Composition of watches, remediation and Home: the FollowUp deps, the watch engine, the poller.
 
-Every serving process polls every POLL_SECONDS; the engine's store lease lets one pass run at a
-time across replicas (on Redis), and the watches themselves live in the store, so they survive
-restarts and any replica carries on where another stopped.
+With Redis, `qbx worker` polls every POLL_SECONDS (the serving processes do not); without it, the
+`qbx serve` process does. The engine's store lease lets one pass run at a time across processes,
+and the watches themselves live in the store, so they survive restarts and any process carries on
+where another stopped.
 """
 
 from __future__ import annotations

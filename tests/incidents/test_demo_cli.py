@@ -15,8 +15,9 @@ import pytest
 import time_machine
 
 from bot.cli import main
-from bot.incidents.demo import DemoPlan, run_demo
+from bot.incidents.demo import DemoPlan
 from bot.incidents.lifecycle import ChangeKind
+from bot.runtime.incidents import run_demo
 from bot.settings import Settings
 from tests.incidents.slack_support import metadata_of, running_history_standin
 

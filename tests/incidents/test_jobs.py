@@ -6,23 +6,22 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import time
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.cli.worker import DEFAULT_JOBS, INCIDENT_JOBS, Periodic, default_jobs
-from bot.errors import ConfigError
 from bot.incidents.demo import RampOnly
-from bot.incidents.engine import CheckResult, IncidentWatcher
-from bot.incidents.jobs import IncidentJobs, incident_jobs
+from bot.incidents.engine import CheckResult
+from bot.incidents.jobs import INCIDENT_CHECK, incident_check
 from bot.incidents.wiring import build_watcher, slack_side, watch_forever
 from bot.jobs import JobContext
 from bot.qboxmail.client import QboxmailClient
+from bot.runtime.bolt import slack_deps
+from bot.runtime.services import build_trace_service
 from bot.settings import Settings
 from bot.simulator import SimClock, running_simulator
 from bot.slack.client import build_web_client
@@ -40,31 +39,6 @@ def settings(**values: Any) -> Settings:
     base: dict[str, Any] = {"qbx_incident_channel": CHANNEL, "slack_bot_token": "xoxb-t",
                             "qbx_watch_interval_seconds": INTERVAL}  # fmt: skip
     return Settings(_env_file=None, **{**base, **values})
-
-
-def test_the_registry_has_the_check_job_and_a_periodic_watcher() -> None:
-    registry = incident_jobs(settings())
-    assert registry.names() == ("ping", "incident_check")
-    assert isinstance(registry.deps, Periodic)
-    assert registry.deps.interval == INTERVAL
-
-
-@pytest.mark.parametrize(
-    ("values", "missing"),
-    [({"slack_bot_token": None}, "SLACK_BOT_TOKEN"), ({"qbx_incident_channel": None},
-                                                       "QBX_INCIDENT_CHANNEL")],
-    ids=["no-token", "no-channel"],
-)  # fmt: skip
-def test_the_registry_refuses_to_start_half_configured(
-    values: dict[str, Any], missing: str
-) -> None:
-    with pytest.raises(ConfigError, match=missing):
-        incident_jobs(settings(**values))
-
-
-def test_the_worker_watches_by_default_only_with_an_incident_channel() -> None:
-    assert default_jobs(settings()) == INCIDENT_JOBS
-    assert default_jobs(settings(qbx_incident_channel=None)) == DEFAULT_JOBS
 
 
 async def test_a_failing_check_does_not_stop_the_loop() -> None:
@@ -96,15 +70,11 @@ async def test_the_periodic_watcher_checks_each_interval_and_opens_the_ramp_once
         running_history_standin() as slack,
     ):
         store = MemoryStore(prefix="t:", clock=clock.timestamp)
-        opened: list[int] = []
-
-        @asynccontextmanager
-        async def open_watcher() -> AsyncIterator[IncidentWatcher]:
-            opened.append(1)
-            client = build_web_client(token="xoxb-t", base_url=f"{slack.base_url}/api/")
-            side = slack_side(settings(), client, api=api, simulated=True, store=store,
-                              clock=clock.now)  # fmt: skip
-            yield build_watcher(settings(), api=RampOnly(api), store=store, poster=side.poster,
+        client = build_web_client(token="xoxb-t", base_url=f"{slack.base_url}/api/")
+        tracer = build_trace_service(settings(), api, True, clock=clock.now)
+        deps = slack_deps(settings(), tracer=tracer, store=store, pdfs=api, clock=time.monotonic)
+        side = slack_side(deps, client)
+        watcher = build_watcher(settings(), api=RampOnly(api), store=store, poster=side.poster,
                                 clock=clock.now, rules=bounce_rule())  # fmt: skip
 
         async def sleep(seconds: float) -> None:  # simulated time passes; stop at 11:00
@@ -113,26 +83,22 @@ async def test_the_periodic_watcher_checks_each_interval_and_opens_the_ramp_once
             if clock.now() >= ANCHOR + timedelta(hours=3):
                 raise asyncio.CancelledError
 
-        jobs = IncidentJobs(open_watcher, INTERVAL)
         with pytest.raises(asyncio.CancelledError):
-            await jobs.run_periodic(sleep=sleep)
-        result = await jobs.check()  # the on-demand job shares the opened watcher
-        await jobs.aclose()
+            await watch_forever(watcher.check, INTERVAL, sleep=sleep, turn=watcher.my_turn)
+        ctx = JobContext("j1", INCIDENT_CHECK, 1, 3, None)
+        answer = await incident_check(watcher.check)(ctx, {})  # the on-demand job, same watcher
     assert set(sleeps) == {INTERVAL}
-    assert opened == [1]
-    assert result.observed == 1
+    assert answer["observed"] == 1
     [parent] = slack.parents(CHANNEL)
     assert metadata_of(parent)["event_payload"]["incident_id"].startswith("bounce_rate:domain:")
 
 
 async def test_the_incident_check_job_reports_what_it_saw() -> None:
-    class OneCheck:
-        async def check(self) -> CheckResult:
-            return CheckResult(observed=19, changes=(), failed=(("k", "boom"),))
+    async def check() -> CheckResult:
+        return CheckResult(observed=19, changes=(), failed=(("k", "boom"),))
 
-    registry = incident_jobs(settings())
-    ctx = JobContext("j1", "incident_check", 1, 3, OneCheck())
-    answer = await registry.function("incident_check")(ctx, {})  # type: ignore[arg-type]
+    ctx = JobContext("j1", INCIDENT_CHECK, 1, 3, None)
+    answer = await incident_check(check)(ctx, {})
     assert answer == {"observed": 19, "changes": [], "failed": [["k", "boom"]]}
 
 
@@ -197,22 +163,3 @@ async def test_of_two_worker_processes_one_checks_and_each_incident_is_posted_on
     charts = slack.named("files.completeUploadExternal")
     assert {c.args["thread_ts"] for c in charts} == parent_ts
     assert len(charts) == len(parent_ts)
-
-
-async def test_the_watcher_is_opened_once_when_the_loop_and_a_job_start_together() -> None:
-    opened: list[int] = []
-
-    class Quiet:
-        async def check(self) -> CheckResult:
-            return CheckResult(observed=0, changes=())
-
-    @asynccontextmanager
-    async def open_watcher() -> AsyncIterator[Any]:
-        opened.append(1)
-        await asyncio.sleep(0)  # opening takes a moment (clients, simulator)
-        yield Quiet()
-
-    jobs = IncidentJobs(open_watcher, INTERVAL)
-    await asyncio.gather(jobs.check(), jobs.check())
-    await jobs.aclose()
-    assert opened == [1]

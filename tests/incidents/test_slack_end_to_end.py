@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,8 @@ from bot.incidents.tracker import load_record
 from bot.incidents.wiring import build_watcher, slack_side
 from bot.qboxmail.client import QboxmailClient
 from bot.render.slack_limits import validate_blocks
+from bot.runtime.bolt import slack_deps
+from bot.runtime.services import build_trace_service
 from bot.runtime.serving import open_runtime
 from bot.settings import Settings
 from bot.simulator import SimClock, running_simulator
@@ -108,8 +111,9 @@ async def run() -> AsyncIterator[Run]:
         def worker() -> IncidentWatcher:  # what one worker process builds at start-up
             client = build_web_client(token="xoxb-test-token", base_url=f"{slack.base_url}/api/",
                                       sleep=no_wait)  # fmt: skip
-            side = slack_side(settings, client, api=api, simulated=True, store=store,
-                              clock=clock.now)  # fmt: skip
+            tracer = build_trace_service(settings, api, True, clock=clock.now)
+            deps = slack_deps(settings, tracer=tracer, store=store, pdfs=api, clock=time.monotonic)
+            side = slack_side(deps, client)
             return build_watcher(settings, api=RampOnly(api), store=store, poster=side.poster,
                                  report=side.report, clock=clock.now, rules=rules)  # fmt: skip
 

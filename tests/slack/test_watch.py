@@ -1,18 +1,22 @@
 """Watches through the real Bolt app and the Slack stand-in: a deferred message watched until it
 is delivered (the simulator's clock moves it along), Stop watching, the limit, /qbx watch, and a
-watch that survives a restart (Redis)."""
+watch that survives a restart (Redis: polled by the worker, not by the serving processes)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
+from bot.runtime.worker import serve_worker
+from bot.settings import Settings
 from bot.simulator import SimulatorHandle, running_simulator
 from bot.watch.model import CALLS_PER_CHECK, max_calls_per_hour, max_checks_per_hour
 from tests.redis_support import REDIS_URL, machine_redis, unique_prefix
-from tests.slack.conftest import Harness, dumps, in_thread, parents, updates_of
+from tests.slack.conftest import Harness, dumps, in_thread, parents, settings_for, updates_of
 from tests.slack.followup_support import (
     click_on,
     final_buttons,
@@ -148,19 +152,38 @@ async def test_when_full_the_answer_says_so(sim: SimulatorHandle, slack: StandIn
         assert len(await qbx.runtime.deps.followup.book.all()) == 1  # type: ignore[union-attr]
 
 
+@asynccontextmanager
+async def running_worker(settings: Settings, sim: SimulatorHandle) -> AsyncIterator[None]:
+    """`qbx worker`'s serving function in this process, on the simulator's clock."""
+    worker = asyncio.create_task(serve_worker(settings, clock=sim.clock.timestamp))
+    try:
+        yield
+    finally:
+        worker.cancel()  # as a signal stops it: the worker returns after closing everything
+        await asyncio.gather(worker, return_exceptions=True)
+
+
 @pytest.mark.redis
-async def test_a_watch_survives_a_restart(sim: SimulatorHandle, slack: StandIn) -> None:
+async def test_with_redis_the_worker_polls_and_the_watch_survives_a_restart(
+    sim: SimulatorHandle, slack: StandIn
+) -> None:
     prefix = unique_prefix()
     async with machine_redis(prefix):
         redis = {"redis_url": REDIS_URL, "qbx_redis_prefix": prefix}
         async with followup_app(sim, slack, **redis) as first:
+            assert first.runtime.watches is None  # with Redis, serving processes do not poll
             ts, found = await traced(first, "greylisted", "qbx_watch")
             await click_on(first, found["qbx_watch"], ts)
             await private(first, 1)
         sim.clock.advance(minutes(7))
-        async with followup_app(sim, slack, **redis) as second:  # its poller's first pass
-            await slack.wait_for(lambda cs: "*delivered*" in dumps(updates_of(cs, ts)[-1]))
+        async with followup_app(sim, slack, **redis) as second:  # a restarted server
+            async with running_worker(settings_for(sim, slack, **redis), sim):  # its first pass
+                await slack.wait_for(lambda cs: "*delivered*" in dumps(updates_of(cs, ts)[-1]))
             assert await second.runtime.deps.followup.book.all() == {}  # type: ignore[union-attr]
+
+
+async def test_without_redis_the_serving_process_polls(qbx: Harness) -> None:
+    assert qbx.runtime.watches is not None
 
 
 def scenario_arg(qbx: Harness, name: str) -> str:
