@@ -35,7 +35,7 @@ from bot.qboxmail.client import QboxmailClient  # noqa: E402
 from bot.recognition.ids import recognise  # noqa: E402
 from bot.runtime.services import utcnow  # noqa: E402
 from bot.slack.background import Background  # noqa: E402
-from bot.slack.ports import Access, SlackDeps  # noqa: E402
+from bot.slack.deps import Access, SlackDeps  # noqa: E402
 from bot.slack.progress import UpdateThrottle  # noqa: E402
 from bot.slack.tracing import TraceSpec, report_for  # noqa: E402
 from bot.store.base import Store  # noqa: E402

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.ports import SlackDeps
-from handlers import actions, commands, errors, events, followup, shortcuts, surfaces
+from bot.slack.deps import SlackDeps
+from handlers import actions, commands, events, failures, followup, shortcuts, surfaces
 
 
 def register_all(app: AsyncApp, deps: SlackDeps) -> None:
     """Register every listener and the one error handler on `app`."""
-    for module in (commands, events, actions, followup, shortcuts, surfaces, errors):
+    for module in (commands, events, actions, followup, shortcuts, surfaces, failures):
         module.register(app, deps)

@@ -10,11 +10,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.blocks import VIEW_NARROW
 from bot.slack.buttons import Click, press_button
+from bot.slack.deps import SlackDeps
 from bot.slack.journal import AckedWork, WorkKind
 from bot.slack.narrow import read_narrowing, run_narrowed
-from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
-from handlers.errors import failure_handler
+from handlers.failures import failure_handler
 from handlers.replies import private_reply
 
 BUTTONS = re.compile(r"^qbx_(log_pdf(:\d+)?|deeper|rerun|bundle|narrow|evidence)$")

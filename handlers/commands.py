@@ -8,10 +8,10 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.commands import SlashCommand, run_command
+from bot.slack.deps import SlackDeps
 from bot.slack.journal import AckedWork, WorkKind
-from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
-from handlers.errors import failure_handler
+from handlers.failures import failure_handler
 from handlers.replies import private_reply
 
 

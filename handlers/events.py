@@ -16,11 +16,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.logs import get_logger
 from bot.render.blocks import notice_message
 from bot.slack.bounces import answer_files
+from bot.slack.deps import SlackDeps
 from bot.slack.journal import AckedWork, WorkKind
 from bot.slack.pasted import message_text, thread_of, trace_ids_in
-from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
-from handlers.errors import failure_handler
+from handlers.failures import failure_handler
 from handlers.replies import via_ephemeral
 
 SUBTYPES: tuple[str | None, ...] = (None, "bot_message", "thread_broadcast", "file_share")

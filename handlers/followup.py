@@ -9,12 +9,12 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.followup import WHY_CALLBACK
+from bot.slack.deps import SlackDeps
 from bot.slack.feedback import record_why
 from bot.slack.followup_buttons import FollowClick, press_followup
 from bot.slack.journal import AckedWork, WorkKind
-from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
-from handlers.errors import failure_handler
+from handlers.failures import failure_handler
 from handlers.replies import private_reply
 
 FOLLOWUP_BUTTONS = re.compile(

@@ -11,10 +11,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.render.blocks import notice_message
 from bot.slack.buttons import Reply
 from bot.slack.commands import SlashCommand, run_command
+from bot.slack.deps import SlackDeps
 from bot.slack.journal import AckedWork, Rescue, WorkKind
-from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
-from handlers.errors import failure_handler
+from handlers.failures import failure_handler
 from handlers.replies import private_reply, via_ephemeral
 
 RESTARTED = {

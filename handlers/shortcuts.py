@@ -9,11 +9,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.blocks import notice_message
 from bot.slack.buttons import Reply
+from bot.slack.deps import SlackDeps
 from bot.slack.journal import AckedWork, WorkKind
 from bot.slack.pasted import message_text, thread_of, trace_ids_in
-from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
-from handlers.errors import failure_handler
+from handlers.failures import failure_handler
 from handlers.replies import private_reply
 
 CALLBACK_ID = "trace_message"

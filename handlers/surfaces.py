@@ -8,10 +8,10 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.home import TRACE_MODAL, WHAT
+from bot.slack.deps import SlackDeps
 from bot.slack.home import form_problem, publish_home, run_form
-from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
-from handlers.errors import failure_handler
+from handlers.failures import failure_handler
 from handlers.replies import via_ephemeral
 
 

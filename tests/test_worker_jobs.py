@@ -20,7 +20,7 @@ from bot.jobs import (
     WorkerQueue,
 )
 from bot.settings import Settings
-from bot.slack.jobs import DEEPER_JOB, LOG_PDF_JOB
+from bot.slack.button_jobs import DEEPER_JOB, LOG_PDF_JOB
 from bot.store import Keys
 from tests.redis_support import REDIS_URL, machine_redis, unique_prefix
 

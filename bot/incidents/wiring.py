@@ -28,13 +28,14 @@ from bot.incidents.slack_poster import SlackIncidentPoster
 from bot.incidents.turns import Turn, always, shared_turn
 from bot.ledger.book import Ledger
 from bot.logs import get_logger
+from bot.qboxmail.client import QboxmailClient
 from bot.recognition.grammar import CheckKind
 from bot.render.blocks import notice_message
 from bot.render.mrkdwn import escape
 from bot.runtime.services import build_trace_service, open_qboxmail, utcnow
 from bot.settings import Settings
 from bot.slack.client import build_web_client
-from bot.slack.ports import LogPdfSource, SlackDeps
+from bot.slack.deps import SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.slack.tracing import TraceSpec, run_trace
 from bot.store import Store, open_store
@@ -78,7 +79,7 @@ def slack_side(
     """The Slack poster and the checklist reporter, sharing the server's store (button contexts)."""
     from bot.runtime.bolt import slack_deps  # the Bolt side: imported only when Slack is wired
 
-    if not isinstance(api, LogPdfSource):
+    if not isinstance(api, QboxmailClient):
         raise ConfigError("the Qboxmail client cannot download Email log PDFs")
     ledger = Ledger(store, clock=time.time)
     tracer = build_trace_service(settings, api, simulated, ledger=ledger, clock=clock)

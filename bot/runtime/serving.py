@@ -29,14 +29,15 @@ from bot.incidents.in_server import serving_watcher
 from bot.jobs import FallbackQueue, InProcessQueue, JobQueue, JobRegistry, WorkerQueue
 from bot.ledger.book import Ledger
 from bot.ledger.http import ledger_endpoint
+from bot.qboxmail.client import QboxmailClient
 from bot.runtime.bolt import TRACE_SLOTS, AppDeps, build_app, slack_deps
 from bot.runtime.services import build_trace_service, open_qboxmail
 from bot.runtime.worker import policy_from
 from bot.settings import Settings
+from bot.slack.button_jobs import SLACK_JOBS, SlackWork, register_slack_jobs
 from bot.slack.client import Sleep, build_web_client
-from bot.slack.jobs import SLACK_JOBS, SlackWork, register_slack_jobs
+from bot.slack.deps import SlackDeps
 from bot.slack.journal import Journal
-from bot.slack.ports import LogPdfSource, SlackDeps
 from bot.slack.poster import Poster
 from bot.slack.watch_poller import build_followup, watch_engine, watch_polling
 from bot.store import FallbackStore, Keys, Store, open_store
@@ -76,8 +77,8 @@ def require_slack_credentials(settings: Settings, *, socket: bool) -> None:
     _signing_secret(settings, socket)
 
 
-def pdf_source(api: QboxmailApi) -> LogPdfSource:
-    if not isinstance(api, LogPdfSource):
+def pdf_source(api: QboxmailApi) -> QboxmailClient:
+    if not isinstance(api, QboxmailClient):
         raise ConfigError("the Qboxmail client cannot download Email log PDFs")
     return api
 

@@ -18,7 +18,7 @@ from bot.jobs.builtin import builtin_jobs
 from bot.jobs.registry import JobRegistry, RetryPolicy
 from bot.logs import get_logger
 from bot.settings import Settings
-from bot.slack.jobs import SlackWork, register_slack_jobs
+from bot.slack.button_jobs import SlackWork, register_slack_jobs
 
 log = get_logger("qbx.worker")
 

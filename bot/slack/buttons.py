@@ -26,11 +26,11 @@ from bot.render.blocks import (
 )
 from bot.render.bundle import bundle_message
 from bot.render.checklist import evidence_message
+from bot.slack.button_jobs import DEEPER_JOB, LOG_PDF_JOB, payload_for, start_slack_job
+from bot.slack.deps import SlackDeps
 from bot.slack.inplace import rerun_in_place
-from bot.slack.jobs import DEEPER_JOB, LOG_PDF_JOB, payload_for, start_slack_job
 from bot.slack.limits import admit, slow_down
 from bot.slack.narrow import OpenView, open_narrow_modal
-from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
 from bot.slack.tracing import ButtonContext, context_from_json
 from bot.store.base import AuditEntry

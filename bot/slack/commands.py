@@ -15,8 +15,8 @@ from bot.render.home import trace_modal
 from bot.render.mrkdwn import escape
 from bot.slack.bounces import answer_command_bounce
 from bot.slack.buttons import Reply
+from bot.slack.deps import Access, SlackDeps
 from bot.slack.limits import admit, slow_down
-from bot.slack.ports import Access, SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.slack.tracing import TraceSpec, run_trace
 from bot.slack.watch_command import is_watch_command, run_watch_command

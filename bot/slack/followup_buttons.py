@@ -24,10 +24,10 @@ from bot.render.followup import (
 from bot.render.mrkdwn import Masker, escape, safe
 from bot.render.reply_draft import reply_draft
 from bot.slack.buttons import ALREADY, ELSEWHERE, EXPIRED, Reply
+from bot.slack.deps import SlackDeps
 from bot.slack.feedback import Vote, judge
-from bot.slack.followup import clock_time, fresh_result
-from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
+from bot.slack.results import clock_time, fresh_result
 from bot.slack.tracing import ButtonContext, context_from_json
 from bot.slack.watching import start_watch, stop_watch
 

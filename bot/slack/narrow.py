@@ -15,8 +15,8 @@ from typing import Any
 from bot.recognition.ids import recognise
 from bot.recognition.targets import TargetKind
 from bot.render.blocks import Message, narrow_modal, notice_message
+from bot.slack.deps import SlackDeps
 from bot.slack.limits import admit, slow_down
-from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
 from bot.slack.tracing import context_from_json, run_trace
 

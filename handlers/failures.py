@@ -1,5 +1,5 @@
 """The one error handler: every listener's exception (raised in Bolt, or in work started after the
-ack) becomes words for the user (bot.slack.errors); unexpected ones get a reference id, logged
+ack) becomes words for the user (bot.slack.explanations); unexpected ones get a reference id, logged
 with the traceback."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.logs import get_logger
 from bot.slack.background import OnError
 from bot.slack.buttons import Reply
-from bot.slack.errors import CHANNEL_ERRORS, explain, slack_error_code
-from bot.slack.ports import SlackDeps
+from bot.slack.deps import SlackDeps
+from bot.slack.explanations import CHANNEL_ERRORS, explain, slack_error_code
 from bot.slack.poster import Poster
 from handlers.replies import ResponseUrlFailed, private_reply, via_ephemeral
 

@@ -1,56 +1,24 @@
-"""What the Slack side needs from the rest of qbx, as small protocols (satisfied structurally)."""
+"""What every Slack flow receives: `SlackDeps`, built once by the composition root, and `Access`
+(who may use qbx where)."""
 
 from __future__ import annotations
 
 import asyncio
 import re
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Protocol, runtime_checkable
+from typing import Final
 
 from bot.clocks import EpochClock
-from bot.diagnostics.report import ProgressCallback, Report
+from bot.diagnostics.service import TraceService
 from bot.jobs.registry import JobQueue
-from bot.recognition.grammar import CheckKind
-from bot.recognition.targets import Target
+from bot.ledger.book import Ledger
+from bot.qboxmail.client import QboxmailClient
 from bot.slack.background import Background
+from bot.slack.followup import FollowUp
 from bot.slack.progress import UpdateThrottle
 from bot.store.base import Store
-
-if TYPE_CHECKING:
-    from bot.slack.followup import FollowUp
-
-
-class Tracer(Protocol):
-    """The diagnostic core (bot.diagnostics.service.TraceService)."""
-
-    async def trace(
-        self, target: Target, *, deep: bool = False, progress: ProgressCallback | None = None
-    ) -> Report: ...
-
-    async def check(
-        self,
-        kind: CheckKind,
-        value: str,
-        *,
-        deep: bool = False,
-        progress: ProgressCallback | None = None,
-    ) -> Report: ...
-
-
-class References(Protocol):
-    """The id ledger's lookup by the application's own reference (bot.ledger.book.Ledger)."""
-
-    async def lookup_reference(self, reference: str) -> Sequence[object]: ...
-
-
-@runtime_checkable
-class LogPdfSource(Protocol):
-    """The Qboxmail client's Email log analysis PDF download."""
-
-    async def log_pdf(self, domain_code: str, log_type: str, log_id: str) -> bytes: ...
-
 
 _CHANNEL_ID: Final = re.compile(r"[CG][A-Z0-9]{2,20}")
 
@@ -88,9 +56,9 @@ class Access:
 class SlackDeps:
     """Everything the listeners need, built once by the composition root (bot/runtime/)."""
 
-    tracer: Tracer
+    tracer: TraceService
     store: Store
-    pdfs: LogPdfSource
+    pdfs: QboxmailClient  # the Email log analysis PDFs
     access: Access
     throttle: UpdateThrottle
     trace_slots: asyncio.Semaphore
@@ -102,13 +70,10 @@ class SlackDeps:
     flight_seconds: float = 120.0  # a single flight's runner may take this long before a waiter
     wall_clock: EpochClock = time.time  # a cached answer's age
     jobs: JobQueue | None = None  # Deeper trace / Log PDF work (None: run in this task)
-    ledger: References | None = None  # `/qbx trace <your reference>` needs a ledger record
+    ledger: Ledger | None = None  # `/qbx trace <your reference>` needs a ledger record
     traces_per_minute: int = 20
     click_ttl_seconds: float = 120.0
     thread_claim_seconds: float = 7 * 24 * 3600
     followup: FollowUp | None = None  # watches and remediation (bot/slack/followup.py)
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # back-off between retries
     trace_deadline_seconds: float = 90.0  # a trace's whole run, however its calls behave
-
-
-HealthCheck = Callable[[], Awaitable[bool]]
