@@ -20,8 +20,9 @@ from bot.diagnostics.service import TraceService
 from bot.ledger.book import Ledger
 from bot.qboxmail.client import QboxmailClient
 from bot.settings import Settings
+from bot.slack.access import Access
 from bot.slack.background import Background
-from bot.slack.deps import Access, SlackDeps
+from bot.slack.deps import SlackDeps
 from bot.slack.progress import UpdateThrottle
 from bot.store.base import Store
 from handlers import register_all

@@ -39,11 +39,11 @@ from bot.slack.client import Sleep, build_web_client
 from bot.slack.deps import SlackDeps
 from bot.slack.journal import Journal
 from bot.slack.poster import Poster
+from bot.slack.rescue import rescuer
 from bot.slack.watch_poller import build_followup, watch_engine, watch_polling
 from bot.store import FallbackStore, Keys, Store, open_store
 from bot.watch.engine import WatchEngine
 from bot.web.asgi import LEDGER_PATH, HealthChecks, SlackGate, build_asgi, store_probe
-from handlers.rescue import rescuer
 
 SHUTDOWN_GRACE = 20.0  # seconds running traces get to finish when the server stops
 

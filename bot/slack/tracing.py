@@ -22,13 +22,13 @@ from bot.recognition.ids import recognise
 from bot.recognition.targets import Target, TargetKind
 from bot.render.blocks import (
     Message,
-    ResultActions,
     Style,
     notice_message,
     progress_message,
     style_for,
     verdict_message,
 )
+from bot.render.buttons import ResultActions
 from bot.render.checklist import checklist_message
 from bot.render.mrkdwn import escape
 from bot.render.slack_limits import context_block

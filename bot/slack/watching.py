@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from bot.render.blocks import Message, notice_message
-from bot.render.followup import watchable, with_watch_line
+from bot.render.buttons import watchable
+from bot.render.followup import with_watch_line
 from bot.render.mrkdwn import Masker, escape, safe
 from bot.slack.deps import SlackDeps
 from bot.slack.followup import FollowUp
