@@ -31,7 +31,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def pasted(
         body: dict[str, Any], client: AsyncWebClient, request: AsyncBoltRequest
     ) -> None:
-        await intake.start_pasted(deps, client, body, retry_number(request))
+        await intake.start_message_event(deps, client, body, retry_number(request))
 
     @app.event("message")
     async def elsewhere() -> None:
@@ -41,7 +41,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def mentioned(
         body: dict[str, Any], client: AsyncWebClient, request: AsyncBoltRequest
     ) -> None:
-        await intake.start_mention(deps, client, body, retry_number(request))
+        await intake.start_message_event(deps, client, body, retry_number(request))
 
     @app.event("app_home_opened")
     async def home_opened(body: dict[str, Any], client: AsyncWebClient) -> None:

@@ -91,22 +91,16 @@ async def start_shortcut(deps: SlackDeps, client: AsyncWebClient, body: Body) ->
     await _start_acked(deps, poster, body, work, acked)
 
 
-async def start_pasted(
+async def start_message_event(
     deps: SlackDeps, client: AsyncWebClient, body: dict[str, Any], retry: str | None
 ) -> None:
-    """A message in a watched channel (a person's or another bot's)."""
+    """`@qbx` in a thread, or a message in a watched channel (a person's or another bot's)."""
     poster, event = Poster(client), body["event"]
-    work = trace_pasted(deps, poster, event, body, retry)
-    await _start_acked(deps, poster, body, work, _acked_event(WorkKind.PASTE, event))
-
-
-async def start_mention(
-    deps: SlackDeps, client: AsyncWebClient, body: dict[str, Any], retry: str | None
-) -> None:
-    """`@qbx` in a thread."""
-    poster, event = Poster(client), body["event"]
-    work = trace_mentioned_thread(deps, poster, event, body, retry)
-    await _start_acked(deps, poster, body, work, _acked_event(WorkKind.MENTION, event))
+    if event.get("type") == "app_mention":
+        work, kind = trace_mentioned_thread(deps, poster, event, body, retry), WorkKind.MENTION
+    else:
+        work, kind = trace_pasted(deps, poster, event, body, retry), WorkKind.PASTE
+    await _start_acked(deps, poster, body, work, _acked_event(kind, event))
 
 
 def _acked_event(kind: WorkKind, event: Mapping[str, Any]) -> AckedWork:
