@@ -34,8 +34,9 @@ from bot.logs import configure_logging  # noqa: E402
 from bot.qboxmail.client import QboxmailClient  # noqa: E402
 from bot.recognition.ids import recognise  # noqa: E402
 from bot.runtime.services import utcnow  # noqa: E402
+from bot.slack.access import Access  # noqa: E402
 from bot.slack.background import Background  # noqa: E402
-from bot.slack.ports import Access, SlackDeps  # noqa: E402
+from bot.slack.deps import SlackDeps  # noqa: E402
 from bot.slack.progress import UpdateThrottle  # noqa: E402
 from bot.slack.tracing import TraceSpec, report_for  # noqa: E402
 from bot.store.base import Store  # noqa: E402

@@ -138,6 +138,7 @@ def configure_logging(
         structlog.stdlib.ProcessorFormatter(
             processor=renderer,
             foreign_pre_chain=[
+                structlog.contextvars.merge_contextvars,  # a request's context on library lines
                 structlog.stdlib.add_logger_name,
                 structlog.processors.add_log_level,
                 structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -155,7 +156,9 @@ def configure_logging(
 
 
 def bind_request(**context: Any) -> None:
-    """Bind request-scoped context (trace_id, slack_user, slack_channel) for this task."""
+    """Bind request-scoped context (trace_id, slack_user, slack_channel) for this task and the
+    tasks it starts (they copy it), replacing whatever an earlier request in this context bound."""
+    structlog.contextvars.unbind_contextvars("trace_id", "slack_user", "slack_channel", *context)
     structlog.contextvars.bind_contextvars(**context)
 
 

@@ -24,7 +24,7 @@ from bot.jobs import (
 from bot.runtime.services import open_services
 from bot.runtime.worker import check_worker_settings, worker_jobs
 from bot.settings import Settings
-from bot.slack.jobs import DEEPER_JOB, LOG_PDF_JOB
+from bot.slack.button_jobs import DEEPER_JOB, LOG_PDF_JOB
 from bot.store import Keys
 from tests.redis_support import REDIS_URL, machine_redis, unique_prefix
 

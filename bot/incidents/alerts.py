@@ -26,8 +26,8 @@ from bot.render.blocks import notice_message
 from bot.render.mrkdwn import escape
 from bot.render.slack_limits import MAX_HEADER, MAX_SECTION_TEXT, Block, clip, context_block
 from bot.settings import Settings
+from bot.slack.deps import SlackDeps
 from bot.slack.pasted import trace_ids_in
-from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
 
 ALERTS_PATH: Final = "/alerts"

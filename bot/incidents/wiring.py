@@ -26,7 +26,7 @@ from bot.recognition.grammar import CheckKind
 from bot.render.blocks import notice_message
 from bot.render.mrkdwn import escape
 from bot.settings import Settings
-from bot.slack.ports import SlackDeps
+from bot.slack.deps import SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.slack.tracing import TraceSpec, run_trace
 from bot.store import Store

@@ -11,17 +11,15 @@ from typing import Any, Final
 
 from bot.diagnostics.report import (
     EscalationBundle,
-    LogRef,
     Report,
     Severity,
     StepResult,
     StepStatus,
 )
 from bot.recognition.targets import Target
-from bot.render.followup import extra_buttons
+from bot.render.buttons import ResultActions, result_buttons
 from bot.render.mrkdwn import Masker, safe
 from bot.render.slack_limits import (
-    MAX_BUTTON_TEXT,
     MAX_SECTION_TEXT,
     Block,
     and_more,
@@ -44,26 +42,7 @@ STEP_EMOJI: Final = {
     StepStatus.WARN: ":warning:",
     StepStatus.UNKNOWN: ":grey_question:",
 }
-ACTION_LOG_PDF: Final = "qbx_log_pdf"
-ACTION_DEEPER: Final = "qbx_deeper"
-ACTION_RERUN: Final = "qbx_rerun"
-ACTION_BUNDLE: Final = "qbx_bundle"
-ACTION_NARROW: Final = "qbx_narrow"
-ACTION_EVIDENCE: Final = "qbx_evidence"
 VIEW_NARROW: Final = "qbx_narrow_view"
-MAX_PDF_BUTTONS: Final = 5
-
-
-@dataclass(frozen=True)
-class ResultActions:
-    """The opaque keys behind a result's buttons (None: no such button)."""
-
-    log_pdfs: tuple[tuple[LogRef, str], ...] = ()
-    deeper: str | None = None
-    rerun: str | None = None
-    bundle: str | None = None
-    narrow: str | None = None  # an inconclusive search: ask for the recipient and the day
-    evidence: str | None = None  # every fact with its source, answered privately
 
 
 @dataclass(frozen=True)
@@ -128,9 +107,7 @@ def verdict_message(
     if fields:
         blocks.append({"type": "section", "fields": fields})
     blocks.append(context_block(_context_line(report, style, asked_by)))
-    buttons = _buttons(actions)
-    if actions.rerun:  # follow-up buttons (bot/render/followup.py), behind the same key
-        buttons += extra_buttons(report, actions.rerun, mask)
+    buttons = result_buttons(report, actions, mask)
     if buttons:
         blocks.append({"type": "actions", "block_id": "qbx_result", "elements": buttons})
     return _message(f"{emoji} {safe(verdict.headline, mask)}", blocks)
@@ -188,31 +165,6 @@ def _sender_side(bundle: EscalationBundle, traced: str) -> str | None:
     shown = bundle.domain and traced.lower().strip("<>").endswith("@" + bundle.domain.lower())
     domain = None if shown else bundle.domain
     return " · ".join(p for p in (account, domain) if p) or None
-
-
-def _buttons(actions: ResultActions) -> list[Block]:
-    shown = actions.log_pdfs[:MAX_PDF_BUTTONS]
-    buttons = []
-    if actions.narrow:
-        buttons.append(_button("Narrow the search", ACTION_NARROW, actions.narrow))
-    buttons += [
-        _button(f"Log PDF · {log.log_type} {log.log_id}", f"{ACTION_LOG_PDF}:{i}", key)
-        for i, (log, key) in enumerate(shown)
-    ]
-    if actions.deeper:
-        buttons.append(_button("Deeper trace", ACTION_DEEPER, actions.deeper))
-    if actions.rerun:
-        buttons.append(_button("Re-run", ACTION_RERUN, actions.rerun))
-    if actions.evidence:
-        buttons.append(_button("Evidence", ACTION_EVIDENCE, actions.evidence))
-    if actions.bundle:
-        buttons.append(_button("Escalate", ACTION_BUNDLE, actions.bundle))
-    return buttons
-
-
-def _button(label: str, action_id: str, key: str) -> Block:
-    text = {"type": "plain_text", "text": clip(label, MAX_BUTTON_TEXT)}
-    return {"type": "button", "text": text, "action_id": action_id, "value": key}
 
 
 NARROW_INTRO: Final = (

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from bot.diagnostics.report import Evidence, LogRef, Report, StepResult, StepStatus
-from bot.render.blocks import MAX_PDF_BUTTONS, STEP_EMOJI, Style, target_label
+from bot.render.blocks import STEP_EMOJI, Style, target_label
+from bot.render.buttons import MAX_PDF_BUTTONS
 from bot.render.mrkdwn import Masker, safe
 from bot.render.slack_limits import MAX_SECTION_TEXT, Block, and_more, clip, context_block
 from bot.render.slack_limits import fit_blocks as _fit

@@ -15,9 +15,14 @@ from dataclasses import dataclass
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.clocks import EpochClock, Monotonic
+from bot.diagnostics.service import TraceService
+from bot.ledger.book import Ledger
+from bot.qboxmail.client import QboxmailClient
 from bot.settings import Settings
+from bot.slack.access import Access
 from bot.slack.background import Background
-from bot.slack.ports import Access, LogPdfSource, References, SlackDeps, Tracer
+from bot.slack.deps import SlackDeps
 from bot.slack.progress import UpdateThrottle
 from bot.store.base import Store
 from handlers import register_all
@@ -58,14 +63,14 @@ def new_reference() -> str:
 def slack_deps(
     settings: Settings,
     *,
-    tracer: Tracer,
+    tracer: TraceService,
     store: Store,
-    pdfs: LogPdfSource,
-    clock: Callable[[], float],
+    pdfs: QboxmailClient,
+    clock: Monotonic,
     trace_slots: int = TRACE_SLOTS,
     reference: Callable[[], str] = new_reference,
-    wall_clock: Callable[[], float] = time.time,
-    ledger: References | None = None,
+    wall_clock: EpochClock = time.time,
+    ledger: Ledger | None = None,
 ) -> SlackDeps:
     """The listeners' dependencies, from settings read once by the caller."""
     return SlackDeps(

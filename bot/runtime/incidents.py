@@ -28,7 +28,7 @@ from bot.runtime.listeners import listener_deps
 from bot.runtime.services import Services, open_services, utcnow
 from bot.settings import Settings
 from bot.simulator import SimClock, SimulatorHandle, running_simulator
-from bot.slack.ports import SlackDeps
+from bot.slack.deps import SlackDeps
 
 THE_RAMP: Final = DemoPlan()  # the default demo: 27 steps of 20 minutes from 08:00 today
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bot.jobs import FallbackQueue, InProcessQueue, JobQueue, JobRegistry, RetryPolicy, WorkerQueue
 from bot.settings import Settings
-from bot.slack.jobs import SLACK_JOBS, SlackWork, register_slack_jobs
+from bot.slack.button_jobs import SLACK_JOBS, SlackWork, register_slack_jobs
 from bot.store import Keys
 
 Closable = InProcessQueue[None] | WorkerQueue | FallbackQueue

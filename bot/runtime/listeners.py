@@ -7,7 +7,7 @@ import time
 
 from bot.runtime.bolt import TRACE_SLOTS, slack_deps
 from bot.runtime.services import Services
-from bot.slack.ports import SlackDeps
+from bot.slack.deps import SlackDeps
 
 
 def listener_deps(services: Services, *, trace_slots: int = TRACE_SLOTS) -> SlackDeps:

@@ -34,16 +34,16 @@ from bot.runtime.jobs import close_jobs, job_queue
 from bot.runtime.listeners import listener_deps
 from bot.runtime.services import open_services
 from bot.settings import Settings
+from bot.slack.button_jobs import SlackWork
 from bot.slack.client import Sleep
-from bot.slack.jobs import SlackWork
+from bot.slack.deps import SlackDeps
 from bot.slack.journal import Journal
-from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
+from bot.slack.rescue import rescuer
 from bot.slack.watch_poller import build_followup, watch_engine, watch_polling
 from bot.store import FallbackStore, Store
 from bot.watch.engine import WatchEngine
 from bot.web.asgi import LEDGER_PATH, HealthChecks, SlackGate, build_asgi, store_probe
-from handlers.rescue import rescuer
 
 SHUTDOWN_GRACE = 20.0  # seconds running traces get to finish when the server stops
 

@@ -21,7 +21,7 @@ from bot.runtime.jobs import policy_from, slack_jobs
 from bot.runtime.listeners import listener_deps
 from bot.runtime.services import Services, open_services
 from bot.settings import Settings
-from bot.slack.jobs import SlackWork
+from bot.slack.button_jobs import SlackWork
 from bot.slack.poster import Poster
 from bot.slack.watch_poller import build_followup, watch_engine, watch_polling
 from bot.store import Keys

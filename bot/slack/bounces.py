@@ -11,10 +11,10 @@ from bot.bounces import BounceKind, BounceReport, read_bounce
 from bot.bounces.pasted import bounce_in, original_target
 from bot.render.blocks import notice_message
 from bot.render.bounces import bounce_message, file_refused_message
-from bot.slack.buttons import Reply
+from bot.slack.deps import SlackDeps
 from bot.slack.files import FileRefused, download
-from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
+from bot.slack.replies import Reply
 from bot.slack.tracing import TraceSpec, run_trace
 
 MAX_FILES: Final = 3  # message files read per Slack message

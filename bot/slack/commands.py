@@ -13,11 +13,12 @@ from bot.recognition.targets import Target, TargetKind
 from bot.render.blocks import Style, notice_message, overflow_message
 from bot.render.home import trace_modal
 from bot.render.mrkdwn import escape
+from bot.slack.access import Access
 from bot.slack.bounces import answer_command_bounce
-from bot.slack.buttons import Reply
+from bot.slack.deps import SlackDeps
 from bot.slack.limits import admit, slow_down
-from bot.slack.ports import Access, SlackDeps
 from bot.slack.poster import Place, Poster
+from bot.slack.replies import Reply
 from bot.slack.tracing import TraceSpec, run_trace
 from bot.slack.watch_command import is_watch_command, run_watch_command
 
@@ -90,11 +91,7 @@ def plan_command(text: str, max_ids: int) -> CommandPlan:
 
 
 async def run_command(deps: SlackDeps, poster: Poster, command: SlashCommand, reply: Reply) -> None:
-    """Answer one `/qbx` (already acknowledged)."""
-    refusal = deps.access.refusal(command.user, command.channel)
-    if refusal is not None:
-        await reply(notice_message(refusal))
-        return
+    """Answer one `/qbx` (already acknowledged; who may ask where: bot/slack/refusals.py)."""
     if not command.text.strip() and command.trigger_id:  # the form (bot/slack/home.py)
         await poster.client.views_open(
             trigger_id=command.trigger_id, view=trace_modal(command.channel)

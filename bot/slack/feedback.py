@@ -9,8 +9,9 @@ from typing import Any, Final
 
 from bot.feedback import vote_entry, why_entry
 from bot.render.blocks import Message, notice_message
-from bot.render.followup import ACTION_FEEDBACK_UP, WHY_BLOCK, why_modal
-from bot.slack.ports import SlackDeps
+from bot.render.buttons import ACTION_FEEDBACK_UP
+from bot.render.followup import WHY_BLOCK, why_modal
+from bot.slack.deps import SlackDeps
 from bot.slack.poster import Poster
 from bot.slack.tracing import ButtonContext
 from bot.store.keys import CONTEXT_TTL

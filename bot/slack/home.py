@@ -9,11 +9,11 @@ from typing import Any
 from bot.errors import InputError
 from bot.render.home import HomeState, RecentTrace, command_text, home_view
 from bot.render.mrkdwn import Masker
-from bot.slack.buttons import Reply
 from bot.slack.commands import SlashCommand, plan_command, run_command
-from bot.slack.ports import SlackDeps
+from bot.slack.deps import SlackDeps
 from bot.slack.poster import Poster
 from bot.slack.recent import recent_key
+from bot.slack.replies import Reply
 
 
 async def home_state(deps: SlackDeps, user: str) -> HomeState:

@@ -13,7 +13,7 @@ from bot.render.blocks import style_for
 from bot.render.changes import what_changed
 from bot.render.checklist import checklist_message
 from bot.render.mrkdwn import safe
-from bot.slack.ports import SlackDeps
+from bot.slack.deps import SlackDeps
 from bot.slack.poster import Poster
 from bot.slack.tracing import ButtonContext, TraceSpec, report_for, result_message, run_trace
 

@@ -8,7 +8,7 @@ import math
 
 from bot.render.blocks import Message, notice_message
 from bot.render.mrkdwn import escape
-from bot.slack.ports import SlackDeps
+from bot.slack.deps import SlackDeps
 from bot.store.base import RateDecision
 
 

@@ -14,14 +14,15 @@ from typing import Any
 
 from bot.recognition.ids import recognise
 from bot.recognition.targets import TargetKind
-from bot.render.blocks import Message, narrow_modal, notice_message
+from bot.render.blocks import narrow_modal, notice_message
+from bot.slack.deps import SlackDeps
 from bot.slack.limits import admit, slow_down
-from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
+from bot.slack.replies import Reply
 from bot.slack.tracing import context_from_json, run_trace
 
 OpenView = Callable[[dict[str, Any]], Awaitable[None]]
-Reply = Callable[[Message], Awaitable[None]]
+
 
 EXPIRED = "This result has expired (results keep their buttons for 7 days). Trace the id again."
 NEED_ONE = "Give the recipient, the day it was sent, or both."
@@ -81,11 +82,7 @@ async def run_narrowed(
     raw = await deps.store.get_context(key)
     if raw is None:
         return
-    context = context_from_json(raw)
-    refusal = deps.access.refusal(user, context.channel)
-    if refusal is not None:
-        await poster.ephemeral(context.channel, user, notice_message(refusal), None)
-        return
+    context = context_from_json(raw)  # who may ask there: checked before (bot/slack/refusals.py)
     admitted, decision = await admit(deps, user, 1)  # a narrowed search is a trace too
     if not admitted:
         notice = slow_down(deps.traces_per_minute, decision, 1)

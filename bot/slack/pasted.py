@@ -16,8 +16,8 @@ from bot.recognition.targets import Target
 from bot.render.blocks import Style, overflow_message
 from bot.render.summary import summary_message
 from bot.slack.bounces import answer_pasted_bounce
+from bot.slack.deps import SlackDeps
 from bot.slack.limits import admit, slow_down
-from bot.slack.ports import SlackDeps
 from bot.slack.poster import Place, Poster
 from bot.slack.tracing import TraceSpec, answer_at, post_placeholder, run_trace
 

@@ -6,10 +6,10 @@ always sent (and a 429 is retried by the client after Retry-After).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-Clock = Callable[[], float]
+from bot.clocks import Monotonic
+
 MAX_TRACKED = 1000  # messages remembered for the per-message interval
 
 
@@ -17,7 +17,7 @@ MAX_TRACKED = 1000  # messages remembered for the per-message interval
 class UpdateThrottle:
     """A token bucket shared by all messages, plus a minimum interval per message."""
 
-    clock: Clock
+    clock: Monotonic
     per_minute: float = 45.0
     per_message_interval: float = 1.5
     _tokens: float = field(default=0.0, init=False)

@@ -8,7 +8,7 @@ from typing import Final
 
 from bot.diagnostics.report import Report
 from bot.render.home import RecentTrace
-from bot.slack.ports import SlackDeps
+from bot.slack.deps import SlackDeps
 
 RECENT: Final = 10  # traces kept per user for the Home tab
 RECENT_TTL: Final = 30 * 24 * 3600.0

@@ -22,18 +22,18 @@ from bot.recognition.ids import recognise
 from bot.recognition.targets import Target, TargetKind
 from bot.render.blocks import (
     Message,
-    ResultActions,
     Style,
     notice_message,
     progress_message,
     style_for,
     verdict_message,
 )
+from bot.render.buttons import ResultActions
 from bot.render.checklist import checklist_message
 from bot.render.mrkdwn import escape
 from bot.render.slack_limits import context_block
-from bot.slack.errors import TraceTimedOut, explain
-from bot.slack.ports import SlackDeps
+from bot.slack.deps import SlackDeps
+from bot.slack.explanations import TraceTimedOut, explain
 from bot.slack.poster import Place, Poster
 from bot.slack.recent import remember_trace
 from bot.store.base import AuditEntry
@@ -47,7 +47,7 @@ class TraceSpec:
     """What to trace: a recognised target, or a `check KIND VALUE`; and how deep."""
 
     target: Target | None = None
-    check_kind: str | None = None
+    check_kind: CheckKind | None = None
     check_value: str = ""
     deep: bool = False
 
@@ -318,5 +318,7 @@ def with_note(message: Message, text: str) -> Message:
 async def _traced(deps: SlackDeps, spec: TraceSpec, progress: ProgressCallback) -> Report:
     if spec.target is not None:
         return await deps.tracer.trace(spec.target, deep=spec.deep, progress=progress)
-    kind = CheckKind(str(spec.check_kind))
-    return await deps.tracer.check(kind, spec.check_value, deep=spec.deep, progress=progress)
+    assert spec.check_kind is not None  # a spec without a target is a check
+    return await deps.tracer.check(
+        spec.check_kind, spec.check_value, deep=spec.deep, progress=progress
+    )

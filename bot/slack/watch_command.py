@@ -11,12 +11,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.recognition.ids import recognise
 from bot.recognition.targets import TargetKind
-from bot.render.blocks import ACTION_RERUN, Message, notice_message
-from bot.render.followup import watchable
+from bot.render.blocks import Message, notice_message
+from bot.render.buttons import ACTION_RERUN, watchable
 from bot.render.mrkdwn import escape
-from bot.slack.buttons import Reply
-from bot.slack.ports import SlackDeps
+from bot.slack.deps import SlackDeps
 from bot.slack.poster import Place, Poster
+from bot.slack.replies import Reply
 from bot.slack.tracing import TraceSpec, context_from_json, run_trace
 from bot.slack.watching import NOT_WATCHABLE, start_watch
 

@@ -18,8 +18,8 @@ from bot.errors import QbxError
 from bot.remediation.policy import RemediationPolicy
 from bot.remediation.reactivation import SuppressionApi
 from bot.settings import Settings
+from bot.slack.deps import SlackDeps
 from bot.slack.followup import FollowUp
-from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
 from bot.slack.watching import SlackWatchChecker
 from bot.store.base import Store

@@ -7,10 +7,13 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from bot.render.blocks import Message, notice_message
-from bot.render.followup import watchable, with_watch_line
+from bot.render.buttons import watchable
+from bot.render.followup import with_watch_line
 from bot.render.mrkdwn import Masker, escape, safe
-from bot.slack.followup import (
-    FollowUp,
+from bot.slack.deps import SlackDeps
+from bot.slack.followup import FollowUp
+from bot.slack.poster import Place, Poster
+from bot.slack.results import (
     clock_time,
     fresh_result,
     render,
@@ -18,8 +21,6 @@ from bot.slack.followup import (
     spec_to_json,
     stored_result,
 )
-from bot.slack.ports import SlackDeps
-from bot.slack.poster import Place, Poster
 from bot.slack.tracing import ButtonContext
 from bot.store.base import AuditEntry
 from bot.watch.engine import Checked

@@ -25,7 +25,7 @@ from bot.runtime.serving import open_runtime
 from bot.settings import Settings
 from bot.simulator import SimulatorHandle, running_simulator
 from bot.slack.client import build_web_client
-from bot.slack.ports import SlackDeps
+from bot.slack.deps import SlackDeps
 from bot.store.memory import MemoryStore
 from tests.incidents.slack_support import HistoryStandIn, running_history_standin
 from tests.slack.standin import Call, serving

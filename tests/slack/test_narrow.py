@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.recognition.grammar import CheckKind
 from bot.recognition.targets import Target
 from bot.render.blocks import VIEW_NARROW
 from bot.slack.tracing import TraceSpec
@@ -134,7 +135,7 @@ class TestMailboxSearchWithATinyBudget:
 
 def test_narrowing_a_check_narrows_the_id_it_names() -> None:
     message_id = "8a16f3df-7f5f-4e53-a7e7-3e665ef57c51@shop.example"
-    spec = TraceSpec(check_kind="message", check_value=message_id)
+    spec = TraceSpec(check_kind=CheckKind.MESSAGE, check_value=message_id)
     narrowed = spec.narrowed("anna@example.com", date(2026, 11, 20))
     assert narrowed.target is not None
     assert narrowed.target.value == message_id

@@ -10,7 +10,6 @@ from bot.diagnostics.report import Severity, StepStatus, VerdictCode
 from bot.recognition.targets import Target, TargetKind
 from bot.render.blocks import (
     SEVERITY_EMOJI,
-    ResultActions,
     Style,
     overflow_message,
     progress_message,
@@ -19,6 +18,7 @@ from bot.render.blocks import (
     verdict_message,
 )
 from bot.render.bundle import bundle_message
+from bot.render.buttons import ResultActions
 from bot.render.checklist import checklist_message, evidence_message
 from bot.render.mrkdwn import Masker, escape, mask_address
 from bot.render.slack_limits import clip, validate_blocks

@@ -10,7 +10,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.errors import ApiAuthError, ApiUnreachable, InputError, StoreUnavailable
 from bot.slack.client import retry_after_seconds
-from bot.slack.errors import explain
+from bot.slack.explanations import explain
 from bot.slack.pasted import message_text
 from bot.slack.progress import UpdateThrottle
 

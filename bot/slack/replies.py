@@ -10,15 +10,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
+from typing import Any
 
 import aiohttp
-from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.logs import get_logger
 from bot.render.blocks import Message
-from bot.slack.buttons import Reply
 from bot.slack.poster import Poster
 
+Reply = Callable[[Message], Awaitable[None]]
 Sleep = Callable[[float], Awaitable[None]]
 RESPONSE_URL_TRIES = 3
 RESPONSE_URL_BACKOFF = 0.5  # seconds, doubled after each failed try
@@ -36,12 +37,12 @@ class ResponseUrlFailed(Exception):
 
 
 def via_response_url(
-    respond: AsyncRespond, *, fallback: Reply | None = None, sleep: Sleep = asyncio.sleep
+    response_url: str, *, fallback: Reply | None = None, sleep: Sleep = asyncio.sleep
 ) -> Reply:
     async def reply(message: Message) -> None:
         outcome = Delivery.RETRY
         for attempt in range(RESPONSE_URL_TRIES):
-            outcome = await _respond_once(respond, message)
+            outcome = await _respond_once(response_url, message)
             if outcome is not Delivery.RETRY or attempt + 1 == RESPONSE_URL_TRIES:
                 break
             await sleep(RESPONSE_URL_BACKOFF * 2**attempt)
@@ -55,14 +56,16 @@ def via_response_url(
     return reply
 
 
-async def _respond_once(respond: AsyncRespond, message: Message) -> Delivery:
+async def _respond_once(response_url: str, message: Message) -> Delivery:
+    body: dict[str, Any] = {
+        "text": message["text"],
+        "response_type": "ephemeral",
+        "replace_original": False,
+    }
+    if message["blocks"]:
+        body["blocks"] = message["blocks"]
     try:
-        answer = await respond(
-            text=message["text"],
-            blocks=message["blocks"],
-            response_type="ephemeral",
-            replace_original=False,
-        )
+        answer = await AsyncWebhookClient(url=response_url).send_dict(body)
     except (aiohttp.ClientError, TimeoutError):
         return Delivery.RETRY
     if answer.status_code < 300:
@@ -82,8 +85,8 @@ def via_ephemeral(poster: Poster, channel: str, user: str, thread: str | None) -
 
 
 def private_reply(
-    respond: AsyncRespond, poster: Poster, channel: str, user: str, sleep: Sleep
+    response_url: str, poster: Poster, channel: str, user: str, sleep: Sleep
 ) -> Reply:
     """The response_url, falling back to an ephemeral message to `user` in `channel`."""
     fallback = via_ephemeral(poster, channel, user, None) if channel and user else None
-    return via_response_url(respond, fallback=fallback, sleep=sleep)
+    return via_response_url(response_url, fallback=fallback, sleep=sleep)

@@ -14,8 +14,8 @@ from bot.diagnostics.report import LogRef
 from bot.jobs.registry import GaveUp, GiveUpHandler, JobContext, JobRegistry, Payload
 from bot.render.blocks import notice_message
 from bot.render.mrkdwn import escape
+from bot.slack.deps import SlackDeps
 from bot.slack.inplace import deepen_in_place
-from bot.slack.ports import SlackDeps
 from bot.slack.poster import Poster
 from bot.slack.tracing import ButtonContext, context_from_json, context_to_json
 

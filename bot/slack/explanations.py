@@ -1,13 +1,15 @@
-"""The one mapping from an exception to what a Slack user reads (walks the class hierarchy).
-
-Unexpected errors get a short reference id that the caller logs with the traceback.
-"""
+"""The one mapping from an exception to what a Slack user reads (walks the class hierarchy), and
+the one report of a failed request: every listener's exception (raised in Bolt, or in work started
+after the ack) becomes words for the user; unexpected ones get a reference id, logged with the
+traceback."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import (
@@ -18,14 +20,21 @@ from bot.errors import (
     QboxmailError,
     StoreUnavailable,
 )
+from bot.logs import get_logger
 from bot.render.blocks import Message, notice_message, usage_message
 from bot.render.mrkdwn import escape
+from bot.slack.background import OnError
+from bot.slack.deps import SlackDeps
+from bot.slack.origin import origin_of, reply_to
+from bot.slack.poster import Poster
+from bot.slack.replies import Reply, ResponseUrlFailed, via_ephemeral
 
 NOT_IN_CHANNEL = (
     ":wave: I am not a member of this channel, so I cannot post results here. "
     "Invite me with `/invite @qbx` and try again."
 )
 CHANNEL_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+log = get_logger("qbx.slack")
 
 
 class TraceTimedOut(Exception):
@@ -127,3 +136,44 @@ _WORDS: dict[type[BaseException], Callable[[BaseException], Message | None]] = {
     StoreUnavailable: _store,
     TraceTimedOut: _timed_out,
 }
+
+
+def failure_handler(deps: SlackDeps, poster: Poster, body: Mapping[str, Any]) -> OnError:
+    """The error handler, bound to one request, for work that runs after the ack."""
+
+    async def on_error(error: Exception) -> None:
+        await report_failure(deps, poster, error, body)
+
+    return on_error
+
+
+async def report_failure(
+    deps: SlackDeps, poster: Poster, error: Exception, body: Mapping[str, Any]
+) -> None:
+    """Log the failure; tell the person who asked, privately, where the request says how."""
+    facing = explain(error, deps.new_reference)
+    if facing.reference is not None:
+        log.error("slack_listener_failed", reference=facing.reference, exc_info=error)
+    else:
+        log.warning("slack_request_refused", error=type(error).__name__, detail=str(error))
+    reply = _reply_for(deps, poster, error, body)
+    if reply is None:
+        return
+    try:
+        await reply(facing.message)
+    except (ResponseUrlFailed, SlackApiError, aiohttp.ClientError, TimeoutError) as failed:
+        log.error("slack_failure_unreported", error=type(failed).__name__)
+
+
+def _reply_for(
+    deps: SlackDeps, poster: Poster, error: Exception, body: Mapping[str, Any]
+) -> Reply | None:
+    """A response_url's private answer; for an event, an ephemeral one in its thread (unless
+    the failure is that qbx cannot post in that channel); else nowhere (views, the Home tab)."""
+    origin = origin_of(body)
+    if origin.response_url:
+        return reply_to(deps, poster, origin)
+    can_post = slack_error_code(error) not in CHANNEL_ERRORS
+    if "event" in body and origin.channel and origin.user and can_post:
+        return via_ephemeral(poster, origin.channel, origin.user, origin.thread_ts)
+    return None

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.render.blocks import notice_message
-from bot.slack.buttons import Reply
 from bot.slack.commands import SlashCommand, run_command
+from bot.slack.deps import SlackDeps
+from bot.slack.explanations import failure_handler
 from bot.slack.journal import AckedWork, Rescue, WorkKind
-from bot.slack.ports import SlackDeps
+from bot.slack.origin import origin_of, reply_to
 from bot.slack.poster import Place, Poster
-from handlers.errors import failure_handler
-from handlers.replies import private_reply, via_ephemeral
 
 RESTARTED = {
     WorkKind.CLICK: "qbx restarted while it worked on your click; click the button again.",
@@ -30,14 +28,15 @@ def rescuer(deps: SlackDeps, client: AsyncWebClient) -> Rescue:
     """Starts each rescue in the background (a sweep never waits for one) and journals it."""
 
     async def rescue(work: AckedWork) -> None:
-        on_error = failure_handler(deps, _body(work), client, _respond(work))
-        await deps.background.start_acked(_answer(deps, Poster(client), work), on_error, work)
+        poster = Poster(client)
+        on_error = failure_handler(deps, poster, _body(work))
+        await deps.background.start_acked(_answer(deps, poster, work), on_error, work)
 
     return rescue
 
 
 async def _answer(deps: SlackDeps, poster: Poster, work: AckedWork) -> None:
-    reply = _reply(deps, poster, work)
+    reply = reply_to(deps, poster, origin_of(_body(work)))
     if work.kind is WorkKind.COMMAND:
         await run_command(deps, poster, SlashCommand(work.text, work.user, work.channel), reply)
     elif work.kind is WorkKind.PASTE:
@@ -46,19 +45,8 @@ async def _answer(deps: SlackDeps, poster: Poster, work: AckedWork) -> None:
         await reply(notice_message(RESTARTED[work.kind]))
 
 
-def _reply(deps: SlackDeps, poster: Poster, work: AckedWork) -> Reply:
-    respond = _respond(work)
-    if respond is not None:
-        return private_reply(respond, poster, work.channel, work.user, deps.sleep)
-    return via_ephemeral(poster, work.channel, work.user, work.thread_ts or None)
-
-
-def _respond(work: AckedWork) -> AsyncRespond | None:
-    return AsyncRespond(response_url=work.response_url) if work.response_url else None
-
-
 def _body(work: AckedWork) -> dict[str, Any]:
-    """The request body the error handler reads to find where to answer."""
+    """The request body, as Slack sent it, that says where to answer."""
     if work.response_url:
         return {"response_url": work.response_url, "user_id": work.user, "channel_id": work.channel}
     return {"event": {"channel": work.channel, "user": work.user, "thread_ts": work.thread_ts}}
