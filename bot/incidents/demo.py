@@ -15,14 +15,13 @@ from pathlib import Path
 from typing import Any, Final, TextIO
 
 from bot.clocks import WallClock
-from bot.diagnostics.api import QboxmailApi
 from bot.incidents.console import LABEL, ConsolePoster, console_reporter
 from bot.incidents.engine import CheckResult, IncidentWatcher
 from bot.incidents.lifecycle import ChangeKind
-from bot.incidents.ports import IncidentApi
 from bot.incidents.wiring import bot_token, build_watcher, slack_side
 from bot.qboxmail.client import QboxmailClient
 from bot.qboxmail.models import DeliveryAccount, DeliveryDomain, Page, Pagination
+from bot.qboxmail.reads import QboxmailApi
 from bot.runtime.services import build_trace_service, open_qboxmail, utcnow
 from bot.settings import Settings
 from bot.simulator import SimClock, running_simulator
@@ -78,7 +77,7 @@ async def _watcher(
     redis_url = settings.redis_url if uses_slack(settings) else None
     prefix = f"{settings.qbx_redis_prefix}demo:"
     store: Store = open_store(redis_url=redis_url, prefix=prefix, clock=time.time)
-    incident_api: IncidentApi = api if everything else RampOnly(api)  # type: ignore[assignment]
+    incident_api: QboxmailApi = api if everything else RampOnly(api)
     try:
         if uses_slack(settings):
             client = build_web_client(

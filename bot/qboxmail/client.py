@@ -45,7 +45,7 @@ from bot.qboxmail.models import (
 from bot.qboxmail.query import MailoutQuery, wire_params
 from bot.qboxmail.requester import JSON_TYPE, Call, Requester, Timeouts
 from bot.qboxmail.responses import CallInfo, decode_model, decode_one, decode_page, decode_pdf
-from bot.qboxmail.retry import RetryPolicy, Sleep, Timing
+from bot.qboxmail.retry import RetryBackoff, Sleep, Timing
 
 M = TypeVar("M", bound=BaseModel)
 PER = MANAGEMENT_DEFAULT_PER
@@ -98,7 +98,7 @@ class QboxmailClient:
             bases={Api.MANAGEMENT: api_url, Api.SEND: send_url},
             management_token=api_token,
             timeouts=Timeouts(connect=connect_timeout, read=read_timeout),
-            policy=RetryPolicy(max_retries=max_retries, budget=retry_budget),
+            backoff=RetryBackoff(max_retries=max_retries, budget=retry_budget),
             timing=Timing(sleep=sleep, clock=clock, jitter=jitter),
             wall_clock=wall_clock,
             max_connections=max_connections,

@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from bot.clocks import WallClock
-from bot.diagnostics.api import Ledger, QboxmailApi
+from bot.diagnostics.ledger_lookup import LedgerLookup
 from bot.diagnostics.service import TraceService
 from bot.qboxmail.client import QboxmailClient
+from bot.qboxmail.reads import QboxmailApi
 from bot.settings import Settings
 
 
@@ -61,7 +62,7 @@ def build_trace_service(
     settings: Settings,
     api: QboxmailApi,
     simulated: bool,
-    ledger: Ledger | None = None,
+    ledger: LedgerLookup | None = None,
     clock: WallClock = utcnow,
 ) -> TraceService:
     return TraceService(

@@ -22,13 +22,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from bot.diagnostics.api import QboxmailApi
 from bot.errors import ConfigError
 from bot.incidents.alerts import alert_routes
 from bot.incidents.in_server import serving_watcher
 from bot.jobs import FallbackQueue, InProcessQueue, JobQueue, JobRegistry, WorkerQueue
 from bot.ledger.book import Ledger
 from bot.ledger.http import ledger_endpoint
+from bot.qboxmail.reads import QboxmailApi
 from bot.runtime.bolt import TRACE_SLOTS, AppDeps, build_app, slack_deps
 from bot.runtime.services import build_trace_service, open_qboxmail
 from bot.runtime.worker import policy_from

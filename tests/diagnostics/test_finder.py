@@ -9,8 +9,9 @@ import pytest
 
 from bot.diagnostics.report import VerdictCode
 from bot.diagnostics.service import TraceService
+from bot.qboxmail.models import MailoutEntry
 from bot.recognition.targets import Hints, Target, TargetKind
-from tests.diagnostics.fakes import NOW, FakeApi, account, domain, entry
+from tests.diagnostics.canned import NOW, CannedQboxmail, account, domain, entry
 
 MID = "8a16f3df-7f5f-4e53-a7e7-3e665ef57c51@shop.example"
 RID = "f43eb659-beb4-4f8a-a737-2d403998f4cf"
@@ -40,12 +41,13 @@ def traffic() -> list[object]:
     return busy_domain()
 
 
-def service(api: FakeApi, budget: int = 12) -> TraceService:
-    return TraceService(api, simulated=False, scan_budget=budget, clock=lambda: NOW)
+def service(api: CannedQboxmail, budget: int = 12) -> TraceService:
+    return TraceService(api.client, simulated=False, scan_budget=budget, clock=lambda: NOW)
 
 
-def fake(traffic: list[object]) -> FakeApi:
-    return FakeApi(mailouts_data=list(traffic), accounts={4127: account()}, domains=[domain()])  # type: ignore[arg-type]
+def fake(traffic: list[object]) -> CannedQboxmail:
+    entries: list[MailoutEntry] = list(traffic)  # type: ignore[arg-type]
+    return CannedQboxmail(mailouts_data=entries, accounts={4127: account()}, domains=[domain()])
 
 
 async def test_with_the_recipient_the_message_is_found_in_a_handful_of_calls(
@@ -103,7 +105,7 @@ async def test_a_recipient_search_that_ran_out_asks_for_the_day(traffic: list[ob
 
 @pytest.mark.parametrize("days_ago", [31, 45, 400], ids=["31-days", "45-days", "a-year"])
 async def test_an_id_older_than_the_history_is_beyond_retention(days_ago: int) -> None:
-    api = FakeApi()
+    api = CannedQboxmail()
     old = (NOW - timedelta(days=days_ago)).date()
     report = await service(api).trace(Target(TargetKind.MESSAGE_ID, MID, Hints(dates=(old,))))
     assert report.verdict.code == VerdictCode.BEYOND_RETENTION
@@ -144,9 +146,13 @@ async def test_an_old_ledger_record_means_beyond_retention_not_not_found() -> No
     record = Record(
         NOW - timedelta(days=40), RID, 202, recipients=("anna@example.com",), ids=(MID,)
     )
-    api = FakeApi()
+    api = CannedQboxmail()
     svc = TraceService(
-        api, simulated=False, scan_budget=12, clock=lambda: NOW, ledger=OneRecordLedger(record)
+        api.client,
+        simulated=False,
+        scan_budget=12,
+        clock=lambda: NOW,
+        ledger=OneRecordLedger(record),
     )
     report = await svc.trace(Target(TargetKind.MESSAGE_ID, MID))
     assert report.verdict.code == VerdictCode.BEYOND_RETENTION
@@ -158,7 +164,11 @@ async def test_the_ledger_narrows_a_reference_to_its_recipient_and_day(
     record = Record(NOW - timedelta(days=3), RID, 202, recipients=("anna@example.com",), ids=(MID,))
     api = fake(traffic)
     svc = TraceService(
-        api, simulated=False, scan_budget=12, clock=lambda: NOW, ledger=OneRecordLedger(record)
+        api.client,
+        simulated=False,
+        scan_budget=12,
+        clock=lambda: NOW,
+        ledger=OneRecordLedger(record),
     )
     report = await svc.trace(Target(TargetKind.REFERENCE, "order-77"))
     assert report.verdict.code == VerdictCode.DELIVERED
@@ -168,9 +178,13 @@ async def test_the_ledger_narrows_a_reference_to_its_recipient_and_day(
 
 async def test_accepted_by_the_ledger_but_missing_ends_in_the_escalation_bundle() -> None:
     record = Record(NOW - timedelta(days=1), RID, 202, recipients=("anna@example.com",), ids=(MID,))
-    api = FakeApi(accounts={4127: account()}, domains=[domain()])
+    api = CannedQboxmail(accounts={4127: account()}, domains=[domain()])
     svc = TraceService(
-        api, simulated=False, scan_budget=12, clock=lambda: NOW, ledger=OneRecordLedger(record)
+        api.client,
+        simulated=False,
+        scan_budget=12,
+        clock=lambda: NOW,
+        ledger=OneRecordLedger(record),
     )
     report = await svc.trace(Target(TargetKind.MESSAGE_ID, MID))
     assert report.checklist == "accepted_missing"
@@ -183,7 +197,7 @@ async def test_accepted_by_the_ledger_but_missing_ends_in_the_escalation_bundle(
 
 async def test_a_request_trace_searches_rejected_requests_and_reports_all_its_messages() -> None:
     second = "9b16f3df-7f5f-4e53-a7e7-3e665ef57c52@shop.example"
-    api = FakeApi(
+    api = CannedQboxmail(
         mailouts_data=[entry(id="a"), entry(id="b", to="bob@example.com", message_id=second)],
         accounts={4127: account()},
         domains=[domain()],
@@ -198,7 +212,7 @@ async def test_a_request_trace_searches_rejected_requests_and_reports_all_its_me
 async def test_a_ledger_error_record_runs_the_rejected_request_checklist() -> None:
     record = Record(NOW - timedelta(hours=1), RID, 403, error="ip_not_allowed")
     svc = TraceService(
-        FakeApi(),
+        CannedQboxmail().client,
         simulated=False,
         scan_budget=12,
         clock=lambda: NOW,

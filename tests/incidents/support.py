@@ -148,7 +148,7 @@ def paged(items: list[Any], page: int, per: int) -> Page[Any]:
 
 
 class FakeApi:
-    """An in-process IncidentApi (one layer under test): 30 accounts, 3 domains, one broken."""
+    """An in-process QboxmailApi for the engine (one layer): 30 accounts, 3 domains, one broken."""
 
     def __init__(
         self,
