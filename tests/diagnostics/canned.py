@@ -1,21 +1,15 @@
-"""Canned Qboxmail answers for the engine's unit tests: wire models served through the real
-client over httpx.MockTransport, filtered and paged like the contract says, every call recorded
-by its contract endpoint name."""
+"""A canned Qboxmail world for the engine's unit tests: wire models served through the real
+client (tests/qboxmail/canned.py), filtered and paged like the contract says."""
 
 from __future__ import annotations
 
 import json
-import math
-from dataclasses import dataclass, field, fields
-from datetime import UTC, date, datetime
-from functools import cached_property
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from pydantic import BaseModel
 
-from bot.qboxmail.client import QboxmailClient
-from bot.qboxmail.contract import Api, match_endpoint
 from bot.qboxmail.models import (
     ApiToken,
     DailyStatistics,
@@ -27,19 +21,12 @@ from bot.qboxmail.models import (
     MailoutEntry,
     MessageFolder,
     Page,
-    Pagination,
     SuppressionEntry,
 )
 from bot.qboxmail.query import MailoutQuery
+from tests.qboxmail.canned import Answer, CannedAnswers, mailout_query, page_of
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-
-
-def page_of(items: list[Any], page: int, per: int) -> Page[Any]:
-    total_pages = max(1, math.ceil(len(items) / per))
-    chunk = items[(page - 1) * per : page * per]
-    pagination = Pagination(per=per, page=page, total_pages=total_pages, total_records=len(items))
-    return Page[Any](resources=chunk, pagination=pagination)
 
 
 def entry(**fields: Any) -> MailoutEntry:
@@ -81,17 +68,9 @@ def domain(**fields: Any) -> DeliveryDomain:
     return DeliveryDomain.model_validate({**base, **fields})
 
 
-Answer = list[Any] | Page[Any] | BaseModel | None  # None: 404 Not found
-NO_PAGING = {"api_tokens", "daily_statistics"}  # lists the client reads without pagination
-
-
-async def _no_sleep(_: float) -> None:
-    return None
-
-
 @dataclass
-class CannedQboxmail:
-    """A canned Qboxmail world; `client` is the real QboxmailClient that reads it."""
+class CannedQboxmail(CannedAnswers):
+    """A canned Qboxmail world for the engine; `client` is the real client that reads it."""
 
     accounts: dict[int, DeliveryAccount] = field(default_factory=dict)
     tokens: dict[int, list[ApiToken]] = field(default_factory=dict)
@@ -102,42 +81,10 @@ class CannedQboxmail:
     board: Dashboard = field(default_factory=Dashboard)
     hosted: dict[str, HostingDomain] = field(default_factory=dict)
     boxes: dict[str, list[Mailbox]] = field(default_factory=dict)
-    broken: set[str] = field(default_factory=set)  # endpoint names that cannot be reached
-    calls: list[str] = field(default_factory=list)
-    queries: list[MailoutQuery] = field(default_factory=list)
+    unreachable: frozenset[str] = frozenset()  # endpoint names refused at connect ("*": all)
 
-    @cached_property
-    def client(self) -> QboxmailClient:
-        return QboxmailClient(
-            api_url="http://qboxmail.test", api_token="canned", send_url="http://send.test",
-            max_retries=0, sleep=_no_sleep, transport=httpx.MockTransport(self.handle),
-        )  # fmt: skip
-
-    async def handle(self, request: httpx.Request) -> httpx.Response:
-        endpoint = match_endpoint(Api.MANAGEMENT, request.method, request.url.path)
-        assert endpoint is not None, f"{request.method} {request.url.path} is not allow-listed"
-        self.calls.append(endpoint.name)
-        if endpoint.name in self.broken or "*" in self.broken:
-            raise httpx.ConnectError("connection refused", request=request)
-        found = endpoint.pattern.match(request.url.path)
-        assert found is not None
-        return await self.respond(endpoint.name, found.groupdict(), request)
-
-    async def respond(
-        self, name: str, path: dict[str, str], request: httpx.Request
-    ) -> httpx.Response:
-        """The answer to one allow-listed read (a subclass may delay or change one)."""
-        params = dict(request.url.params)
-        answer = self.answer(name, path, params, request)
-        if answer is None:
-            return httpx.Response(404, json={"message": "Not found", "errors": []})
-        if isinstance(answer, Page):
-            return _page_response(answer)
-        if isinstance(answer, list):
-            if name in NO_PAGING:
-                return httpx.Response(200, json={"resources": [_wire(a) for a in answer]})
-            return _page_response(page_of(answer, _int(params, "page", 1), _int(params, "per", 25)))
-        return httpx.Response(200, json={"resources": [_wire(answer)], "pagination": {}})
+    def __post_init__(self) -> None:
+        super().__init__()
 
     def answer(
         self, name: str, path: dict[str, str], params: dict[str, str], request: httpx.Request
@@ -176,42 +123,9 @@ class CannedQboxmail:
         return []
 
     def _mailouts(self, query: MailoutQuery) -> Page[Any]:
-        self.queries.append(query)
         found = [e for e in self.mailouts_data if _matches(e, query)]
         found.sort(key=lambda e: e.created_at, reverse=True)
         return page_of(found, query.page, query.per)
-
-
-def mailout_query(params: dict[str, str]) -> MailoutQuery:
-    """The MailoutQuery the wire parameters were made from."""
-    values: dict[str, Any] = {}
-    for f in fields(MailoutQuery):
-        raw = params.get(f.name.rstrip("_"))
-        if raw is None:
-            continue
-        if f.name in ("account", "page", "per"):
-            values[f.name] = int(raw)
-        elif f.name.endswith("_date"):
-            values[f.name] = date.fromisoformat(raw)
-        else:
-            values[f.name] = raw
-    return MailoutQuery(**values)
-
-
-def _int(params: dict[str, str], name: str, default: int) -> int:
-    return int(params.get(name, default))
-
-
-def _wire(model: Any) -> Any:
-    return model.model_dump(mode="json", by_alias=True)
-
-
-def _page_response(page: Page[Any]) -> httpx.Response:
-    body = {
-        "resources": [_wire(r) for r in page.resources],
-        "pagination": page.pagination.model_dump(mode="json", by_alias=True),
-    }
-    return httpx.Response(200, json=body)
 
 
 def _matches(e: MailoutEntry, q: MailoutQuery) -> bool:

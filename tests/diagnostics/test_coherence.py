@@ -184,7 +184,7 @@ async def test_every_scenarios_answer_agrees_with_itself(
 
 async def test_an_unreadable_outcome_is_unknown_and_never_passes() -> None:
     api = CannedQboxmail(mailouts_data=[entry()], accounts={4127: account()}, domains=[domain()],
-                  broken={"suppression_details", "delivery_domains"})  # fmt: skip
+                  unreachable=frozenset({"suppression_details", "delivery_domains"}))  # fmt: skip
     service = TraceService(api.client, simulated=False, scan_budget=12, clock=lambda: NOW)
     report = await service.trace(target())
     assert report.verdict.code is VerdictCode.DELIVERED

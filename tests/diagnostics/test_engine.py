@@ -99,7 +99,7 @@ async def test_a_fact_needed_by_several_steps_is_fetched_once() -> None:
     out = await _run(
         api, step("a", ["account"]), step("b", ["account", "derived"]), step("c", ["derived"])
     )
-    assert api.calls == ["delivery_account"]
+    assert api.requests == ["delivery_account"]
     assert out["log"].calls == 1
     assert all(r.result.status == StepStatus.PASS for r in out["ran"].values())
 

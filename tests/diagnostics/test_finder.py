@@ -57,8 +57,10 @@ async def test_with_the_recipient_the_message_is_found_in_a_handful_of_calls(
     target = Target(TargetKind.MESSAGE_ID, MID, Hints(recipients=("anna@example.com",)))
     report = await service(api).trace(target)
     assert report.verdict.code == VerdictCode.DELIVERED
-    assert api.calls.count("mailouts") == 2  # worked + queued, first pages, together
-    assert all(q.to == "anna@example.com" and q.domain == "shop.example" for q in api.queries)
+    assert api.requests.count("mailouts") == 2  # worked + queued, first pages, together
+    assert all(
+        q.to == "anna@example.com" and q.domain == "shop.example" for q in api.mailout_queries
+    )
 
 
 async def test_with_the_date_only_that_day_is_read(traffic: list[object]) -> None:
@@ -66,8 +68,8 @@ async def test_with_the_date_only_that_day_is_read(traffic: list[object]) -> Non
     day = (NOW - timedelta(days=3)).date()
     report = await service(api).trace(Target(TargetKind.MESSAGE_ID, MID, Hints(dates=(day,))))
     assert report.verdict.code == VerdictCode.DELIVERED
-    assert {(q.start_date, q.end_date) for q in api.queries} == {(day, day)}
-    assert api.calls.count("mailouts") <= 12
+    assert {(q.start_date, q.end_date) for q in api.mailout_queries} == {(day, day)}
+    assert api.requests.count("mailouts") <= 12
 
 
 async def test_without_hints_a_spent_budget_is_inconclusive_never_not_found(
@@ -79,7 +81,7 @@ async def test_without_hints_a_spent_budget_is_inconclusive_never_not_found(
     assert "not ruled out" in report.verdict.headline.lower()
     assert "read 4 of " in report.verdict.headline  # what was read, of how many
     assert f"({(NOW - timedelta(days=30)).date()}..{NOW.date()})" in report.verdict.headline
-    assert api.calls.count("mailouts") == 4
+    assert api.requests.count("mailouts") == 4
     assert any("budget (4 calls) ran out" in n for n in report.notes)
     assert any("recipient address or the day" in n for n in report.notes)
     assert "give the recipient" in report.verdict.next_action.lower()
@@ -109,7 +111,7 @@ async def test_an_id_older_than_the_history_is_beyond_retention(days_ago: int) -
     old = (NOW - timedelta(days=days_ago)).date()
     report = await service(api).trace(Target(TargetKind.MESSAGE_ID, MID, Hints(dates=(old,))))
     assert report.verdict.code == VerdictCode.BEYOND_RETENTION
-    assert "mailouts" not in api.calls
+    assert "mailouts" not in api.requests
 
 
 @dataclass(frozen=True)
@@ -172,8 +174,8 @@ async def test_the_ledger_narrows_a_reference_to_its_recipient_and_day(
     )
     report = await svc.trace(Target(TargetKind.REFERENCE, "order-77"))
     assert report.verdict.code == VerdictCode.DELIVERED
-    assert api.calls.count("mailouts") == 2
-    assert {q.start_date for q in api.queries} == {date(2026, 11, 17)}
+    assert api.requests.count("mailouts") == 2
+    assert {q.start_date for q in api.mailout_queries} == {date(2026, 11, 17)}
 
 
 async def test_accepted_by_the_ledger_but_missing_ends_in_the_escalation_bundle() -> None:
@@ -203,7 +205,7 @@ async def test_a_request_trace_searches_rejected_requests_and_reports_all_its_me
         domains=[domain()],
     )
     report = await service(api).trace(Target(TargetKind.REQUEST_ID, RID))
-    searched = [(q.collection, q.status) for q in api.queries]
+    searched = [(q.collection, q.status) for q in api.mailout_queries]
     assert searched[0] == ("errors", None)  # rejected requests first
     assert {c for c, _ in searched} == {"errors", "worked", "queued"}
     assert {t.value for t in report.related} == {MID, second}
@@ -237,4 +239,5 @@ async def test_without_hints_failures_are_searched_first_across_the_whole_histor
     api = fake([*traffic, bounced])
     report = await service(api).trace(Target(TargetKind.MESSAGE_ID, bounced.message_id or ""))
     assert report.verdict.code == VerdictCode.BOUNCED
-    assert api.calls.count("mailouts") == 4  # bounce, suppressed, all processed, queued: once each
+    # bounce, suppressed, all processed, queued: once each
+    assert api.requests.count("mailouts") == 4

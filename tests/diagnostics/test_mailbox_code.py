@@ -46,7 +46,7 @@ async def test_the_search_stays_within_the_budget_and_says_so() -> None:
     assert report.verdict.code is VerdictCode.INCONCLUSIVE
     assert "asked 2 of 6 hosted domains" in report.verdict.headline
     assert f"{BOX} D123456789" in report.verdict.next_action  # what would finish it
-    assert api.calls.count("hosting_domains") + api.calls.count("mailbox") <= 3
+    assert api.requests.count("hosting_domains") + api.requests.count("mailbox") <= 3
 
 
 @pytest.mark.parametrize("budget", [12, 200])

@@ -116,11 +116,11 @@ async def test_reports_round_trip_through_json() -> None:
 
 async def test_an_unreachable_api_raises_instead_of_an_all_unknown_report() -> None:
     with pytest.raises(ApiUnreachable):
-        await service(CannedQboxmail(broken={"*"})).check("account", "4127")
+        await service(CannedQboxmail(unreachable=frozenset({"*"}))).check("account", "4127")
 
 
 async def test_one_unreachable_fact_is_unknown_not_a_failure_of_the_trace() -> None:
-    api = CannedQboxmail(accounts={4127: account()}, broken={"dashboard"})
+    api = CannedQboxmail(accounts={4127: account()}, unreachable=frozenset({"dashboard"}))
     report = await service(api).check("account", "4127")
     alerts = next(s for s in report.steps if s.id == "alerts")
     assert alerts.status == StepStatus.UNKNOWN
