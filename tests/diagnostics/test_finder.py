@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from bot.diagnostics.ledger_lookup import LedgerLookup
 from bot.diagnostics.report import VerdictCode
 from bot.diagnostics.service import TraceService
 from bot.qboxmail.models import MailoutEntry
@@ -41,8 +42,12 @@ def traffic() -> list[object]:
     return busy_domain()
 
 
-def service(api: CannedQboxmail, budget: int = 12) -> TraceService:
-    return TraceService(api.client, simulated=False, scan_budget=budget, clock=lambda: NOW)
+def service(
+    api: CannedQboxmail, budget: int = 12, ledger: LedgerLookup | None = None
+) -> TraceService:
+    return TraceService(
+        api.client, simulated=False, scan_budget=budget, clock=lambda: NOW, ledger=ledger
+    )
 
 
 def fake(traffic: list[object]) -> CannedQboxmail:
@@ -149,13 +154,7 @@ async def test_an_old_ledger_record_means_beyond_retention_not_not_found() -> No
         NOW - timedelta(days=40), RID, 202, recipients=("anna@example.com",), ids=(MID,)
     )
     api = CannedQboxmail()
-    svc = TraceService(
-        api.client,
-        simulated=False,
-        scan_budget=12,
-        clock=lambda: NOW,
-        ledger=OneRecordLedger(record),
-    )
+    svc = service(api, ledger=OneRecordLedger(record))
     report = await svc.trace(Target(TargetKind.MESSAGE_ID, MID))
     assert report.verdict.code == VerdictCode.BEYOND_RETENTION
 
@@ -165,13 +164,7 @@ async def test_the_ledger_narrows_a_reference_to_its_recipient_and_day(
 ) -> None:
     record = Record(NOW - timedelta(days=3), RID, 202, recipients=("anna@example.com",), ids=(MID,))
     api = fake(traffic)
-    svc = TraceService(
-        api.client,
-        simulated=False,
-        scan_budget=12,
-        clock=lambda: NOW,
-        ledger=OneRecordLedger(record),
-    )
+    svc = service(api, ledger=OneRecordLedger(record))
     report = await svc.trace(Target(TargetKind.REFERENCE, "order-77"))
     assert report.verdict.code == VerdictCode.DELIVERED
     assert api.requests.count("mailouts") == 2
@@ -181,13 +174,7 @@ async def test_the_ledger_narrows_a_reference_to_its_recipient_and_day(
 async def test_accepted_by_the_ledger_but_missing_ends_in_the_escalation_bundle() -> None:
     record = Record(NOW - timedelta(days=1), RID, 202, recipients=("anna@example.com",), ids=(MID,))
     api = CannedQboxmail(accounts={4127: account()}, domains=[domain()])
-    svc = TraceService(
-        api.client,
-        simulated=False,
-        scan_budget=12,
-        clock=lambda: NOW,
-        ledger=OneRecordLedger(record),
-    )
+    svc = service(api, ledger=OneRecordLedger(record))
     report = await svc.trace(Target(TargetKind.MESSAGE_ID, MID))
     assert report.checklist == "accepted_missing"
     assert len(report.steps) == 6
@@ -213,13 +200,7 @@ async def test_a_request_trace_searches_rejected_requests_and_reports_all_its_me
 
 async def test_a_ledger_error_record_runs_the_rejected_request_checklist() -> None:
     record = Record(NOW - timedelta(hours=1), RID, 403, error="ip_not_allowed")
-    svc = TraceService(
-        CannedQboxmail().client,
-        simulated=False,
-        scan_budget=12,
-        clock=lambda: NOW,
-        ledger=OneRecordLedger(record),
-    )
+    svc = service(CannedQboxmail(), ledger=OneRecordLedger(record))
     report = await svc.trace(Target(TargetKind.REQUEST_ID, RID))
     assert report.checklist == "send_rejected"
     assert report.verdict.code == VerdictCode.REJECTED_IP
