@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import httpx
 
+from bot.clocks import WallClock
 from bot.errors import (
     ApiAuthError,
     ApiDecodeError,
@@ -95,7 +94,7 @@ class Requester:
         timeouts: Timeouts,
         backoff: RetryBackoff,
         timing: Timing,
-        wall_clock: Callable[[], datetime],
+        wall_clock: WallClock,
         max_connections: int,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:

@@ -82,18 +82,18 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     return max(0.0, (when - now).total_seconds())
 
 
-async def run_with_retries(attempt: Attempt[T], policy: RetryBackoff, timing: Timing) -> T:
-    """Call `attempt` until it succeeds or `policy` gives up; then raise the last error."""
+async def run_with_retries(attempt: Attempt[T], backoff: RetryBackoff, timing: Timing) -> T:
+    """Call `attempt` until it succeeds or `backoff` gives up; then raise the last error."""
     started = timing.clock()
     retry = 0
     while True:
-        left = policy.budget - (timing.clock() - started)
+        left = backoff.budget - (timing.clock() - started)
         try:
             return await attempt(retry, left)
         except QboxmailError as error:
-            wait = policy.delay(error, retry, timing.jitter())
+            wait = backoff.delay(error, retry, timing.jitter())
             spent = timing.clock() - started
-            if wait is None or spent + wait > policy.budget:
+            if wait is None or spent + wait > backoff.budget:
                 raise
             log.debug(
                 "qboxmail.retry",

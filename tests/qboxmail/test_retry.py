@@ -1,4 +1,4 @@
-"""The retry policy on its own: backoff and jitter bounds, Retry-After parsing, the time budget."""
+"""The retry backoff on its own: backoff and jitter bounds, Retry-After parsing, the time budget."""
 
 from __future__ import annotations
 
