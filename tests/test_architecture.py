@@ -21,6 +21,8 @@ RULES: list[tuple[str, set[str]]] = [
     ("bot/incidents/lifecycle.py", EDGE_LIBS),
     ("bot/qboxmail/contract.py", EDGE_LIBS),
     ("bot/qboxmail/models.py", EDGE_LIBS),
+    ("bot/qboxmail/reads.py", EDGE_LIBS),
+    ("bot/qboxmail/recording.py", EDGE_LIBS),
     ("bot/doctor/shape.py", EDGE_LIBS),
     ("bot/doctor/scrub.py", EDGE_LIBS),
     ("bot/doctor/report.py", EDGE_LIBS),

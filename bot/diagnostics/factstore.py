@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
-from bot.diagnostics.api import Ledger, QboxmailApi
-from bot.diagnostics.recording import CURRENT_CHAIN, Chain
+from bot.diagnostics.ledger_lookup import LedgerLookup
 from bot.errors import QboxmailError
+from bot.qboxmail.reads import QboxmailApi
+from bot.qboxmail.recording import CURRENT_CHAIN, Chain
 from bot.recognition.targets import Target
 
 T = TypeVar("T")
@@ -40,7 +41,7 @@ class FactContext:
     target: Target
     now: datetime
     scan_budget: int
-    ledger: Ledger | None = None
+    ledger: LedgerLookup | None = None
     options: RunOptions = field(default_factory=RunOptions)
 
 

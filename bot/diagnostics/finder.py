@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from bot.diagnostics.api import QboxmailApi
 from bot.qboxmail.contract import (
     MAILOUTS_MAX_PER,
     TRACEMAIL_HISTORY_DAYS,
@@ -22,6 +21,7 @@ from bot.qboxmail.contract import (
 )
 from bot.qboxmail.models import MailoutEntry, Page
 from bot.qboxmail.query import MailoutQuery
+from bot.qboxmail.reads import QboxmailApi
 
 WAVE = 4  # pages read together once the first pages did not hold the id
 MAX_RECIPIENTS = 3

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 from bot.clocks import Monotonic, WallClock
-from bot.diagnostics.api import Ledger, QboxmailApi
 from bot.diagnostics.assembly import (
     escalation_bundle,
     located_of,
@@ -18,12 +17,13 @@ from bot.diagnostics.checklists import CHECKLISTS
 from bot.diagnostics.checks import CHECKS
 from bot.diagnostics.facts import FACTS
 from bot.diagnostics.factstore import FactContext, FactStore, RunOptions
-from bot.diagnostics.recorded_api import RecordedApi
-from bot.diagnostics.recording import CallLog
+from bot.diagnostics.ledger_lookup import LedgerLookup
 from bot.diagnostics.report import ProgressCallback, Report
 from bot.diagnostics.routing import FORCED, choose_checklist
 from bot.diagnostics.runner import run_checklist
 from bot.diagnostics.verdict import decide_verdict
+from bot.qboxmail.reads import QboxmailApi
+from bot.qboxmail.recording import CallLog, recording
 from bot.recognition.grammar import CheckKind, check_target
 from bot.recognition.targets import Target
 
@@ -38,7 +38,7 @@ class TraceService:
         simulated: bool,
         scan_budget: int,
         clock: WallClock,
-        ledger: Ledger | None = None,
+        ledger: LedgerLookup | None = None,
         timer: Monotonic = time.perf_counter,
     ) -> None:
         self._api = api
@@ -85,15 +85,13 @@ class TraceService:
         progress: ProgressCallback | None,
     ) -> Report:
         started, now = self._timer(), self._clock()
-        log = CallLog()
-        ctx = FactContext(
-            RecordedApi(self._api, log), target, now, self._scan_budget, self._ledger, options
-        )
+        ctx = FactContext(self._api, target, now, self._scan_budget, self._ledger, options)
         store = FactStore(ctx, FACTS)
-        try:
-            return await self._report(target, forced, store, log, progress, started)
-        finally:
-            await store.aclose()
+        with recording(CallLog()) as log:  # the requester counts every call of this run
+            try:
+                return await self._report(target, forced, store, log, progress, started)
+            finally:
+                await store.aclose()
 
     async def _report(
         self,

@@ -16,10 +16,10 @@ from typing import Final
 
 from bot.incidents.checks import CounterName
 from bot.incidents.observation import ResourceRef, Scope
-from bot.incidents.ports import IncidentApi
 from bot.qboxmail.contract import MAILOUTS_MAX_PER, Collection, ErrorCategory, MailoutStatus
 from bot.qboxmail.models import MailoutEntry
 from bot.qboxmail.query import MailoutQuery
+from bot.qboxmail.reads import QboxmailApi
 
 MAX_PAGES: Final = 3  # at most 300 entries: a sample, said so in the thread
 TOP: Final = 5
@@ -46,7 +46,7 @@ class BlastRadius:
 
 
 async def blast_radius(
-    api: IncidentApi, resource: ResourceRef, counter: CounterName | None, day: date
+    api: QboxmailApi, resource: ResourceRef, counter: CounterName | None, day: date
 ) -> BlastRadius:
     """Sample today's matching mailouts of `resource` and count replies and recipient domains."""
     query = _query(resource, counter, day)

@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from bot.errors import QboxmailError
 from bot.incidents.observation import Observation, Scope
-from bot.incidents.ports import IncidentApi
 from bot.logs import get_logger
+from bot.qboxmail.reads import QboxmailApi
 
 _log = get_logger(__name__)
 
@@ -23,7 +23,7 @@ def needs_recent(obs: Observation, min_messages: int) -> bool:
 
 
 async def with_recent(
-    api: IncidentApi, observations: Sequence[Observation], min_messages: int, concurrency: int
+    api: QboxmailApi, observations: Sequence[Observation], min_messages: int, concurrency: int
 ) -> list[Observation]:
     """Each observation, with yesterday-and-today counters where `needs_recent`."""
     limit = asyncio.Semaphore(concurrency)
@@ -37,7 +37,7 @@ async def with_recent(
     return list(await asyncio.gather(*(one(obs) for obs in observations)))
 
 
-async def _recent(api: IncidentApi, obs: Observation) -> Observation:
+async def _recent(api: QboxmailApi, obs: Observation) -> Observation:
     ref, today = obs.resource, obs.observed_at.date()
     try:
         recent = await api.counters(

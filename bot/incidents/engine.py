@@ -19,7 +19,7 @@ from bot.incidents.cold import with_recent
 from bot.incidents.history import CounterHistory, hourly
 from bot.incidents.lifecycle import ChangeKind, IncidentChange, IncidentPolicy, IncidentRecord
 from bot.incidents.observation import Scope
-from bot.incidents.ports import IncidentApi, IncidentPoster, IncidentStore
+from bot.incidents.ports import IncidentPoster, IncidentStore
 from bot.incidents.publisher import Publisher, ReportSource
 from bot.incidents.render import chart_title
 from bot.incidents.rules import Rule, evaluate
@@ -27,6 +27,7 @@ from bot.incidents.tracker import Reconciler
 from bot.incidents.turns import Turn, always
 from bot.incidents.watcher import DEFAULT_CONCURRENCY, observe
 from bot.logs import get_logger
+from bot.qboxmail.reads import QboxmailApi
 from bot.settings import Settings
 
 CHART_DAYS = 7
@@ -60,7 +61,7 @@ class IncidentWatcher:
     def __init__(
         self,
         *,
-        api: IncidentApi,
+        api: QboxmailApi,
         store: IncidentStore,
         poster: IncidentPoster,
         rules: Sequence[Rule],

@@ -1,86 +1,18 @@
-"""The incident engine's boundaries: the Qboxmail calls, the store and the Slack side it needs.
+"""The incident engine's boundaries: the store and the Slack side it needs (its Qboxmail calls
+are bot.qboxmail.reads.QboxmailApi).
 
-Each is a Protocol the real part satisfies structurally (QboxmailClient, bot.store's stores,
-the Slack layer's poster), so the engine imports none of them and tests can use real ones.
+Each is a Protocol the real part satisfies structurally (bot.store's stores, the Slack layer's
+poster), so the engine imports neither and tests can use real ones.
 """
 
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
-from datetime import date
 from typing import Any, Protocol
-
-from bot.qboxmail.models import (
-    Counters,
-    DailyStatistics,
-    Dashboard,
-    DeliveryAccount,
-    DeliveryDomain,
-    MailoutEntry,
-    Page,
-    TraceMailAccount,
-    TraceMailDomain,
-)
-from bot.qboxmail.query import MailoutQuery
 
 JsonValue = Any
 Message = dict[str, Any]
 """A chat.postMessage body: {"text": fallback, "blocks": [...]}."""
-
-
-class IncidentApi(Protocol):
-    """The QboxmailClient calls the incident engine uses (same signatures as the client's)."""
-
-    async def delivery_accounts(
-        self, *, query: str | None = ..., status: str | None = ..., page: int = ..., per: int = ...
-    ) -> Page[DeliveryAccount]: ...
-
-    async def delivery_domains(
-        self, *, query: str | None = ..., status: str | None = ..., page: int = ..., per: int = ...
-    ) -> Page[DeliveryDomain]: ...
-
-    async def mailouts(self, query: MailoutQuery) -> Page[MailoutEntry]: ...
-
-    async def counters(
-        self,
-        *,
-        account: int | None = ...,
-        domain: str | None = ...,
-        start_date: date | None = ...,
-        end_date: date | None = ...,
-        to: str | None = ...,
-        from_: str | None = ...,
-    ) -> Counters: ...
-
-    async def tracemail_accounts(
-        self,
-        *,
-        start_date: date | None = ...,
-        end_date: date | None = ...,
-        page: int = ...,
-        per: int = ...,
-    ) -> Page[TraceMailAccount]: ...
-
-    async def tracemail_domains(
-        self,
-        *,
-        account: int | None = ...,
-        start_date: date | None = ...,
-        end_date: date | None = ...,
-        page: int = ...,
-        per: int = ...,
-    ) -> Page[TraceMailDomain]: ...
-
-    async def daily_statistics(
-        self,
-        *,
-        account: int | None = ...,
-        domain: str | None = ...,
-        start_date: date | None = ...,
-        end_date: date | None = ...,
-    ) -> list[DailyStatistics]: ...
-
-    async def dashboard(self) -> Dashboard: ...
 
 
 class IncidentStore(Protocol):

@@ -18,10 +18,10 @@ from typing import Any, Final, TypeVar
 from bot.clocks import WallClock
 from bot.errors import QboxmailError
 from bot.incidents.observation import Observation, ResourceRef, Scope
-from bot.incidents.ports import IncidentApi
 from bot.logs import get_logger
 from bot.qboxmail.contract import MANAGEMENT_DEFAULT_PER
 from bot.qboxmail.models import Counters, Dashboard, DeliveryAccount, DeliveryDomain, Page
+from bot.qboxmail.reads import QboxmailApi
 
 MAX_PAGES: Final = 40  # 1,000 accounts or domains at the default page size
 DEFAULT_CONCURRENCY: Final = 8
@@ -31,7 +31,7 @@ _log = get_logger(__name__)
 
 
 async def observe(
-    api: IncidentApi, clock: WallClock, *, concurrency: int = DEFAULT_CONCURRENCY
+    api: QboxmailApi, clock: WallClock, *, concurrency: int = DEFAULT_CONCURRENCY
 ) -> list[Observation]:
     """One Observation per account and domain whose counters could be read."""
     now = clock()
@@ -62,7 +62,7 @@ def domain_ref(domain: DeliveryDomain) -> ResourceRef:
     return ResourceRef(Scope.DOMAIN, domain.name.lower(), domain.name.lower())
 
 
-async def listed_counters(api: IncidentApi, day: date) -> Mapping[str, Counters]:
+async def listed_counters(api: QboxmailApi, day: date) -> Mapping[str, Counters]:
     """Today's counters by resource key, from the TraceMail listings ({} where one fails)."""
     accounts, domains = await asyncio.gather(
         _listing(lambda **page: api.tracemail_accounts(start_date=day, end_date=day, **page)),
@@ -88,7 +88,7 @@ async def _listing(list_page: Callable[..., Awaitable[Page[T]]]) -> list[T]:
 
 
 async def _own_counters(
-    api: IncidentApi, limit: asyncio.Semaphore, ref: ResourceRef, day: date
+    api: QboxmailApi, limit: asyncio.Semaphore, ref: ResourceRef, day: date
 ) -> Counters | None:
     account = int(ref.id) if ref.scope is Scope.ACCOUNT else None
     domain = ref.id if ref.scope is Scope.DOMAIN else None
@@ -100,7 +100,7 @@ async def _own_counters(
             return None
 
 
-async def _dashboard(api: IncidentApi) -> Dashboard | None:
+async def _dashboard(api: QboxmailApi) -> Dashboard | None:
     try:
         return await api.dashboard()
     except QboxmailError as exc:

@@ -16,12 +16,13 @@ from bot.clocks import WallClock
 from bot.errors import QbxError
 from bot.incidents.engine import CheckResult, IncidentWatcher, policy_from_settings
 from bot.incidents.lifecycle import IncidentRecord
-from bot.incidents.ports import IncidentApi, IncidentPoster
+from bot.incidents.ports import IncidentPoster
 from bot.incidents.publisher import ReportSource
 from bot.incidents.rules import Rule, default_rules
 from bot.incidents.slack_poster import SlackIncidentPoster
 from bot.incidents.turns import Turn, always, shared_turn
 from bot.logs import get_logger
+from bot.qboxmail.reads import QboxmailApi
 from bot.recognition.grammar import CheckKind
 from bot.render.blocks import notice_message
 from bot.render.mrkdwn import escape
@@ -67,7 +68,7 @@ def slack_side(deps: SlackDeps, client: AsyncWebClient) -> SlackSide:
 def build_watcher(
     settings: Settings,
     *,
-    api: IncidentApi,
+    api: QboxmailApi,
     store: Store,
     poster: IncidentPoster,
     report: ReportSource | None = None,

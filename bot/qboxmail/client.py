@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from types import TracebackType
@@ -45,7 +45,7 @@ from bot.qboxmail.models import (
 from bot.qboxmail.query import MailoutQuery, wire_params
 from bot.qboxmail.requester import JSON_TYPE, Call, Requester, Timeouts
 from bot.qboxmail.responses import CallInfo, decode_model, decode_one, decode_page, decode_pdf
-from bot.qboxmail.retry import RetryPolicy, Sleep, Timing
+from bot.qboxmail.retry import Jitter, RetryBackoff, Sleep, Timing
 
 M = TypeVar("M", bound=BaseModel)
 PER = MANAGEMENT_DEFAULT_PER
@@ -90,7 +90,7 @@ class QboxmailClient:
         max_connections: int = 50,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep = asyncio.sleep,
-        jitter: Callable[[], float] = random.random,
+        jitter: Jitter = random.random,
         clock: Monotonic = time.monotonic,
         wall_clock: WallClock = _utcnow,
     ) -> None:
@@ -98,7 +98,7 @@ class QboxmailClient:
             bases={Api.MANAGEMENT: api_url, Api.SEND: send_url},
             management_token=api_token,
             timeouts=Timeouts(connect=connect_timeout, read=read_timeout),
-            policy=RetryPolicy(max_retries=max_retries, budget=retry_budget),
+            backoff=RetryBackoff(max_retries=max_retries, budget=retry_budget),
             timing=Timing(sleep=sleep, clock=clock, jitter=jitter),
             wall_clock=wall_clock,
             max_connections=max_connections,

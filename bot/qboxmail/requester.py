@@ -1,4 +1,5 @@
-"""The one seam between qbx and the Qboxmail APIs: allow-list, auth headers, retries, logging.
+"""The one seam between qbx and the Qboxmail APIs: allow-list, auth headers, retries, logging
+and call recording (bot.qboxmail.recording: each call counted in the run's CallLog, if any).
 
 Every request is checked against contract.ENDPOINTS before any network I/O. Idempotent
 requests are retried by bot.qboxmail.retry; Send calls never are. Each attempt has a total
@@ -12,13 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import httpx
 
+from bot.clocks import WallClock
 from bot.errors import (
     ApiAuthError,
     ApiDecodeError,
@@ -35,8 +35,9 @@ from bot.qboxmail.contract import (
     Endpoint,
     match_endpoint,
 )
+from bot.qboxmail.recording import recorded
 from bot.qboxmail.responses import CallInfo, error_for
-from bot.qboxmail.retry import RetryPolicy, Timing, run_with_retries
+from bot.qboxmail.retry import RetryBackoff, Timing, run_with_retries
 
 log = get_logger("bot.qboxmail")
 
@@ -91,9 +92,9 @@ class Requester:
         bases: dict[Api, str],
         management_token: str,
         timeouts: Timeouts,
-        policy: RetryPolicy,
+        backoff: RetryBackoff,
         timing: Timing,
-        wall_clock: Callable[[], datetime],
+        wall_clock: WallClock,
         max_connections: int,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
@@ -104,7 +105,7 @@ class Requester:
             )
         self._token = management_token
         self._timeouts = timeouts
-        self._policy = policy
+        self._backoff = backoff
         self._timing = timing
         self._wall_clock = wall_clock
         self._route_limit = max(1, max_connections // 2)
@@ -124,8 +125,11 @@ class Requester:
         await self._http.aclose()
 
     async def send(self, call: Call) -> httpx.Response:
-        """The 2xx response to `call`, or a bot.errors.QboxmailError."""
+        """The 2xx response to `call`, or a bot.errors.QboxmailError; recorded as one call."""
         endpoint = allowed(call)
+        return await recorded(endpoint.name, lambda: self._send(call, endpoint))
+
+    async def _send(self, call: Call, endpoint: Endpoint) -> httpx.Response:
         if call.token and not header_safe(call.token):
             raise ApiAuthError(
                 "the Send API token has characters an HTTP header cannot carry",
@@ -138,7 +142,7 @@ class Requester:
         async def attempt(retry: int, left: float) -> httpx.Response:
             return await self._attempt(call, endpoint, retry, left)
 
-        return await run_with_retries(attempt, self._policy, self._timing)
+        return await run_with_retries(attempt, self._backoff, self._timing)
 
     async def _read_capped(self, streamed: httpx.Response, call: Call) -> httpx.Response:
         """The streamed answer read whole, unless it is over MAX_RESPONSE_BYTES (then refused)."""

@@ -1,5 +1,5 @@
-"""Retry policy for idempotent Qboxmail calls: exponential backoff with jitter, Retry-After,
-at most `max_retries` retries, and never sleeping past a total time budget.
+"""The HTTP retry budget of idempotent Qboxmail calls: exponential backoff with jitter,
+Retry-After, at most `max_retries` retries, and never sleeping past a total time budget.
 
 Pure apart from the injected sleep, clock and jitter, so tests drive time by hand.
 """
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
+from bot.clocks import Monotonic
 from bot.errors import ApiRateLimited, ApiServerError, ApiUnreachable, QboxmailError
 from bot.logs import get_logger
 
@@ -20,13 +21,12 @@ log = get_logger("bot.qboxmail")
 T = TypeVar("T")
 
 Sleep = Callable[[float], Awaitable[None]]
-Clock = Callable[[], float]
 Jitter = Callable[[], float]
 Attempt = Callable[[int, float], Awaitable[T]]  # (retry number, budget seconds left) -> result
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
+class RetryBackoff:
     """How often and how long to retry. `budget` bounds the whole call, sleeps included."""
 
     max_retries: int = 4
@@ -55,7 +55,7 @@ class Timing:
     """The injected passage of time."""
 
     sleep: Sleep
-    clock: Clock
+    clock: Monotonic
     jitter: Jitter
 
 
@@ -82,18 +82,18 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     return max(0.0, (when - now).total_seconds())
 
 
-async def run_with_retries(attempt: Attempt[T], policy: RetryPolicy, timing: Timing) -> T:
-    """Call `attempt` until it succeeds or the policy gives up; then raise the last error."""
+async def run_with_retries(attempt: Attempt[T], backoff: RetryBackoff, timing: Timing) -> T:
+    """Call `attempt` until it succeeds or `backoff` gives up; then raise the last error."""
     started = timing.clock()
     retry = 0
     while True:
-        left = policy.budget - (timing.clock() - started)
+        left = backoff.budget - (timing.clock() - started)
         try:
             return await attempt(retry, left)
         except QboxmailError as error:
-            wait = policy.delay(error, retry, timing.jitter())
+            wait = backoff.delay(error, retry, timing.jitter())
             spent = timing.clock() - started
-            if wait is None or spent + wait > policy.budget:
+            if wait is None or spent + wait > backoff.budget:
                 raise
             log.debug(
                 "qboxmail.retry",

@@ -22,8 +22,8 @@ from bot.incidents.demo import (
     uses_slack,
 )
 from bot.incidents.engine import CheckResult, IncidentWatcher
-from bot.incidents.ports import IncidentApi
 from bot.incidents.wiring import build_watcher, slack_side
+from bot.qboxmail.reads import QboxmailApi
 from bot.runtime.listeners import listener_deps
 from bot.runtime.services import Services, open_services, utcnow
 from bot.settings import Settings
@@ -34,7 +34,7 @@ THE_RAMP: Final = DemoPlan()  # the default demo: 27 steps of 20 minutes from 08
 
 
 def slack_watcher(
-    services: Services, deps: SlackDeps, api: IncidentApi | None = None
+    services: Services, deps: SlackDeps, api: QboxmailApi | None = None
 ) -> IncidentWatcher:
     """The watcher of the configured account, posting to QBX_INCIDENT_CHANNEL, each incident's
     checklist traced into its thread on `deps` (the process's listener dependencies)."""
@@ -62,7 +62,7 @@ async def _watcher(
     slack = uses_slack(settings)
     async with open_services(_demo_settings(settings), now=now, simulator=simulator, slack=slack,
                              ledger=slack) as services:  # fmt: skip
-        api: IncidentApi = services.api
+        api: QboxmailApi = services.api
         if not everything:
             api = RampOnly(services.api)
         if slack:

@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.clocks import EpochClock, WallClock
-from bot.diagnostics.api import QboxmailApi
+from bot.diagnostics.ledger_lookup import LedgerLookup
 from bot.diagnostics.service import TraceService
 from bot.ledger.book import Ledger
 from bot.qboxmail.client import QboxmailClient
+from bot.qboxmail.reads import QboxmailApi
 from bot.settings import Settings
 from bot.store import Store, open_store
 
@@ -105,7 +106,7 @@ def build_trace_service(
     settings: Settings,
     api: QboxmailApi,
     simulated: bool,
-    ledger: Ledger | None = None,
+    ledger: LedgerLookup | None = None,
     clock: WallClock = utcnow,
 ) -> TraceService:
     return TraceService(

@@ -22,12 +22,12 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from bot.clocks import EpochClock
-from bot.diagnostics.api import QboxmailApi
 from bot.errors import ConfigError
 from bot.incidents.alerts import alert_routes
 from bot.incidents.wiring import checking
 from bot.ledger.book import Ledger
 from bot.ledger.http import ledger_endpoint
+from bot.qboxmail.reads import QboxmailApi
 from bot.runtime.bolt import TRACE_SLOTS, AppDeps, build_app
 from bot.runtime.incidents import slack_watcher
 from bot.runtime.jobs import close_jobs, job_queue

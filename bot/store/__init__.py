@@ -9,10 +9,10 @@ bot.store.keys. FallbackStore.degraded says when Redis is down (for /healthz).
 
 from __future__ import annotations
 
+from bot.clocks import EpochClock
 from bot.store.base import (
     AuditEntry,
     CachedReport,
-    Clock,
     FlightFailed,
     IndexedRecord,
     JsonValue,
@@ -26,7 +26,9 @@ from bot.store.memory import MemoryStore
 from bot.store.redis_store import RedisStore, redis_errors
 
 
-def open_store(*, redis_url: str | None, prefix: str, clock: Clock) -> MemoryStore | FallbackStore:
+def open_store(
+    *, redis_url: str | None, prefix: str, clock: EpochClock
+) -> MemoryStore | FallbackStore:
     """Memory without a Redis URL; else Redis, falling back to memory while Redis is down."""
     memory = MemoryStore(prefix=prefix, clock=clock)
     if redis_url is None:
@@ -38,7 +40,6 @@ def open_store(*, redis_url: str | None, prefix: str, clock: Clock) -> MemorySto
 __all__ = [
     "AuditEntry",
     "CachedReport",
-    "Clock",
     "FallbackStore",
     "FlightFailed",
     "IndexedRecord",

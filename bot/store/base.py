@@ -15,9 +15,6 @@ from typing import Any, Protocol
 from bot.diagnostics.report import Report
 from bot.errors import StoreError
 
-Clock = Callable[[], float]
-"""Epoch seconds, like time.time."""
-
 JsonValue = Any
 """A value json.dumps accepts (dict, list, str, int, float, bool, None)."""
 

@@ -10,13 +10,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import TypeVar
 
+from bot.clocks import EpochClock
 from bot.diagnostics.report import Report
 from bot.errors import StoreUnavailable
 from bot.logs import get_logger
 from bot.store.base import (
     AuditEntry,
     CachedReport,
-    Clock,
     IndexedRecord,
     JsonValue,
     RateDecision,
@@ -34,7 +34,7 @@ MAX_RETRY_SECONDS = 30.0  # ... doubling up to this while it stays down
 class FallbackStore:
     """A Store over a RedisStore (primary) with a MemoryStore to fall back on."""
 
-    def __init__(self, primary: RedisStore, fallback: MemoryStore, *, clock: Clock) -> None:
+    def __init__(self, primary: RedisStore, fallback: MemoryStore, *, clock: EpochClock) -> None:
         self.primary = primary
         self.fallback = fallback
         self._clock = clock

@@ -13,12 +13,12 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+from bot.clocks import EpochClock
 from bot.diagnostics.report import Report
 from bot.store import keys as k
 from bot.store.base import (
     AuditEntry,
     CachedReport,
-    Clock,
     FlightFailed,
     IndexedRecord,
     JsonValue,
@@ -41,7 +41,7 @@ class MemoryStore:
         self,
         *,
         prefix: str = "qbx:",
-        clock: Clock,
+        clock: EpochClock,
         token: Callable[[], str] = lambda: secrets.token_urlsafe(k.CONTEXT_KEY_BYTES),
     ) -> None:
         self.keys = k.Keys(prefix)

@@ -17,6 +17,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from bot.clocks import EpochClock
 from bot.diagnostics.report import Report
 from bot.errors import StoreError, StoreUnavailable
 from bot.logs import get_logger
@@ -24,7 +25,6 @@ from bot.store import keys as k
 from bot.store.base import (
     AuditEntry,
     CachedReport,
-    Clock,
     FlightFailed,
     IndexedRecord,
     JsonValue,
@@ -75,7 +75,7 @@ class RedisStore:
         client: aioredis.Redis,
         *,
         prefix: str = "qbx:",
-        clock: Clock,
+        clock: EpochClock,
         token: Callable[[], str] = lambda: secrets.token_urlsafe(k.CONTEXT_KEY_BYTES),
         sleep: Sleep = asyncio.sleep,
         flight_lease: float = k.FLIGHT_LEASE_SECONDS,
@@ -88,7 +88,7 @@ class RedisStore:
         self._sleep = sleep
 
     @classmethod
-    def from_url(cls, url: str, *, prefix: str, clock: Clock) -> RedisStore:
+    def from_url(cls, url: str, *, prefix: str, clock: EpochClock) -> RedisStore:
         return cls(connect(url), prefix=prefix, clock=clock)
 
     async def _do(self, command: Awaitable[Any]) -> Any:

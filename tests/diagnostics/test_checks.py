@@ -16,7 +16,7 @@ from bot.diagnostics.finder import Located
 from bot.diagnostics.report import StepStatus
 from bot.qboxmail.models import ApiToken, DailyStatistics, HostingDomain, Mailbox, SuppressionEntry
 from bot.recognition.targets import Target, TargetKind
-from tests.diagnostics.fakes import NOW, account, domain, entry
+from tests.diagnostics.canned import NOW, account, domain, entry
 
 P, F, W, U = StepStatus.PASS, StepStatus.FAIL, StepStatus.WARN, StepStatus.UNKNOWN
 TOKEN = ApiToken(id=1, label="shop", token_preview="qbxAbC12", allow_nets=["10.0.0.0/8"])

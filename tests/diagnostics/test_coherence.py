@@ -24,7 +24,7 @@ from bot.recognition.ids import recognise
 from bot.recognition.targets import Hints, Target, TargetKind
 from bot.simulator import create_simulation, running_simulator
 from bot.simulator.describe import describe
-from tests.diagnostics.fakes import NOW, FakeApi, account, domain, entry
+from tests.diagnostics.canned import NOW, CannedQboxmail, account, domain, entry
 from tests.diagnostics.test_scenarios import trace_text
 
 # Replies a remote server might give; the test takes the first of each decoded category.
@@ -67,8 +67,8 @@ def test_there_is_an_example_reply_of_every_category() -> None:
 
 
 def service_with(mailout: Any) -> TraceService:
-    api = FakeApi(mailouts_data=[mailout], accounts={4127: account()}, domains=[domain()])
-    return TraceService(api, simulated=False, scan_budget=12, clock=lambda: NOW)
+    api = CannedQboxmail(mailouts_data=[mailout], accounts={4127: account()}, domains=[domain()])
+    return TraceService(api.client, simulated=False, scan_budget=12, clock=lambda: NOW)
 
 
 def target() -> Target:
@@ -183,9 +183,9 @@ async def test_every_scenarios_answer_agrees_with_itself(
 
 
 async def test_an_unreadable_outcome_is_unknown_and_never_passes() -> None:
-    api = FakeApi(mailouts_data=[entry()], accounts={4127: account()}, domains=[domain()],
-                  broken={"suppression_details", "delivery_domains"})  # fmt: skip
-    service = TraceService(api, simulated=False, scan_budget=12, clock=lambda: NOW)
+    api = CannedQboxmail(mailouts_data=[entry()], accounts={4127: account()}, domains=[domain()],
+                  unreachable=frozenset({"suppression_details", "delivery_domains"}))  # fmt: skip
+    service = TraceService(api.client, simulated=False, scan_budget=12, clock=lambda: NOW)
     report = await service.trace(target())
     assert report.verdict.code is VerdictCode.DELIVERED
     unknown = {s.id for s in report.steps if s.status is StepStatus.UNKNOWN}

@@ -5,18 +5,18 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import httpx
 import pytest
 
 from bot.diagnostics.checks.base import Outcome, passed
 from bot.diagnostics.declarations import load_checklist
 from bot.diagnostics.factstore import Fact, FactContext, FactStore, Known, Missing
-from bot.diagnostics.recorded_api import RecordedApi
-from bot.diagnostics.recording import CallLog
 from bot.diagnostics.report import StepStatus
 from bot.diagnostics.runner import run_checklist
 from bot.errors import ApiServerError, ChecklistError
+from bot.qboxmail.recording import CallLog, recording
 from bot.recognition.targets import Target, TargetKind
-from tests.diagnostics.fakes import NOW, FakeApi, account
+from tests.diagnostics.canned import NOW, CannedQboxmail, account
 
 
 def _ctx(api: Any) -> FactContext:
@@ -85,39 +85,37 @@ def declaration(*steps: dict[str, Any], rules: list[Any] | None = None) -> dict[
     }
 
 
-async def _run(api: Any, *steps: dict[str, Any]) -> dict[str, Any]:
+async def _run(api: CannedQboxmail, *steps: dict[str, Any]) -> dict[str, Any]:
     decl = load_checklist(declaration(*steps), facts=FACTS, checks=CHECKS)
-    log = CallLog()
-    store = FactStore(_ctx(RecordedApi(api, log)), FACTS)
-    ran = await run_checklist(decl, store, CHECKS)
-    await store.aclose()
+    store = FactStore(_ctx(api.client), FACTS)
+    with recording(CallLog()) as log:
+        ran = await run_checklist(decl, store, CHECKS)
+        await store.aclose()
     return {"ran": ran, "log": log}
 
 
 async def test_a_fact_needed_by_several_steps_is_fetched_once() -> None:
-    api = FakeApi(accounts={4127: account()})
+    api = CannedQboxmail(accounts={4127: account()})
     out = await _run(
         api, step("a", ["account"]), step("b", ["account", "derived"]), step("c", ["derived"])
     )
-    assert api.calls == ["delivery_account"]
+    assert api.requests == ["delivery_account"]
     assert out["log"].calls == 1
     assert all(r.result.status == StepStatus.PASS for r in out["ran"].values())
 
 
-class OverlapApi(FakeApi):
-    """Each call waits until the other one is in flight: only concurrent fetching finishes."""
+class OverlapApi(CannedQboxmail):
+    """Each answer waits until the other call is in flight: only concurrent fetching finishes."""
 
     def __init__(self) -> None:
         super().__init__(accounts={4127: account()})
         self.barrier = asyncio.Barrier(2)
 
-    async def delivery_account(self, account_id: int) -> Any:
+    async def respond(
+        self, name: str, path: dict[str, str], request: httpx.Request
+    ) -> httpx.Response:
         await asyncio.wait_for(self.barrier.wait(), timeout=5)
-        return await super().delivery_account(account_id)
-
-    async def suppression_details(self, email: str) -> Any:
-        await asyncio.wait_for(self.barrier.wait(), timeout=5)
-        return await super().suppression_details(email)
+        return await super().respond(name, path, request)
 
 
 async def test_independent_facts_are_in_flight_together() -> None:
@@ -128,13 +126,13 @@ async def test_independent_facts_are_in_flight_together() -> None:
 
 
 async def test_dependent_facts_deepen_the_chain() -> None:
-    api = FakeApi(accounts={4127: account()})
+    api = CannedQboxmail(accounts={4127: account()})
     out = await _run(api, step("a", ["derived"]))
     assert out["log"].depth == 1  # derived costs no call of its own
 
 
 async def test_a_failing_fetch_is_unknown_and_other_steps_still_run() -> None:
-    api = FakeApi(accounts={4127: account()})
+    api = CannedQboxmail(accounts={4127: account()})
     out = await _run(api, step("a", ["boom"]), step("b", ["account"]))
     a, b = out["ran"]["a"].result, out["ran"]["b"].result
     assert a.status == StepStatus.UNKNOWN
@@ -145,21 +143,21 @@ async def test_a_failing_fetch_is_unknown_and_other_steps_still_run() -> None:
 
 
 async def test_an_exception_inside_a_check_is_unknown_never_pass() -> None:
-    out = await _run(FakeApi(), step("a", [], check="explode"))
+    out = await _run(CannedQboxmail(), step("a", [], check="explode"))
     result = out["ran"]["a"].result
     assert result.status == StepStatus.UNKNOWN
     assert "bad data" in (result.error or "")
 
 
 async def test_a_step_whose_prerequisite_did_not_pass_is_skipped() -> None:
-    out = await _run(FakeApi(), step("a", ["boom"]), step("b", [], after=("a",)))
+    out = await _run(CannedQboxmail(), step("a", ["boom"]), step("b", [], after=("a",)))
     skipped = out["ran"]["b"].result
     assert skipped.status == StepStatus.UNKNOWN
     assert skipped.skipped_because == "a did not pass (unknown)"
 
 
 async def test_missing_dependency_makes_the_dependent_fact_missing() -> None:
-    store = FactStore(_ctx(FakeApi()), FACTS)
+    store = FactStore(_ctx(CannedQboxmail().client), FACTS)
     value = await store.get(DERIVED)
     assert isinstance(value, Missing)
     assert value.reason.startswith("needs account:")

@@ -7,10 +7,12 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from bot.diagnostics.ledger_lookup import LedgerLookup
 from bot.diagnostics.report import VerdictCode
 from bot.diagnostics.service import TraceService
+from bot.qboxmail.models import MailoutEntry
 from bot.recognition.targets import Hints, Target, TargetKind
-from tests.diagnostics.fakes import NOW, FakeApi, account, domain, entry
+from tests.diagnostics.canned import NOW, CannedQboxmail, account, domain, entry
 
 MID = "8a16f3df-7f5f-4e53-a7e7-3e665ef57c51@shop.example"
 RID = "f43eb659-beb4-4f8a-a737-2d403998f4cf"
@@ -40,12 +42,17 @@ def traffic() -> list[object]:
     return busy_domain()
 
 
-def service(api: FakeApi, budget: int = 12) -> TraceService:
-    return TraceService(api, simulated=False, scan_budget=budget, clock=lambda: NOW)
+def service(
+    api: CannedQboxmail, budget: int = 12, ledger: LedgerLookup | None = None
+) -> TraceService:
+    return TraceService(
+        api.client, simulated=False, scan_budget=budget, clock=lambda: NOW, ledger=ledger
+    )
 
 
-def fake(traffic: list[object]) -> FakeApi:
-    return FakeApi(mailouts_data=list(traffic), accounts={4127: account()}, domains=[domain()])  # type: ignore[arg-type]
+def fake(traffic: list[object]) -> CannedQboxmail:
+    entries: list[MailoutEntry] = list(traffic)  # type: ignore[arg-type]
+    return CannedQboxmail(mailouts_data=entries, accounts={4127: account()}, domains=[domain()])
 
 
 async def test_with_the_recipient_the_message_is_found_in_a_handful_of_calls(
@@ -55,8 +62,10 @@ async def test_with_the_recipient_the_message_is_found_in_a_handful_of_calls(
     target = Target(TargetKind.MESSAGE_ID, MID, Hints(recipients=("anna@example.com",)))
     report = await service(api).trace(target)
     assert report.verdict.code == VerdictCode.DELIVERED
-    assert api.calls.count("mailouts") == 2  # worked + queued, first pages, together
-    assert all(q.to == "anna@example.com" and q.domain == "shop.example" for q in api.queries)
+    assert api.requests.count("mailouts") == 2  # worked + queued, first pages, together
+    assert all(
+        q.to == "anna@example.com" and q.domain == "shop.example" for q in api.mailout_queries
+    )
 
 
 async def test_with_the_date_only_that_day_is_read(traffic: list[object]) -> None:
@@ -64,8 +73,8 @@ async def test_with_the_date_only_that_day_is_read(traffic: list[object]) -> Non
     day = (NOW - timedelta(days=3)).date()
     report = await service(api).trace(Target(TargetKind.MESSAGE_ID, MID, Hints(dates=(day,))))
     assert report.verdict.code == VerdictCode.DELIVERED
-    assert {(q.start_date, q.end_date) for q in api.queries} == {(day, day)}
-    assert api.calls.count("mailouts") <= 12
+    assert {(q.start_date, q.end_date) for q in api.mailout_queries} == {(day, day)}
+    assert api.requests.count("mailouts") <= 12
 
 
 async def test_without_hints_a_spent_budget_is_inconclusive_never_not_found(
@@ -77,7 +86,7 @@ async def test_without_hints_a_spent_budget_is_inconclusive_never_not_found(
     assert "not ruled out" in report.verdict.headline.lower()
     assert "read 4 of " in report.verdict.headline  # what was read, of how many
     assert f"({(NOW - timedelta(days=30)).date()}..{NOW.date()})" in report.verdict.headline
-    assert api.calls.count("mailouts") == 4
+    assert api.requests.count("mailouts") == 4
     assert any("budget (4 calls) ran out" in n for n in report.notes)
     assert any("recipient address or the day" in n for n in report.notes)
     assert "give the recipient" in report.verdict.next_action.lower()
@@ -103,11 +112,11 @@ async def test_a_recipient_search_that_ran_out_asks_for_the_day(traffic: list[ob
 
 @pytest.mark.parametrize("days_ago", [31, 45, 400], ids=["31-days", "45-days", "a-year"])
 async def test_an_id_older_than_the_history_is_beyond_retention(days_ago: int) -> None:
-    api = FakeApi()
+    api = CannedQboxmail()
     old = (NOW - timedelta(days=days_ago)).date()
     report = await service(api).trace(Target(TargetKind.MESSAGE_ID, MID, Hints(dates=(old,))))
     assert report.verdict.code == VerdictCode.BEYOND_RETENTION
-    assert "mailouts" not in api.calls
+    assert "mailouts" not in api.requests
 
 
 @dataclass(frozen=True)
@@ -144,10 +153,8 @@ async def test_an_old_ledger_record_means_beyond_retention_not_not_found() -> No
     record = Record(
         NOW - timedelta(days=40), RID, 202, recipients=("anna@example.com",), ids=(MID,)
     )
-    api = FakeApi()
-    svc = TraceService(
-        api, simulated=False, scan_budget=12, clock=lambda: NOW, ledger=OneRecordLedger(record)
-    )
+    api = CannedQboxmail()
+    svc = service(api, ledger=OneRecordLedger(record))
     report = await svc.trace(Target(TargetKind.MESSAGE_ID, MID))
     assert report.verdict.code == VerdictCode.BEYOND_RETENTION
 
@@ -157,21 +164,17 @@ async def test_the_ledger_narrows_a_reference_to_its_recipient_and_day(
 ) -> None:
     record = Record(NOW - timedelta(days=3), RID, 202, recipients=("anna@example.com",), ids=(MID,))
     api = fake(traffic)
-    svc = TraceService(
-        api, simulated=False, scan_budget=12, clock=lambda: NOW, ledger=OneRecordLedger(record)
-    )
+    svc = service(api, ledger=OneRecordLedger(record))
     report = await svc.trace(Target(TargetKind.REFERENCE, "order-77"))
     assert report.verdict.code == VerdictCode.DELIVERED
-    assert api.calls.count("mailouts") == 2
-    assert {q.start_date for q in api.queries} == {date(2026, 11, 17)}
+    assert api.requests.count("mailouts") == 2
+    assert {q.start_date for q in api.mailout_queries} == {date(2026, 11, 17)}
 
 
 async def test_accepted_by_the_ledger_but_missing_ends_in_the_escalation_bundle() -> None:
     record = Record(NOW - timedelta(days=1), RID, 202, recipients=("anna@example.com",), ids=(MID,))
-    api = FakeApi(accounts={4127: account()}, domains=[domain()])
-    svc = TraceService(
-        api, simulated=False, scan_budget=12, clock=lambda: NOW, ledger=OneRecordLedger(record)
-    )
+    api = CannedQboxmail(accounts={4127: account()}, domains=[domain()])
+    svc = service(api, ledger=OneRecordLedger(record))
     report = await svc.trace(Target(TargetKind.MESSAGE_ID, MID))
     assert report.checklist == "accepted_missing"
     assert len(report.steps) == 6
@@ -183,13 +186,13 @@ async def test_accepted_by_the_ledger_but_missing_ends_in_the_escalation_bundle(
 
 async def test_a_request_trace_searches_rejected_requests_and_reports_all_its_messages() -> None:
     second = "9b16f3df-7f5f-4e53-a7e7-3e665ef57c52@shop.example"
-    api = FakeApi(
+    api = CannedQboxmail(
         mailouts_data=[entry(id="a"), entry(id="b", to="bob@example.com", message_id=second)],
         accounts={4127: account()},
         domains=[domain()],
     )
     report = await service(api).trace(Target(TargetKind.REQUEST_ID, RID))
-    searched = [(q.collection, q.status) for q in api.queries]
+    searched = [(q.collection, q.status) for q in api.mailout_queries]
     assert searched[0] == ("errors", None)  # rejected requests first
     assert {c for c, _ in searched} == {"errors", "worked", "queued"}
     assert {t.value for t in report.related} == {MID, second}
@@ -197,13 +200,7 @@ async def test_a_request_trace_searches_rejected_requests_and_reports_all_its_me
 
 async def test_a_ledger_error_record_runs_the_rejected_request_checklist() -> None:
     record = Record(NOW - timedelta(hours=1), RID, 403, error="ip_not_allowed")
-    svc = TraceService(
-        FakeApi(),
-        simulated=False,
-        scan_budget=12,
-        clock=lambda: NOW,
-        ledger=OneRecordLedger(record),
-    )
+    svc = service(CannedQboxmail(), ledger=OneRecordLedger(record))
     report = await svc.trace(Target(TargetKind.REQUEST_ID, RID))
     assert report.checklist == "send_rejected"
     assert report.verdict.code == VerdictCode.REJECTED_IP
@@ -223,4 +220,5 @@ async def test_without_hints_failures_are_searched_first_across_the_whole_histor
     api = fake([*traffic, bounced])
     report = await service(api).trace(Target(TargetKind.MESSAGE_ID, bounced.message_id or ""))
     assert report.verdict.code == VerdictCode.BOUNCED
-    assert api.calls.count("mailouts") == 4  # bounce, suppressed, all processed, queued: once each
+    # bounce, suppressed, all processed, queued: once each
+    assert api.requests.count("mailouts") == 4

@@ -9,12 +9,12 @@ from bot.diagnostics.report import StepStatus, VerdictCode
 from bot.diagnostics.service import TraceService
 from bot.qboxmail.models import HostingDomain, Mailbox
 from bot.recognition.ids import recognise
-from tests.diagnostics.fakes import NOW, FakeApi
+from tests.diagnostics.canned import NOW, CannedQboxmail
 
 BOX = "EA10000009"
 
 
-def world() -> FakeApi:
+def world() -> CannedQboxmail:
     """Six hosted domains; the mailbox is in the last one, and it is disabled."""
     hosted = {
         f"D10000000{n}": HostingDomain(code=f"D10000000{n}", name=f"office{n}.example",
@@ -23,11 +23,11 @@ def world() -> FakeApi:
     }  # fmt: skip
     box = Mailbox(code=BOX, email="luca@office6.example", status="disabled",
                   status_detail="disabled_by_admin", quota_bytes=100, used_bytes=1)  # fmt: skip
-    return FakeApi(hosted=hosted, boxes={"D100000006": [box]})
+    return CannedQboxmail(hosted=hosted, boxes={"D100000006": [box]})
 
 
-def service(api: FakeApi, budget: int = 12) -> TraceService:
-    return TraceService(api, simulated=False, scan_budget=budget, clock=lambda: NOW)
+def service(api: CannedQboxmail, budget: int = 12) -> TraceService:
+    return TraceService(api.client, simulated=False, scan_budget=budget, clock=lambda: NOW)
 
 
 async def test_the_bare_code_finds_its_domain_and_answers_as_with_it() -> None:
@@ -46,7 +46,7 @@ async def test_the_search_stays_within_the_budget_and_says_so() -> None:
     assert report.verdict.code is VerdictCode.INCONCLUSIVE
     assert "asked 2 of 6 hosted domains" in report.verdict.headline
     assert f"{BOX} D123456789" in report.verdict.next_action  # what would finish it
-    assert api.calls.count("hosting_domains") + api.calls.count("mailbox") <= 3
+    assert api.requests.count("hosting_domains") + api.requests.count("mailbox") <= 3
 
 
 @pytest.mark.parametrize("budget", [12, 200])

@@ -1,4 +1,4 @@
-"""TraceService over an in-memory API: pasted responses, progress, JSON, unreachable API."""
+"""TraceService over canned Qboxmail answers: pasted responses, progress, JSON, unreachable API."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from bot.diagnostics.service import TraceService
 from bot.errors import ApiUnreachable, InputError
 from bot.qboxmail.contract import SEND_ERRORS
 from bot.recognition.targets import FieldProblem, Hints, PastedResponse, Target, TargetKind
-from tests.diagnostics.fakes import NOW, FakeApi, account, domain, entry
+from tests.diagnostics.canned import NOW, CannedQboxmail, account, domain, entry
 
 RID = "f43eb659-beb4-4f8a-a737-2d403998f4cf"
 MID = "8a16f3df-7f5f-4e53-a7e7-3e665ef57c51@shop.example"
@@ -28,8 +28,8 @@ EXPECTED = {
 }
 
 
-def service(api: FakeApi) -> TraceService:
-    return TraceService(api, simulated=False, scan_budget=6, clock=lambda: NOW)
+def service(api: CannedQboxmail) -> TraceService:
+    return TraceService(api.client, simulated=False, scan_budget=6, clock=lambda: NOW)
 
 
 def pasted(status: int, error: str | None = None, **extra: object) -> Target:
@@ -41,7 +41,7 @@ def pasted(status: int, error: str | None = None, **extra: object) -> Target:
 async def test_a_pasted_send_error_maps_to_its_verdict(kind: object) -> None:
     error = kind.error  # type: ignore[attr-defined]
     status = kind.http_status  # type: ignore[attr-defined]
-    report = await service(FakeApi()).trace(pasted(status, error))
+    report = await service(CannedQboxmail()).trace(pasted(status, error))
     assert report.checklist == "send_rejected"
     assert len([s for s in report.steps if not s.id.startswith(("dns", "tokens"))]) == 8
     assert report.verdict.code == EXPECTED.get(error, V.REJECTED_PAYLOAD)
@@ -57,7 +57,7 @@ async def test_sender_domain_not_verified_on_an_assigned_domain_is_domain_not_ve
         message_id=None,
         request_id=RID,
     )
-    api = FakeApi(
+    api = CannedQboxmail(
         mailouts_data=[rejected],
         accounts={4127: account()},
         domains=[domain(dns_verification_status="not_verified")],
@@ -68,7 +68,7 @@ async def test_sender_domain_not_verified_on_an_assigned_domain_is_domain_not_ve
 
 
 async def test_a_pasted_202_traces_its_messages() -> None:
-    api = FakeApi(mailouts_data=[entry()], accounts={4127: account()}, domains=[domain()])
+    api = CannedQboxmail(mailouts_data=[entry()], accounts={4127: account()}, domains=[domain()])
     target = pasted(202, message_ids=(MID,), recipients=("anna@example.com",))
     report = await service(api).trace(target)
     assert report.checklist == "message_trace"
@@ -83,7 +83,7 @@ async def test_a_pasted_management_422_is_explained_field_by_field() -> None:
         "Validation failed",
         pasted=PastedResponse(http_status=422, field_problems=problems),
     )
-    report = await service(FakeApi()).trace(target)
+    report = await service(CannedQboxmail()).trace(target)
     assert report.verdict.code == V.REJECTED_PAYLOAD
     assert report.steps[0].evidence[0].label == "name"
 
@@ -94,7 +94,7 @@ async def test_progress_is_reported_as_each_step_finishes() -> None:
     async def progress(step: StepResult, done: int, total: int) -> None:
         seen.append((step.id, done, total))
 
-    api = FakeApi(mailouts_data=[entry()], accounts={4127: account()}, domains=[domain()])
+    api = CannedQboxmail(mailouts_data=[entry()], accounts={4127: account()}, domains=[domain()])
     target = Target(TargetKind.MESSAGE_ID, MID, Hints(recipients=("anna@example.com",)))
     report = await service(api).trace(target, progress=progress)
     assert [d for _, d, _ in seen] == list(range(1, len(report.steps) + 1))
@@ -102,7 +102,7 @@ async def test_progress_is_reported_as_each_step_finishes() -> None:
 
 
 async def test_reports_round_trip_through_json() -> None:
-    api = FakeApi(
+    api = CannedQboxmail(
         mailouts_data=[entry(status="bounce", smtp_code=550)],
         accounts={4127: account()},
         domains=[domain()],
@@ -116,11 +116,11 @@ async def test_reports_round_trip_through_json() -> None:
 
 async def test_an_unreachable_api_raises_instead_of_an_all_unknown_report() -> None:
     with pytest.raises(ApiUnreachable):
-        await service(FakeApi(broken={"*"})).check("account", "4127")
+        await service(CannedQboxmail(unreachable=frozenset({"*"}))).check("account", "4127")
 
 
 async def test_one_unreachable_fact_is_unknown_not_a_failure_of_the_trace() -> None:
-    api = FakeApi(accounts={4127: account()}, broken={"dashboard"})
+    api = CannedQboxmail(accounts={4127: account()}, unreachable=frozenset({"dashboard"}))
     report = await service(api).check("account", "4127")
     alerts = next(s for s in report.steps if s.id == "alerts")
     assert alerts.status == StepStatus.UNKNOWN
@@ -134,6 +134,6 @@ async def test_one_unreachable_fact_is_unknown_not_a_failure_of_the_trace() -> N
 )
 async def test_check_refuses_a_value_of_the_wrong_kind(kind: str, value: str) -> None:
     with pytest.raises(InputError) as raised:
-        await service(FakeApi()).check(kind, value)
+        await service(CannedQboxmail()).check(kind, value)
     assert raised.value.usage
     assert raised.value.example.startswith("qbx check")

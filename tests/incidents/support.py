@@ -1,4 +1,5 @@
-"""Test support for incidents: a recording IncidentPoster, a movable UTC clock, value builders."""
+"""Test support for incidents: a recording IncidentPoster, a movable UTC clock, value builders,
+and the watched world served through the real Qboxmail client."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bot.errors import ApiServerError
+import httpx
+
 from bot.incidents.history import counters_of
 from bot.incidents.observation import (
     Finding,
@@ -30,7 +32,7 @@ from bot.qboxmail.models import (
     TraceMailAccount,
     TraceMailDomain,
 )
-from bot.qboxmail.query import MailoutQuery
+from tests.qboxmail.canned import Answer, CannedAnswers, Refused
 
 START = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 DOMAIN = ResourceRef(Scope.DOMAIN, "shop.example", "shop.example")
@@ -147,8 +149,9 @@ def paged(items: list[Any], page: int, per: int) -> Page[Any]:
     return Page(resources=chunk, pagination=Pagination(per=per, page=page, total_pages=total_pages))
 
 
-class FakeApi:
-    """An in-process IncidentApi (one layer under test): 30 accounts, 3 domains, one broken."""
+class WatchedWorld(CannedAnswers):
+    """What the watcher reads, served through the real client (`client`): 30 accounts,
+    3 domains; one domain, the listings or the dashboard may be made to fail."""
 
     def __init__(
         self,
@@ -157,6 +160,7 @@ class FakeApi:
         listings_down: bool = False,
         unlisted: frozenset[str] = frozenset(),
     ) -> None:
+        super().__init__()
         self.accounts = [DeliveryAccount(id=1000 + i, username=f"a{i}") for i in range(30)]
         self.domains = [
             DeliveryDomain(code=f"DD0000000{i}", name=f"D{i}.Example") for i in range(3)
@@ -167,67 +171,65 @@ class FakeApi:
         self.unlisted = unlisted  # resource keys the TraceMail listings leave out
         self.counter_calls: list[dict[str, Any]] = []
         self.listing_calls: list[dict[str, Any]] = []
-        self.mailout_queries: list[MailoutQuery] = []
         self.entries: list[MailoutEntry] = []  # what mailouts() pages through
         self.in_flight = 0
         self.most_in_flight = 0
 
-    async def delivery_accounts(self, *, query: str | None = None, status: str | None = None,
-                                page: int = 1, per: int = 25) -> Page[DeliveryAccount]:  # fmt: skip
-        return paged(self.accounts, page, per)
-
-    async def delivery_domains(self, *, query: str | None = None, status: str | None = None,
-                               page: int = 1, per: int = 25) -> Page[DeliveryDomain]:  # fmt: skip
-        return paged(self.domains, page, per)
-
-    async def counters(self, *, account: int | None = None, domain: str | None = None,
-                       start_date: date | None = None, end_date: date | None = None,
-                       to: str | None = None, from_: str | None = None) -> Counters:  # fmt: skip
-        self.counter_calls.append({"account": account, "domain": domain, "start": start_date,
-                                   "end": end_date})  # fmt: skip
+    async def respond(
+        self, name: str, path: dict[str, str], request: httpx.Request
+    ) -> httpx.Response:
+        if name != "counters":
+            return await super().respond(name, path, request)
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         await asyncio.sleep(0)
         self.in_flight -= 1
+        return await super().respond(name, path, request)
+
+    def answer(
+        self, name: str, path: dict[str, str], params: dict[str, str], request: httpx.Request
+    ) -> Answer:
+        start, end = _day(params, "start_date"), _day(params, "end_date")
+        if name == "delivery_accounts":
+            return self.accounts
+        if name == "delivery_domains":
+            return self.domains
+        if name == "counters":
+            return self._counters(params, start, end)
+        if name in ("tracemail_accounts", "tracemail_domains"):
+            return self._listing(name, start, end)
+        if name == "daily_statistics":
+            assert start is not None
+            assert end is not None
+            return [DailyStatistics(date=start + timedelta(days=d), delivered=900, bounce=9)
+                    for d in range((end - start).days + 1)]  # fmt: skip
+        if name == "mailouts":
+            return paged(self.entries, int(params["page"]), int(params["per"]))
+        assert name == "dashboard", name
+        if self.dashboard_down:
+            raise Refused(500, "down")
+        return Dashboard(bounce_rate=0.4)
+
+    def _counters(self, params: dict[str, str], start: date | None, end: date | None) -> Counters:
+        account = int(params["account"]) if "account" in params else None
+        domain = params.get("domain")
+        self.counter_calls.append({"account": account, "domain": domain, "start": start,
+                                   "end": end})  # fmt: skip
         if domain is not None and domain == self.broken_domain:
-            raise ApiServerError("boom", method="GET", path="/api/delivery/tracemail/counters")
+            raise Refused(500, "boom")
         return counters(all=account or 7)
 
-    async def tracemail_accounts(self, *, start_date: date | None = None,
-                                 end_date: date | None = None, page: int = 1,
-                                 per: int = 25) -> Page[TraceMailAccount]:  # fmt: skip
-        self._listing("accounts", start_date, end_date)
-        items = [TraceMailAccount(id=a.id, all=a.id) for a in self.accounts
-                 if f"account:{a.id}" not in self.unlisted]  # fmt: skip
-        return paged(items, page, per)
-
-    async def tracemail_domains(self, *, account: int | None = None,
-                                start_date: date | None = None, end_date: date | None = None,
-                                page: int = 1, per: int = 25) -> Page[TraceMailDomain]:  # fmt: skip
-        self._listing("domains", start_date, end_date)
-        items = [TraceMailDomain(name=d.name, all=11) for d in self.domains
-                 if f"domain:{d.name.lower()}" not in self.unlisted]  # fmt: skip
-        return paged(items, page, per)
-
-    def _listing(self, name: str, start: date | None, end: date | None) -> None:
-        self.listing_calls.append({"name": name, "start": start, "end": end})
+    def _listing(self, name: str, start: date | None, end: date | None) -> list[Any]:
+        self.listing_calls.append({"name": name.removeprefix("tracemail_"), "start": start,
+                                   "end": end})  # fmt: skip
         if self.listings_down:
-            raise ApiServerError("down", method="GET", path=f"/api/delivery/tracemail/{name}")
+            raise Refused(500, "down")
+        if name == "tracemail_accounts":
+            return [TraceMailAccount(id=a.id, all=a.id) for a in self.accounts
+                    if f"account:{a.id}" not in self.unlisted]  # fmt: skip
+        return [TraceMailDomain(name=d.name, all=11) for d in self.domains
+                if f"domain:{d.name.lower()}" not in self.unlisted]  # fmt: skip
 
-    async def daily_statistics(self, *, account: int | None = None, domain: str | None = None,
-                               start_date: date | None = None,
-                               end_date: date | None = None) -> list[DailyStatistics]:  # fmt: skip
-        assert start_date is not None
-        assert end_date is not None
-        days = (end_date - start_date).days + 1
-        return [DailyStatistics(date=start_date + timedelta(days=d), delivered=900, bounce=9)
-                for d in range(days)]  # fmt: skip
 
-    async def mailouts(self, query: MailoutQuery) -> Page[MailoutEntry]:
-        self.mailout_queries.append(query)
-        return paged(self.entries, query.page, query.per)
-
-    async def dashboard(self) -> Dashboard:
-        if self.dashboard_down:
-            raise ApiServerError("down", method="GET", path="/api/delivery/dashboard")
-        return Dashboard(bounce_rate=0.4)
+def _day(params: dict[str, str], name: str) -> date | None:
+    return date.fromisoformat(params[name]) if name in params else None

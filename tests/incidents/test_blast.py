@@ -12,7 +12,7 @@ from bot.incidents.checks import CounterName
 from bot.incidents.render import details_message
 from bot.qboxmail.models import MailoutEntry
 from bot.render.slack_limits import validate_blocks
-from tests.incidents.support import ACCOUNT, DOMAIN, START, FakeApi
+from tests.incidents.support import ACCOUNT, DOMAIN, START, WatchedWorld
 from tests.incidents.test_render import record
 
 AT = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
@@ -42,8 +42,8 @@ def bounce(n: int, to: str, code: int, enhanced: str, text: str) -> MailoutEntry
 async def test_each_rule_reads_the_matching_mailouts(
     counter: CounterName | None, expected: tuple[str, str | None, str | None]
 ) -> None:
-    api = FakeApi()
-    await blast_radius(api, DOMAIN, counter, START.date())
+    api = WatchedWorld()
+    await blast_radius(api.client, DOMAIN, counter, START.date())
     [query] = api.mailout_queries
     assert (query.collection, query.status, query.error_category) == expected
     assert (query.domain, query.account) == ("shop.example", None)
@@ -51,19 +51,19 @@ async def test_each_rule_reads_the_matching_mailouts(
 
 
 async def test_an_account_incident_filters_by_account() -> None:
-    api = FakeApi()
-    await blast_radius(api, ACCOUNT, CounterName.BOUNCE, START.date())
+    api = WatchedWorld()
+    await blast_radius(api.client, ACCOUNT, CounterName.BOUNCE, START.date())
     assert (api.mailout_queries[0].account, api.mailout_queries[0].domain) == (4127, None)
 
 
 async def test_replies_and_domains_are_ranked_with_addresses_blanked() -> None:
-    api = FakeApi()
+    api = WatchedWorld()
     api.entries = [
         bounce(1, "ann@gmail.com", 550, "5.1.1", "<ann@gmail.com>: user unknown"),
         bounce(2, "bob@gmail.com", 550, "5.1.1", "<bob@gmail.com>: user unknown"),
         bounce(3, "cy@yahoo.example", 421, "4.7.0", "try again later"),
     ]
-    radius = await blast_radius(api, DOMAIN, CounterName.BOUNCE, START.date())
+    radius = await blast_radius(api.client, DOMAIN, CounterName.BOUNCE, START.date())
     assert radius.replies == (
         ("550 5.1.1 <address>: user unknown", 2), ("421 4.7.0 try again later", 1),
     )  # fmt: skip
@@ -78,17 +78,17 @@ def test_a_refused_request_is_told_by_its_error_id() -> None:
 
 
 async def test_sampling_stops_after_the_page_budget() -> None:
-    api = FakeApi()
+    api = WatchedWorld()
     api.entries = [bounce(i, f"u{i}@x.example", 550, "5.1.1", "no") for i in range(450)]
-    radius = await blast_radius(api, DOMAIN, CounterName.BOUNCE, START.date())
+    radius = await blast_radius(api.client, DOMAIN, CounterName.BOUNCE, START.date())
     assert len(api.mailout_queries) == MAX_PAGES
     assert (radius.sampled, radius.complete) == (300, False)
 
 
 async def test_the_thread_shows_the_blast_radius_escaped_and_within_limits() -> None:
-    api = FakeApi()
+    api = WatchedWorld()
     api.entries = [bounce(1, "a@evil.example", 550, "5.7.1", "<!channel> `rejected` & blocked")]
-    radius = await blast_radius(api, DOMAIN, CounterName.BOUNCE, START.date())
+    radius = await blast_radius(api.client, DOMAIN, CounterName.BOUNCE, START.date())
     message = details_message(record(), radius)
     text = str(message["blocks"])
     assert "Top replies" in text

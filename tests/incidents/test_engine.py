@@ -15,7 +15,7 @@ from bot.incidents.tracker import load_record
 from bot.qboxmail.models import DeliveryAccount
 from bot.settings import Settings
 from bot.store.memory import MemoryStore
-from tests.incidents.support import Clock, Crash, FakeApi, RecordingPoster
+from tests.incidents.support import Clock, Crash, RecordingPoster, WatchedWorld
 
 SETTINGS = Settings(qbx_incident_channel="C_INC", qbx_incident_clear_checks=2,
                     qbx_watch_interval_seconds=300)  # fmt: skip
@@ -34,13 +34,14 @@ class FlakyPoster(RecordingPoster):
         return await super().post_parent(channel, incident_id, message)
 
 
-def watcher(api: FakeApi, poster: RecordingPoster, clock: Clock, store: MemoryStore):  # type: ignore[no-untyped-def]
-    return IncidentWatcher(api=api, store=store, poster=poster, rules=default_rules(SETTINGS),
-                           policy=policy_from_settings(SETTINGS), clock=clock)  # fmt: skip
+def watcher(api: WatchedWorld, poster: RecordingPoster, clock: Clock, store: MemoryStore):  # type: ignore[no-untyped-def]
+    return IncidentWatcher(api=api.client, store=store, poster=poster,
+                           rules=default_rules(SETTINGS), policy=policy_from_settings(SETTINGS),
+                           clock=clock)  # fmt: skip
 
 
-def api_with_inactive_accounts() -> FakeApi:
-    api = FakeApi()
+def api_with_inactive_accounts() -> WatchedWorld:
+    api = WatchedWorld()
     api.accounts = [
         DeliveryAccount(id=1, username="off", status=1, remaining_messages=10**6),
         DeliveryAccount(id=2, username="blocked", status=3, remaining_messages=10**6),

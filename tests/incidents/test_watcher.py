@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from bot.incidents.observation import Scope
 from bot.incidents.watcher import observe
-from tests.incidents.support import START, Clock, FakeApi
+from tests.incidents.support import START, Clock, WatchedWorld
 
 
 async def test_every_account_and_domain_is_observed_from_the_listings() -> None:
-    api = FakeApi()
-    observations = await observe(api, Clock())
+    api = WatchedWorld()
+    observations = await observe(api.client, Clock())
     scopes = [o.resource.scope for o in observations]
     assert scopes.count(Scope.ACCOUNT) == 30
     assert scopes.count(Scope.DOMAIN) == 3
@@ -24,16 +24,16 @@ async def test_every_account_and_domain_is_observed_from_the_listings() -> None:
 
 
 async def test_counters_are_read_for_today_only() -> None:
-    api = FakeApi(listings_down=True)
-    await observe(api, Clock())
+    api = WatchedWorld(listings_down=True)
+    await observe(api.client, Clock())
     today = (START.date(), START.date())
     assert {(c["start"], c["end"]) for c in api.listing_calls} == {today}
     assert {(c["start"], c["end"]) for c in api.counter_calls} == {today}
 
 
 async def test_resources_missing_from_a_listing_are_read_one_by_one() -> None:
-    api = FakeApi(unlisted=frozenset({"account:1003", "domain:d1.example"}))
-    observations = await observe(api, Clock())
+    api = WatchedWorld(unlisted=frozenset({"account:1003", "domain:d1.example"}))
+    observations = await observe(api.client, Clock())
     assert len(observations) == 33
     assert [(c["account"], c["domain"]) for c in api.counter_calls] == [
         (1003, None), (None, "d1.example"),
@@ -41,8 +41,8 @@ async def test_resources_missing_from_a_listing_are_read_one_by_one() -> None:
 
 
 async def test_one_failing_resource_is_left_out_and_the_rest_observed() -> None:
-    api = FakeApi(broken_domain="d1.example", listings_down=True)
-    observations = await observe(api, Clock())
+    api = WatchedWorld(broken_domain="d1.example", listings_down=True)
+    observations = await observe(api.client, Clock())
     ids = {o.resource.key for o in observations}
     assert "domain:d1.example" not in ids
     assert {"domain:d0.example", "domain:d2.example", "account:1000"} <= ids
@@ -50,13 +50,13 @@ async def test_one_failing_resource_is_left_out_and_the_rest_observed() -> None:
 
 
 async def test_dashboard_failure_does_not_stop_the_check() -> None:
-    observations = await observe(FakeApi(dashboard_down=True), Clock())
+    observations = await observe(WatchedWorld(dashboard_down=True).client, Clock())
     assert len(observations) == 33
     assert all(o.dashboard is None for o in observations)
 
 
 async def test_concurrency_of_the_one_by_one_reads_is_bounded() -> None:
-    api = FakeApi(listings_down=True)
-    await observe(api, Clock(), concurrency=4)
+    api = WatchedWorld(listings_down=True)
+    await observe(api.client, Clock(), concurrency=4)
     assert len(api.counter_calls) == 33
     assert 1 < api.most_in_flight <= 4

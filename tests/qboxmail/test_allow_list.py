@@ -10,7 +10,7 @@ import pytest
 from bot.errors import PathNotAllowed
 from bot.qboxmail.contract import ENDPOINTS, Api, Endpoint
 from bot.qboxmail.requester import Call, Requester, Timeouts
-from bot.qboxmail.retry import RetryPolicy, Timing
+from bot.qboxmail.retry import RetryBackoff, Timing
 
 from .conftest import API_URL, SEND_URL, TOKEN, ClientFactory, FakeTime, Script, envelope, reply
 
@@ -20,7 +20,7 @@ def requester(script: Script, fake_time: FakeTime) -> Requester:
         bases={Api.MANAGEMENT: API_URL, Api.SEND: SEND_URL},
         management_token=TOKEN,
         timeouts=Timeouts(connect=1.0, read=1.0),
-        policy=RetryPolicy(),
+        backoff=RetryBackoff(),
         timing=Timing(fake_time.sleep, fake_time.clock, lambda: 0.5),
         wall_clock=lambda: datetime(2026, 11, 23, tzinfo=UTC),
         max_connections=2,

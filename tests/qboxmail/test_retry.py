@@ -1,4 +1,4 @@
-"""The retry policy on its own: backoff and jitter bounds, Retry-After parsing, the time budget."""
+"""The retry backoff on its own: backoff and jitter bounds, Retry-After parsing, the time budget."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from bot.errors import (
     ApiValidationError,
     QboxmailError,
 )
-from bot.qboxmail.retry import RetryPolicy, Timing, parse_retry_after, retryable, run_with_retries
+from bot.qboxmail.retry import RetryBackoff, Timing, parse_retry_after, retryable, run_with_retries
 
 from .conftest import FakeTime
 
@@ -29,7 +29,7 @@ def err(cls: type[QboxmailError], status: int | None = None) -> QboxmailError:
 
 @pytest.mark.parametrize("retry", [0, 1, 2, 3, 4, 5, 8])
 def test_backoff_stays_within_half_and_full_ceiling(retry: int) -> None:
-    policy = RetryPolicy(base_delay=0.25, max_delay=8.0)
+    policy = RetryBackoff(base_delay=0.25, max_delay=8.0)
     ceiling = min(8.0, 0.25 * 2**retry)
     assert policy.backoff(retry, 0.0) == pytest.approx(ceiling / 2)
     assert policy.backoff(retry, 1.0) == pytest.approx(ceiling)
@@ -37,13 +37,13 @@ def test_backoff_stays_within_half_and_full_ceiling(retry: int) -> None:
 
 
 def test_backoff_grows_exponentially_until_the_cap() -> None:
-    policy = RetryPolicy(base_delay=0.5, max_delay=4.0)
+    policy = RetryBackoff(base_delay=0.5, max_delay=4.0)
     assert [policy.backoff(n, 1.0) for n in range(5)] == [0.5, 1.0, 2.0, 4.0, 4.0]
 
 
 @pytest.mark.parametrize("bad_jitter", [-3.0, 7.5])
 def test_jitter_out_of_range_is_clamped(bad_jitter: float) -> None:
-    policy = RetryPolicy(base_delay=1.0, max_delay=10.0)
+    policy = RetryBackoff(base_delay=1.0, max_delay=10.0)
     assert 0.5 <= policy.backoff(0, bad_jitter) <= 1.0
 
 
@@ -96,7 +96,7 @@ def test_retry_after_accepts_seconds_and_http_dates(
 
 
 def test_retry_after_above_the_cap_means_give_up() -> None:
-    policy = RetryPolicy(max_retry_after=30.0)
+    policy = RetryBackoff(max_retry_after=30.0)
     limited = err(ApiRateLimited, 429)
     assert isinstance(limited, ApiRateLimited)
     assert policy.delay(limited.with_retry_after(12.0), 0, 0.5) == 12.0
@@ -104,7 +104,7 @@ def test_retry_after_above_the_cap_means_give_up() -> None:
 
 
 async def test_budget_stops_retries_before_sleeping_past_it(fake_time: FakeTime) -> None:
-    policy = RetryPolicy(max_retries=10, budget=5.0, base_delay=1.0, max_delay=100.0)
+    policy = RetryBackoff(max_retries=10, budget=5.0, base_delay=1.0, max_delay=100.0)
     calls: list[tuple[int, float]] = []
 
     async def always_down(retry: int, left: float) -> str:
@@ -122,7 +122,7 @@ async def test_budget_stops_retries_before_sleeping_past_it(fake_time: FakeTime)
 
 
 async def test_slow_attempts_count_against_the_budget(fake_time: FakeTime) -> None:
-    policy = RetryPolicy(max_retries=10, budget=10.0, base_delay=1.0, max_delay=1.0)
+    policy = RetryBackoff(max_retries=10, budget=10.0, base_delay=1.0, max_delay=1.0)
 
     async def slow_and_down(retry: int, left: float) -> str:
         fake_time.now += 4.0  # each attempt takes 4 s before it fails
@@ -139,7 +139,7 @@ async def test_slow_attempts_count_against_the_budget(fake_time: FakeTime) -> No
 
 
 async def test_max_retries_bounds_the_attempts(fake_time: FakeTime) -> None:
-    policy = RetryPolicy(max_retries=2, budget=1_000.0)
+    policy = RetryBackoff(max_retries=2, budget=1_000.0)
     attempts: list[int] = []
 
     async def down(retry: int, left: float) -> str:
@@ -161,5 +161,5 @@ async def test_success_after_failures_returns_the_value(fake_time: FakeTime) -> 
         return outcome
 
     timing = Timing(fake_time.sleep, fake_time.clock, lambda: 0.0)
-    assert await run_with_retries(flaky, RetryPolicy(base_delay=0.5), timing) == "ok"
+    assert await run_with_retries(flaky, RetryBackoff(base_delay=0.5), timing) == "ok"
     assert fake_time.sleeps == [0.25, 0.5]

@@ -11,7 +11,7 @@ from bot.recognition.targets import Target, TargetKind
 
 @dataclass(frozen=True)
 class LedgerInfo:
-    """A snapshot of the ledger's record for the target (see diagnostics.api.Ledger)."""
+    """A snapshot of the ledger's record for the target (see diagnostics.ledger_lookup)."""
 
     submitted_at: datetime
     recipients: tuple[str, ...]

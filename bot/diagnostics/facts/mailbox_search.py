@@ -11,9 +11,9 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.diagnostics.api import QboxmailApi
 from bot.errors import ApiAuthError, ApiNotFound
 from bot.qboxmail.models import HostingDomain
+from bot.qboxmail.reads import QboxmailApi
 
 WAVE = 4  # domains asked together
 DOMAINS_PER_PAGE = 100
