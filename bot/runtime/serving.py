@@ -20,15 +20,12 @@ import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
-from starlette.routing import Route
 
 from bot.diagnostics.api import QboxmailApi
 from bot.errors import ConfigError
-from bot.incidents.alerts import alert_routes
 from bot.incidents.in_server import serving_watcher
 from bot.jobs import FallbackQueue, InProcessQueue, JobQueue, JobRegistry, WorkerQueue
 from bot.ledger.book import Ledger
-from bot.ledger.http import ledger_endpoint
 from bot.runtime.bolt import TRACE_SLOTS, AppDeps, build_app, slack_deps
 from bot.runtime.services import build_trace_service, open_qboxmail
 from bot.runtime.worker import policy_from
@@ -41,7 +38,8 @@ from bot.slack.poster import Poster
 from bot.slack.watch_poller import build_followup, watch_engine, watch_polling
 from bot.store import FallbackStore, Keys, Store, open_store
 from bot.watch.engine import WatchEngine
-from bot.web.asgi import LEDGER_PATH, HealthChecks, SlackGate, build_asgi, store_probe
+from bot.web.asgi import HealthChecks, SlackGate, build_asgi, store_probe
+from bot.web.routes import optional_routes
 from handlers.rescue import rescuer
 
 SHUTDOWN_GRACE = 20.0  # seconds running traces get to finish when the server stops
@@ -91,17 +89,6 @@ def health_checks(client: AsyncWebClient, api: QboxmailApi, store: Store) -> Hea
         return True
 
     return HealthChecks({"slack": slack, "qboxmail": qboxmail}, {"store": store_probe(store)})
-
-
-def ledger_routes(
-    settings: Settings, ledger: Ledger, store: Store, clock: Callable[[], float]
-) -> list[Route]:
-    """POST /ledger when QBX_LEDGER_SECRET is set; absent (404) otherwise."""
-    secret = settings.qbx_ledger_secret
-    if secret is None or not secret.get_secret_value():
-        return []
-    endpoint = ledger_endpoint(ledger, secret.get_secret_value(), clock=clock, claim=store.claim)
-    return [Route(LEDGER_PATH, endpoint, methods=["POST"])]
 
 
 Closable = InProcessQueue[None] | WorkerQueue | FallbackQueue
@@ -183,10 +170,7 @@ async def open_runtime(
                 watch_polling(watch_engine(deps, Poster(client)))
             )
             app = build_app(AppDeps(slack=deps, client=client, signing_secret=secret))
-            routes = [
-                *ledger_routes(settings, ledger, store, clock),
-                *alert_routes(settings, deps, client),
-            ]
+            routes = optional_routes(settings, ledger=ledger, deps=deps, client=client, clock=clock)
             watching = serving_watcher(settings, api=api, simulated=simulated, store=store,
                                        client=client, enabled=incident_watcher)  # fmt: skip
             gate = None if secret is None else SlackGate(secret, store.claim, clock)
