@@ -9,11 +9,10 @@ from typing import Any
 import httpx
 import pytest
 from starlette.applications import Starlette
-from starlette.routing import Route
 
 from bot.errors import ConfigError
 from bot.ledger.book import Ledger
-from bot.ledger.http import ledger_endpoint
+from bot.ledger.http import ledger_webhook
 from bot.store.base import Store
 from bot.store.fallback import FallbackStore
 from bot.store.memory import MemoryStore
@@ -33,9 +32,8 @@ async def post(http: httpx.AsyncClient, payload: Any, at: float = AT) -> httpx.R
 
 
 def client_for(ledger: Ledger, store: Store | None = None, **limits: int) -> httpx.AsyncClient:
-    claim = store.claim if store is not None else None
-    endpoint = ledger_endpoint(ledger, SECRET, clock=lambda: AT, claim=claim, **limits)
-    app = Starlette(routes=[Route("/ledger", endpoint, methods=["POST"])])
+    webhook = ledger_webhook(ledger, SECRET, clock=lambda: AT, seen=store, **limits)
+    app = Starlette(routes=[webhook.route()])
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://qbx")
 
 
@@ -122,10 +120,9 @@ async def test_a_bad_record_gets_422_naming_the_field_and_nothing_is_stored(
     good, bad = accepted("BAD"), changed(accepted("BAD"), messages=[{"message_id": "x"}])
     response = await post(http, [good, bad])
     assert response.status_code == 422
-    assert response.json()["errors"] == [
-        {"index": 1, "field": "messages.0.message_id",
-         "message": "not a Send API message_id (uuid@domain)"},
-    ]  # fmt: skip
+    assert response.json()["fields"] == [
+        {"field": "1.messages.0.message_id", "message": "not a Send API message_id (uuid@domain)"},
+    ]
     assert await ledger.lookup_reference("BAD") == []
 
 
@@ -155,7 +152,7 @@ async def test_a_huge_field_is_refused_naming_it(
     record = changed(accepted("HUGE"), **{field: "x" * 3_000_000})
     response = await post(http, record)  # 3 MB: under the body limit, over the field's
     assert response.status_code == 422
-    assert [e["field"] for e in response.json()["errors"]] == [field]
+    assert [e["field"] for e in response.json()["fields"]] == [field]
     assert await ledger.lookup_reference("HUGE") == []
 
 
@@ -174,4 +171,4 @@ async def test_redis_down_answers_503_with_retry_after() -> None:
 def test_the_endpoint_needs_a_secret() -> None:
     clock = FakeClock()
     with pytest.raises(ConfigError, match="QBX_LEDGER_SECRET"):
-        ledger_endpoint(Ledger(MemoryStore(clock=clock), clock=clock), "")
+        ledger_webhook(Ledger(MemoryStore(clock=clock), clock=clock), "")

@@ -2,7 +2,7 @@
 
 The parent goes out before POST /alerts answers 202 (so a caller learns when Slack refused it);
 the traces run afterwards in the background, through the Slack tracing path (dedupe per thread,
-progress, buttons). `alert_routes` is what the web process mounts.
+progress, buttons). `alert_routes` is the route factory bot.web.routes mounts.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from bot.clocks import EpochClock
 from bot.incidents.ports import Message
 from bot.incidents.render import SEVERITY_EMOJI
 from bot.incidents.slack_poster import channel_errors
-from bot.incidents.webhook import Alert, AlertNotPosted, OnAlert, alerts_endpoint
+from bot.incidents.webhook import Alert, AlertNotPosted, OnAlert, alerts_webhook
 from bot.logs import get_logger
 from bot.render.blocks import notice_message
 from bot.render.mrkdwn import escape
@@ -30,7 +30,6 @@ from bot.slack.deps import SlackDeps
 from bot.slack.pasted import trace_ids_in
 from bot.slack.poster import Place, Poster
 
-ALERTS_PATH: Final = "/alerts"
 ALERT_ACTOR: Final = "qbx-alerts"  # who the audit log says traced an alert's ids
 _log = get_logger(__name__)
 
@@ -73,7 +72,7 @@ def _context(alert: Alert) -> str:
 
 
 def build_alert_handler(deps: AlertDeps) -> OnAlert:
-    """`on_alert` for alerts_endpoint: post the parent, then trace the ids into its thread."""
+    """`on_alert` for alerts_webhook: post the parent, then trace the ids into its thread."""
     poster = Poster(deps.client)
 
     async def on_alert(alert: Alert) -> None:
@@ -119,5 +118,4 @@ def alert_routes(
         _log.info("alerts_webhook_disabled", reason=f"{missing} is not set")
         return []
     handler = build_alert_handler(AlertDeps(deps, client, settings.qbx_incident_channel))
-    endpoint = alerts_endpoint(secret, handler, clock=clock, seen=deps.store)
-    return [Route(ALERTS_PATH, endpoint, methods=["POST"])]
+    return [alerts_webhook(secret, handler, clock=clock, seen=deps.store).route()]

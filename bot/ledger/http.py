@@ -1,10 +1,9 @@
-"""POST /ledger: applications record Send API responses over HTTP (a Starlette endpoint).
+"""POST /ledger: applications record Send API responses over HTTP (a signed webhook, bot.web).
 
-Signed like POST /alerts, with QBX_LEDGER_SECRET: `X-Qbx-Timestamp` (Unix seconds, within 5
-minutes) and `X-Qbx-Signature: v1=<hex HMAC-SHA256(secret, "v1:" + timestamp + ":" + body)>`;
-unsigned, stale or wrong -> 401; the same signed request again -> 200 `duplicate`, nothing stored
-twice. Over the size limit -> 413; not JSON (or nested too deep) -> 400; one record or a list ->
-200 with counts; a bad record -> 422 naming the field (nothing stored); Redis down -> 503.
+Signed with QBX_LEDGER_SECRET (v1, as POST /alerts); errors in the one shape of
+bot/web/endpoint.py. One record or a list -> 200 with counts; the same signed request again ->
+200 `duplicate`, nothing stored twice; not JSON (or nested too deep) -> 400; more than
+MAX_RECORDS -> 413; a bad record -> 422 naming each field (nothing stored); Redis down -> 503.
 """
 
 from __future__ import annotations
@@ -13,93 +12,91 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
-from bot.errors import ConfigError, StoreUnavailable
+from bot.clocks import EpochClock
+from bot.errors import StoreUnavailable
 from bot.ledger.book import InvalidRecord, Ledger, LedgerRecord
-from bot.web.guard import (
-    V1_MAX_SKEW_SECONDS,
-    V1_SIGNATURE,
-    BodyRefused,
-    load_json,
-    read_bounded,
-    v1_problem,
-)
+from bot.settings import Settings
+from bot.store.base import Store
+from bot.web.endpoint import RETRY_AFTER_SECONDS, Seen, Webhook
+from bot.web.guard import FieldProblem, Refused, invalid, load_json
 
 MAX_BODY_BYTES: Final = 4 * 1024 * 1024
 MAX_RECORDS: Final = 1000
-RETRY_AFTER_SECONDS: Final = 5
-
-Endpoint = Callable[[Request], Awaitable[Response]]
+SECRET_SETTING: Final = "QBX_LEDGER_SECRET"
 
 
-Claim = Callable[[str, float], Awaitable[bool]]
-"""Store.claim: the first caller of a key within the TTL gets True."""
+def _problems(index: int | None, error: InvalidRecord) -> list[FieldProblem]:
+    """Each bad field as a path; in a list, the record's position is its first part."""
+    first = [] if index is None else [str(index)]
+    return [
+        {"field": ".".join([*first, *([i.field] if i.field else [])]) or "body",
+         "message": i.message}
+        for i in error.issues
+    ]  # fmt: skip
 
 
-def _error(status: int, error: str, message: str, **extra: Any) -> JSONResponse:
-    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
-    return JSONResponse({"error": error, "message": message, **extra}, status, headers=headers)
+def _records(ledger: Ledger, max_records: int) -> Callable[[bytes], list[LedgerRecord]]:
+    def parse(body: bytes) -> list[LedgerRecord]:
+        payload: Any = load_json(body)
+        many = isinstance(payload, list)
+        items = payload if many else [payload]
+        if len(items) > max_records:
+            raise Refused(413, "too_many_records", f"at most {max_records} records per request")
+        records: list[LedgerRecord] = []
+        problems: list[FieldProblem] = []
+        for index, item in enumerate(items):
+            try:
+                records.append(ledger.parse(item))
+            except InvalidRecord as error:
+                problems += _problems(index if many else None, error)
+        if problems:
+            raise invalid("no record was stored", problems)
+        return records
+
+    return parse
 
 
-def _validate(ledger: Ledger, items: list[Any]) -> tuple[list[LedgerRecord], list[dict[str, Any]]]:
-    records: list[LedgerRecord] = []
-    errors: list[dict[str, Any]] = []
-    for index, item in enumerate(items):
+def _storing(ledger: Ledger) -> Callable[[list[LedgerRecord]], Awaitable[Response]]:
+    async def handle(records: list[LedgerRecord]) -> Response:
         try:
-            records.append(ledger.parse(item))
-        except InvalidRecord as exc:
-            errors += [{"index": index, "field": i.field, "message": i.message} for i in exc.issues]
-    return records, errors
+            stored = await ledger.record(records)
+        except StoreUnavailable as exc:
+            raise Refused(503, "store_unavailable", "the ledger cannot be written now; retry",
+                          retry_after=RETRY_AFTER_SECONDS) from exc  # fmt: skip
+        return JSONResponse({"accepted": stored, "rejected": 0})
+
+    return handle
 
 
-def _replay_key(request: Request) -> str:
-    return f"ledger:{request.headers.get(V1_SIGNATURE, '')}"
+def _duplicate(records: list[LedgerRecord]) -> Response:
+    return JSONResponse({"accepted": 0, "rejected": 0, "duplicate": True})
 
 
-async def _store(ledger: Ledger, payload: Any, max_records: int) -> Response:
-    items = payload if isinstance(payload, list) else [payload]
-    if len(items) > max_records:
-        return _error(413, "too_many_records", f"at most {max_records} records per request")
-    records, errors = _validate(ledger, items)
-    if errors:
-        return _error(422, "validation_failed", "no record was stored", errors=errors)
-    try:
-        stored = await ledger.record(records)
-    except StoreUnavailable:
-        return _error(503, "store_unavailable", "the ledger cannot be written now; retry")
-    return JSONResponse({"accepted": stored, "rejected": 0})
-
-
-def ledger_endpoint(
+def ledger_webhook(
     ledger: Ledger,
     secret: str,
     *,
     max_body_bytes: int = MAX_BODY_BYTES,
     max_records: int = MAX_RECORDS,
-    clock: Callable[[], float] = time.time,
-    claim: Claim | None = None,
-) -> Endpoint:
-    """The POST /ledger handler; mount it with Route("/ledger", ..., methods=["POST"]).
-    With `claim` (the store's), a signed request replayed within the window stores nothing."""
-    if not secret:
-        raise ConfigError("POST /ledger needs QBX_LEDGER_SECRET")
+    clock: EpochClock = time.time,
+    seen: Seen | None = None,
+) -> Webhook[list[LedgerRecord]]:
+    """POST /ledger; with `seen` (the store), a replayed signed request stores nothing again."""
+    return Webhook(
+        name="ledger", setting=SECRET_SETTING, secret=secret, max_body_bytes=max_body_bytes,
+        parse=_records(ledger, max_records), handle=_storing(ledger), duplicate=_duplicate,
+        clock=clock, seen=seen,
+    )  # fmt: skip
 
-    async def endpoint(request: Request) -> Response:
-        try:
-            body = await read_bounded(request, max_body_bytes)
-        except BodyRefused as refused:
-            return _error(413, "too_large", refused.reason)
-        refusal = v1_problem(secret, request.headers, body, clock())
-        if refusal is not None:
-            return _error(401, "unauthorized", f"{refusal}; sign the body with QBX_LEDGER_SECRET")
-        if claim is not None and not await claim(_replay_key(request), 2 * V1_MAX_SKEW_SECONDS):
-            return JSONResponse({"accepted": 0, "rejected": 0, "duplicate": True})
-        try:
-            payload = load_json(body)
-        except BodyRefused:
-            return _error(400, "invalid_json", "the body is not JSON")
-        return await _store(ledger, payload, max_records)
 
-    return endpoint
+def ledger_routes(
+    settings: Settings, ledger: Ledger, store: Store, clock: EpochClock
+) -> list[Route]:
+    """POST /ledger when QBX_LEDGER_SECRET is set; absent (404) otherwise."""
+    secret = settings.qbx_ledger_secret
+    if secret is None or not secret.get_secret_value():
+        return []
+    return [ledger_webhook(ledger, secret.get_secret_value(), clock=clock, seen=store).route()]

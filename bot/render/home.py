@@ -1,4 +1,7 @@
-"""The app's own surfaces as Block Kit: the trace form (a modal) and the Home tab. Pure."""
+"""The app's own surfaces as Block Kit: the trace form (a modal) and the Home tab. Pure.
+
+Every outside value on the Home tab (a trace's subject, a watch's, an incident's summary) is
+masked, escaped and clipped; lists are capped so the view stays within Slack's 100 blocks."""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from bot.incidents.lifecycle import IncidentRecord
+from bot.incidents.render import SEVERITY_EMOJI, affected, rule_title, when
 from bot.render.mrkdwn import Masker, escape, safe
 from bot.render.slack_limits import Block, clip, context_block
 from bot.watch.model import Watch
@@ -14,6 +19,7 @@ TRACE_MODAL: Final = "qbx_trace_modal"
 WHAT, RECIPIENT, DAY = "what", "recipient", "date"
 MAX_WHAT: Final = 3000
 HEALTH_MARK: Final = {True: ":large_green_circle:", False: ":red_circle:"}
+MAX_HOME_INCIDENTS: Final = 10  # the newest open incidents shown; the rest are counted
 
 
 def _input(block_id: str, label: str, element: Block, *, optional: bool = False) -> Block:
@@ -65,7 +71,12 @@ class RecentTrace:
 
     @property
     def link(self) -> str:
-        return f"https://slack.com/archives/{self.channel}/p{self.ts.replace('.', '')}"
+        return message_link(self.channel, self.ts)
+
+
+def message_link(channel: str, ts: str) -> str:
+    """A message's permalink, built from its channel and ts (no API call)."""
+    return f"https://slack.com/archives/{channel}/p{ts.replace('.', '')}"
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,8 @@ class HomeState:
     watches: Sequence[Watch]
     health: Mapping[str, bool]
     incident_channel: str | None
+    incidents: Sequence[IncidentRecord] = ()  # the newest open ones, at most MAX_HOME_INCIDENTS
+    open_incidents: int = 0  # how many are open in all
 
 
 def _section(text: str) -> Block:
@@ -94,8 +107,9 @@ def home_view(state: HomeState, mask: Masker) -> Block:
     blocks += [_section(_watch_line(w, state.user, mask)) for w in state.watches] or [
         context_block("Nothing is being watched.")
     ]
-    blocks.append(_header("Incidents"))
-    blocks.append(context_block(_incidents_line(state.incident_channel)))
+    blocks.append(_header("Open incidents"))
+    blocks += [_section(_incident_line(r, mask)) for r in state.incidents[:MAX_HOME_INCIDENTS]]
+    blocks.append(context_block(_incidents_note(state)))
     blocks.append(_header("Dependencies"))
     blocks.append(_section("  ".join(f"{HEALTH_MARK[ok]} {escape(name)}"
                                      for name, ok in state.health.items())))  # fmt: skip
@@ -109,12 +123,31 @@ def _recent_line(trace: RecentTrace, mask: Masker) -> str:
 
 def _watch_line(watch: Watch, user: str, mask: Masker) -> str:
     mine = " (yours)" if watch.user == user else ""
-    link = f"https://slack.com/archives/{watch.channel}/p{watch.parent_ts.replace('.', '')}"
+    link = message_link(watch.channel, watch.parent_ts)
     subject = safe(clip(watch.subject, 120), mask)
     return f":eyes: `{subject}`{mine} · last *{escape(watch.code)}* · <{link}|open>"
 
 
-def _incidents_line(channel: str | None) -> str:
-    if channel is None:
+def _incident_line(record: IncidentRecord, mask: Masker) -> str:
+    state = record.severity.value.capitalize() + (" (updated)" if record.revision > 1 else "")
+    title = safe(clip(f"{rule_title(record.rule_id)} on {affected(record)}", 150), mask)
+    summary = safe(clip(record.summary, 300), mask)
+    post = (
+        f"<{message_link(record.channel, record.parent_ts)}|open>"
+        if record.parent_ts is not None
+        else f"being posted in <#{escape(record.channel)}>"
+    )
+    return (
+        f"{SEVERITY_EMOJI[record.severity]} *{state}:* {title}\n{summary}\n"
+        f"since {when(record.started_at)} · {post}"
+    )
+
+
+def _incidents_note(state: HomeState) -> str:
+    shown = min(len(state.incidents), MAX_HOME_INCIDENTS)
+    more = state.open_incidents - shown
+    where = state.incident_channel
+    if where is None:
         return "The incident watcher is off (QBX_INCIDENT_CHANNEL is not set)."
-    return f"Open incidents are posted and updated in <#{escape(channel)}>."
+    lead = "No open incidents." if not shown else (f"{more} more open." if more > 0 else "")
+    return f"{lead} Incidents are posted and updated in <#{escape(where)}>.".strip()

@@ -12,21 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, replace
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
-from starlette.routing import Route
 
 from bot.clocks import EpochClock
 from bot.errors import ConfigError
-from bot.incidents.alerts import alert_routes
 from bot.incidents.wiring import checking
-from bot.ledger.book import Ledger
-from bot.ledger.http import ledger_endpoint
 from bot.qboxmail.reads import QboxmailApi
 from bot.runtime.bolt import TRACE_SLOTS, AppDeps, build_app
 from bot.runtime.incidents import slack_watcher
@@ -43,7 +39,8 @@ from bot.slack.rescue import rescuer
 from bot.slack.watch_poller import build_followup, watch_engine, watch_polling
 from bot.store import FallbackStore, Store
 from bot.watch.engine import WatchEngine
-from bot.web.asgi import LEDGER_PATH, HealthChecks, SlackGate, build_asgi, store_probe
+from bot.web.asgi import HealthChecks, SlackGate, build_asgi, store_probe
+from bot.web.routes import optional_routes
 
 SHUTDOWN_GRACE = 20.0  # seconds running traces get to finish when the server stops
 
@@ -88,17 +85,6 @@ def health_checks(client: AsyncWebClient, api: QboxmailApi, store: Store) -> Hea
     return HealthChecks({"slack": slack, "qboxmail": qboxmail}, {"store": store_probe(store)})
 
 
-def ledger_routes(
-    settings: Settings, ledger: Ledger, store: Store, clock: Callable[[], float]
-) -> list[Route]:
-    """POST /ledger when QBX_LEDGER_SECRET is set; absent (404) otherwise."""
-    secret = settings.qbx_ledger_secret
-    if secret is None or not secret.get_secret_value():
-        return []
-    endpoint = ledger_endpoint(ledger, secret.get_secret_value(), clock=clock, claim=store.claim)
-    return [Route(LEDGER_PATH, endpoint, methods=["POST"])]
-
-
 def _journal(store: Store, deps: SlackDeps, client: AsyncWebClient) -> asyncio.Task[None] | None:
     """With Redis, acknowledged work is journalled until answered and this process answers
     what a dead one acknowledged (bot.slack.journal); the task renews and sweeps."""
@@ -133,10 +119,7 @@ async def open_runtime(
         followup = build_followup(settings, store, api, clock, health, workers)
         deps = replace(base, jobs=jobs.queue, followup=followup, sleep=sleep)
         app = build_app(AppDeps(slack=deps, client=client, signing_secret=secret))
-        routes = [
-            *ledger_routes(settings, ledger, store, clock),
-            *alert_routes(settings, deps, client),
-        ]
+        routes = optional_routes(settings, ledger=ledger, deps=deps, client=client, clock=clock)
         gate = None if secret is None else SlackGate(secret, store.claim, clock)
         journal = _journal(store, deps, client)
         try:

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.errors import InputError
-from bot.render.home import HomeState, RecentTrace, command_text, home_view
+from bot.incidents.tracker import open_incidents
+from bot.render.home import MAX_HOME_INCIDENTS, HomeState, RecentTrace, command_text, home_view
 from bot.render.mrkdwn import Masker
 from bot.slack.commands import SlashCommand, plan_command, run_command
 from bot.slack.deps import SlackDeps
@@ -22,8 +23,9 @@ async def home_state(deps: SlackDeps, user: str) -> HomeState:
     followup = deps.followup
     watches = list((await followup.book.all()).values()) if followup else []
     health = await followup.health() if followup and followup.health else {}
-    incidents = followup.incident_channel if followup else None
-    return HomeState(user, recent, watches, health, incidents)
+    channel = followup.incident_channel if followup else None
+    incidents, count = await open_incidents(deps.store, MAX_HOME_INCIDENTS)
+    return HomeState(user, recent, watches, health, channel, incidents, count)
 
 
 async def publish_home(deps: SlackDeps, poster: Poster, user: str) -> None:

@@ -23,6 +23,16 @@ FLIGHT_POLL_MAX_SECONDS: Final = 0.25
 AUDIT_MAXLEN: Final = 10_000  # approximate (XADD MAXLEN ~)
 LEDGER_TTL: Final = 30 * DAY  # as long as TraceMail's history (contract.TRACEMAIL_HISTORY_DAYS)
 LEDGER_LOOKUP_LIMIT: Final = 50  # newest records returned by one lookup
+WEBHOOK_SEEN_TTL: Final = 10 * MINUTE  # a handled signed request is remembered twice its window
+WEBHOOK_HANDLING_SECONDS: Final = 60.0  # a request being handled holds its signature this long
+OPEN_INCIDENTS: Final = "incidents:open"  # {incident key: opened at} of every open incident
+OPEN_INCIDENTS_TTL: Final = None  # none, like an open incident's record: entries leave on resolve
+OPEN_INCIDENTS_LOCK_SECONDS: Final = 10.0  # one add or removal holds the index this long at most
+
+
+def webhook_seen(endpoint: str, signature: str) -> str:
+    """The JSON key (and lock name) remembering one signed request to a webhook endpoint."""
+    return f"webhook:{endpoint}:{signature}"
 
 
 class Keys:

@@ -1,5 +1,5 @@
 """The ASGI app: `POST /slack/events` through Bolt's ASGI adapter, `GET /healthz` for probes,
-plus the routes the runtime adds (POST /ledger, POST /alerts when configured).
+plus the optional routes (bot.web.routes: POST /ledger, POST /alerts when configured).
 
 `HealthChecks` asks each dependency (Slack auth.test, a cheap Qboxmail GET, the store) and
 answers 200 when all answer, 503 otherwise. The store answers even while Redis is down (state
@@ -29,7 +29,7 @@ from bot.store import FallbackStore, Store
 from bot.web.guard import (
     SLACK_MAX_BODY_BYTES,
     SLACK_MAX_SKEW_SECONDS,
-    BodyRefused,
+    Refused,
     read_bounded,
     utf8,
     verify_slack,
@@ -41,7 +41,6 @@ Detail = Callable[[], Awaitable[dict[str, object]]]
 PROBE_TIMEOUT = 3.0
 HEALTH_CACHE_SECONDS = 5.0  # one dependency check per this long, however many probes arrive
 EVENTS_PATH = "/slack/events"
-LEDGER_PATH = "/ledger"
 HEALTH_KEY = "healthz"  # read (never written) by the store probe to try Redis again
 log = get_logger("qbx.web")
 
@@ -142,7 +141,7 @@ class SlackGate:
     max_body_bytes: int = SLACK_MAX_BODY_BYTES
 
     async def admit(self, request: Request) -> bytes | None:
-        """The verified, well-formed body; None for a replay; BodyRefused otherwise."""
+        """The verified, well-formed body; None for a replay; Refused otherwise."""
         body = await read_bounded(request, self.max_body_bytes)
         signature = verify_slack(self.secret, request.headers, body, self.clock())
         _parse_as_bolt_does(body, request.headers.get("content-type"))
@@ -152,13 +151,13 @@ class SlackGate:
 
 
 def _parse_as_bolt_does(body: bytes, content_type: str | None) -> None:
-    """BodyRefused(400) unless Bolt's own parser reads `body` as a JSON object."""
+    """Refused(400) unless Bolt's own parser reads `body` as a JSON object."""
     try:
         parsed = parse_body(utf8(body), content_type)
     except (ValueError, RecursionError) as exc:
-        raise BodyRefused(400, "the body is not a Slack payload") from exc
+        raise Refused(400, "invalid_body", "the body is not a Slack payload") from exc
     if not isinstance(parsed, dict):
-        raise BodyRefused(400, "the body is not a Slack payload")
+        raise Refused(400, "invalid_body", "the body is not a Slack payload")
 
 
 class _Gated:
@@ -174,8 +173,8 @@ class _Gated:
         if self._gate is not None:
             try:
                 body = await self._gate.admit(Request(scope, receive))
-            except BodyRefused as refused:
-                log.warning("slack_request_refused", status=refused.status, reason=refused.reason)
+            except Refused as refused:
+                log.warning("slack_request_refused", status=refused.status, reason=refused.message)
                 await refused.response()(scope, receive, send)
                 return
             if body is None:

@@ -139,7 +139,7 @@ async def test_a_channel_the_bot_is_not_in_fails_the_request_with_the_fix(
         alerts.http = http
         response = await alerts.post({"title": "x", "severity": "critical"})
     assert response.status_code == 502
-    assert re.search(r"C_NOT_IN.*/invite @qbx", response.json()["error"])
+    assert re.search(r"C_NOT_IN.*/invite @qbx", response.json()["message"])
 
 
 async def test_an_alert_slack_failed_to_post_is_posted_by_the_senders_retry(

@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 from starlette.applications import Starlette
-from starlette.routing import Route
 
+from bot.errors import ConfigError
 from bot.incidents.webhook import (
     MAX_BODY_BYTES,
     MAX_SKEW_SECONDS,
@@ -20,7 +20,7 @@ from bot.incidents.webhook import (
     TIMESTAMP_HEADER,
     Alert,
     AlertNotPosted,
-    alerts_endpoint,
+    alerts_webhook,
     sign_alert,
 )
 from bot.store.memory import MemoryStore
@@ -52,8 +52,7 @@ def received() -> Received:
 
 @pytest.fixture
 async def client(received: Received) -> AsyncIterator[httpx.AsyncClient]:
-    endpoint = alerts_endpoint(SECRET, received, clock=lambda: float(NOW))
-    app = Starlette(routes=[Route("/alerts", endpoint, methods=["POST"])])
+    app = Starlette(routes=[alerts_webhook(SECRET, received, clock=lambda: float(NOW)).route()])
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://qbx.test") as http:
         yield http
@@ -107,7 +106,7 @@ async def test_stale_or_badly_signed_alert_is_refused(
 ) -> None:
     response = await post(client, GOOD, **headers)
     assert response.status_code == 401
-    assert reason in response.json()["error"]
+    assert reason in response.json()["message"]
     assert received.alerts == []
 
 
@@ -180,14 +179,14 @@ async def test_oversized_streamed_body_without_length_gets_413(client: httpx.Asy
 
 
 def test_an_empty_secret_is_refused_at_start_up(received: Received) -> None:
-    with pytest.raises(ValueError, match="non-empty shared secret"):
-        alerts_endpoint("", received)
+    with pytest.raises(ConfigError, match="non-empty shared secret"):
+        alerts_webhook("", received)
 
 
 async def test_a_replayed_request_is_acknowledged_but_handed_on_once(received: Received) -> None:
     store = MemoryStore(prefix="t:", clock=lambda: float(NOW))
-    endpoint = alerts_endpoint(SECRET, received, clock=lambda: float(NOW), seen=store)
-    app = Starlette(routes=[Route("/alerts", endpoint, methods=["POST"])])
+    webhook = alerts_webhook(SECRET, received, clock=lambda: float(NOW), seen=store)
+    app = Starlette(routes=[webhook.route()])
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         first = await post(c, GOOD)
         replay = await post(c, GOOD)
@@ -220,11 +219,12 @@ async def test_an_alert_that_failed_to_post_is_not_remembered(received: Received
         await received(alert)
 
     store = MemoryStore(prefix="t:", clock=lambda: float(NOW))
-    endpoint = alerts_endpoint(SECRET, flaky, clock=lambda: float(NOW), seen=store)
-    app = Starlette(routes=[Route("/alerts", endpoint, methods=["POST"])])
+    app = Starlette(
+        routes=[alerts_webhook(SECRET, flaky, clock=lambda: float(NOW), seen=store).route()]
+    )
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         failed, retried, replay = [await post(c, GOOD) for _ in range(3)]
     assert [r.status_code for r in (failed, retried, replay)] == [502, 202, 202]
-    assert "Slack answered 500" in failed.json()["error"]
+    assert "Slack answered 500" in failed.json()["message"]
     assert [retried.json()["duplicate"], replay.json()["duplicate"]] == [False, True]
     assert len(received.alerts) == 1
