@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,8 @@ from bot.incidents.lifecycle import IncidentRecord
 from bot.incidents.tracker import load_record
 from bot.incidents.wiring import build_watcher, slack_side
 from bot.qboxmail.client import QboxmailClient
+from bot.runtime.bolt import slack_deps
+from bot.runtime.services import build_trace_service
 from bot.runtime.serving import open_runtime
 from bot.simulator import SimClock, running_simulator
 from bot.slack.client import build_web_client
@@ -98,7 +101,9 @@ def _watcher(
     """What the worker builds, on the app's store (Redis in production, here the process's)."""
     client = build_web_client(token="xoxb-test-token-000", base_url=f"{slack.base_url}/api/",
                               sleep=no_wait)  # fmt: skip
-    side = slack_side(settings, client, api=api, simulated=True, store=store, clock=clock.now)
+    tracer = build_trace_service(settings, api, True, clock=clock.now)
+    deps = slack_deps(settings, tracer=tracer, store=store, pdfs=api, clock=time.monotonic)
+    side = slack_side(deps, client)
     return build_watcher(settings, api=RampOnly(api), store=store, poster=side.poster,
                          report=side.report, clock=clock.now, rules=bounce_rule())  # fmt: skip
 

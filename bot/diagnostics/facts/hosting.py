@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Generic, TypeVar
 
 from bot.diagnostics.facts.mailbox_search import domain_holding
@@ -109,6 +109,10 @@ def log_day(ctx: FactContext) -> date:
     return max(days, default=today)
 
 
+def _hinted(ctx: FactContext) -> bool:
+    return bool(ctx.target.hints.dates)
+
+
 async def _mailbox_email(ctx: FactContext, known: Known) -> str | None:
     address = _address(ctx)
     if address is not None:
@@ -118,11 +122,20 @@ async def _mailbox_email(ctx: FactContext, known: Known) -> str | None:
 
 
 async def _logs(ctx: FactContext, known: Known) -> MailboxLogs | None:
+    """The day asked for; without one, today, or yesterday while today has no entries yet (early
+    in the UTC day a mailbox's last activity is yesterday's)."""
     domain = known[HOSTING_DOMAIN]
     email = await _mailbox_email(ctx, known)
     if domain is None or domain.item is None or email is None:
         return None
-    code, day = domain.item.code, log_day(ctx)
+    day = log_day(ctx)
+    logs = await _day_of_logs(ctx, domain.item.code, email, day)
+    if _hinted(ctx) or logs.access or logs.incoming or logs.outgoing:
+        return logs
+    return await _day_of_logs(ctx, domain.item.code, email, day - timedelta(days=1))
+
+
+async def _day_of_logs(ctx: FactContext, code: str, email: str, day: date) -> MailboxLogs:
     access, incoming, outgoing = await asyncio.gather(
         ctx.api.access_logs(code, email=email, day=day, per=LOG_PER),
         ctx.api.incoming_logs(code, email=email, day=day, per=LOG_PER),
