@@ -105,3 +105,83 @@ def test_package_imports_only_its_neighbours(package: str, allowed: tuple[str, .
         if m not in allowed and not m.startswith(tuple(f"{a}." for a in allowed))
     }
     assert offenders == set()
+
+
+# The composition root: only the entry points reach for it, and only it builds live services.
+# qbx doctor's runner opens the services itself, with its own short time limits.
+ENTRY_POINTS = ("bot/cli/", "bot/runtime/", "bot/__main__.py", "bot/doctor/run.py")
+BUILT_ONLY_IN_RUNTIME = ("QboxmailClient", "open_store")
+
+
+def test_only_the_entry_points_import_the_composition_root() -> None:
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in package_files()
+        if any(m.startswith("bot.runtime.") for m in imported_bot_modules(p))
+        and not str(p.relative_to(ROOT)).startswith(ENTRY_POINTS)
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("name", BUILT_ONLY_IN_RUNTIME)
+def test_live_services_are_built_only_by_the_composition_root(name: str) -> None:
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in package_files()
+        if any(_calls(node, name) for node in ast.walk(ast.parse(p.read_text())))
+        and not str(p.relative_to(ROOT)).startswith(("bot/runtime/", "bot/store/"))
+    ]
+    assert offenders == []
+
+
+def _calls(node: ast.AST, name: str) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    return (isinstance(func, ast.Name) and func.id == name) or (
+        isinstance(func, ast.Attribute) and func.attr == name
+    )
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def load_time_imports(path: Path, known: set[str]) -> set[str]:
+    """The project modules `path` imports when it is loaded (module level, not TYPE_CHECKING)."""
+    found: set[str] = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                found.add(full if full in known else node.module)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+    return {m for m in found if m in known}
+
+
+def test_no_import_circles() -> None:
+    modules = {module_name(p): p for p in package_files()}
+    graph = {m: load_time_imports(p, set(modules)) for m, p in modules.items()}
+    circles: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = 1
+        for nxt in sorted(graph[module]):
+            if state.get(nxt) == 1 and not _package_face(nxt, module):
+                circles.append([*path[path.index(nxt) :], nxt])
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert circles == []
+
+
+def _package_face(package: str, module: str) -> bool:
+    """A package's __init__ handing on names of its own modules is not a circle."""
+    return module.startswith(f"{package}.")

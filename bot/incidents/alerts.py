@@ -2,7 +2,7 @@
 
 The parent goes out before POST /alerts answers 202 (so a caller learns when Slack refused it);
 the traces run afterwards in the background, through the Slack tracing path (dedupe per thread,
-progress, buttons). `alert_routes` is the route factory bot.web.routes mounts.
+progress, buttons). `alert_routes` is the route factory bot.runtime.routes mounts.
 """
 
 from __future__ import annotations

@@ -25,9 +25,11 @@ from bot.errors import ConfigError
 from bot.incidents.wiring import checking
 from bot.qboxmail.reads import QboxmailApi
 from bot.runtime.bolt import TRACE_SLOTS, AppDeps, build_app
+from bot.runtime.followup import build_followup, watch_engine, watch_polling
 from bot.runtime.incidents import slack_watcher
 from bot.runtime.jobs import close_jobs, job_queue
 from bot.runtime.listeners import listener_deps
+from bot.runtime.routes import optional_routes
 from bot.runtime.services import open_services
 from bot.settings import Settings
 from bot.slack.button_jobs import SlackWork
@@ -36,11 +38,9 @@ from bot.slack.deps import SlackDeps
 from bot.slack.journal import Journal
 from bot.slack.poster import Poster
 from bot.slack.rescue import rescuer
-from bot.slack.watch_poller import build_followup, watch_engine, watch_polling
 from bot.store import FallbackStore, Store
 from bot.watch.engine import WatchEngine
 from bot.web.asgi import HealthChecks, SlackGate, build_asgi, store_probe
-from bot.web.routes import optional_routes
 
 SHUTDOWN_GRACE = 20.0  # seconds running traces get to finish when the server stops
 

@@ -16,6 +16,7 @@ from bot.incidents.jobs import register_incident_jobs
 from bot.incidents.wiring import checking
 from bot.jobs import JobRegistry, build_worker, work_until_stopped
 from bot.logs import get_logger
+from bot.runtime.followup import build_followup, watch_engine, watch_polling
 from bot.runtime.incidents import slack_watcher
 from bot.runtime.jobs import policy_from, slack_jobs
 from bot.runtime.listeners import listener_deps
@@ -23,7 +24,6 @@ from bot.runtime.services import Services, open_services
 from bot.settings import Settings
 from bot.slack.button_jobs import SlackWork
 from bot.slack.poster import Poster
-from bot.slack.watch_poller import build_followup, watch_engine, watch_polling
 from bot.store import Keys
 
 log = get_logger("qbx.worker")

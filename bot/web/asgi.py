@@ -1,5 +1,5 @@
 """The ASGI app: `POST /slack/events` through Bolt's ASGI adapter, `GET /healthz` for probes,
-plus the optional routes (bot.web.routes: POST /ledger, POST /alerts when configured).
+plus the optional routes (bot.runtime.routes: POST /ledger, POST /alerts when configured).
 
 `HealthChecks` asks each dependency (Slack auth.test, a cheap Qboxmail GET, the store) and
 answers 200 when all answer, 503 otherwise. The store answers even while Redis is down (state
