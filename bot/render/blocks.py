@@ -18,6 +18,7 @@ from bot.diagnostics.report import (
 )
 from bot.recognition.targets import Target
 from bot.render.buttons import ResultActions, result_buttons
+from bot.render.modals import input_block, modal
 from bot.render.mrkdwn import Masker, safe
 from bot.render.slack_limits import (
     MAX_SECTION_TEXT,
@@ -178,24 +179,13 @@ def narrow_modal(key: str) -> Message:
     recipient = {"type": "plain_text_input", "action_id": "recipient",
                  "placeholder": {"type": "plain_text", "text": "anna@example.com"}}  # fmt: skip
     day = {"type": "datepicker", "action_id": "day"}
-    return {
-        "type": "modal",
-        "callback_id": VIEW_NARROW,
-        "private_metadata": key,
-        "title": {"type": "plain_text", "text": "Narrow the search"},
-        "submit": {"type": "plain_text", "text": "Trace"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [
-            _section(NARROW_INTRO),
-            _input("recipient", "Recipient address", recipient),
-            _input("day", "Day it was sent", day),
-        ],
-    }
-
-
-def _input(block_id: str, label: str, element: Block) -> Block:
-    return {"type": "input", "block_id": block_id, "optional": True, "element": element,
-            "label": {"type": "plain_text", "text": label}}  # fmt: skip
+    blocks = [
+        _section(NARROW_INTRO),
+        input_block("recipient", "Recipient address", recipient, optional=True),
+        input_block("day", "Day it was sent", day, optional=True),
+    ]
+    return modal(VIEW_NARROW, "Narrow the search", blocks, metadata=key, submit="Trace",
+                 close="Cancel")  # fmt: skip
 
 
 # --- other messages ------------------------------------------------------------------------------

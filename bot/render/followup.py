@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from bot.render.buttons import ACTION_UNWATCH, ACTION_WATCH, button
+from bot.render.modals import input_block, modal
 from bot.render.slack_limits import Block, context_block
 
 WHY_CALLBACK: Final = "qbx_feedback_why"
@@ -24,18 +25,9 @@ def why_modal(private_metadata: str) -> Block:
         "max_length": WHY_MAX,
         "placeholder": {"type": "plain_text", "text": "e.g. it was delivered, the log shows it"},
     }
-    return {
-        "type": "modal",
-        "callback_id": WHY_CALLBACK,
-        "private_metadata": private_metadata,
-        "title": {"type": "plain_text", "text": "What was wrong?"},
-        "submit": {"type": "plain_text", "text": "Send"},
-        "close": {"type": "plain_text", "text": "Skip"},
-        "blocks": [
-            {"type": "input", "block_id": WHY_BLOCK, "element": field,
-             "label": {"type": "plain_text", "text": "One line of why (only qbx's admins see it)"}},
-        ],
-    }  # fmt: skip
+    label = "One line of why (only qbx's admins see it)"
+    return modal(WHY_CALLBACK, "What was wrong?", [input_block(WHY_BLOCK, label, field)],
+                 metadata=private_metadata, submit="Send", close="Skip")  # fmt: skip
 
 
 def with_watch_line(message: Message, line: str, stop_value: str | None) -> Message:

@@ -11,6 +11,7 @@ from typing import Any, Final
 
 from bot.incidents.lifecycle import IncidentRecord
 from bot.incidents.render import SEVERITY_EMOJI, affected, rule_title, when
+from bot.render.modals import input_block, modal
 from bot.render.mrkdwn import Masker, escape, safe
 from bot.render.slack_limits import Block, clip, context_block
 from bot.watch.model import Watch
@@ -23,9 +24,7 @@ MAX_HOME_INCIDENTS: Final = 10  # the newest open incidents shown; the rest are 
 
 
 def _input(block_id: str, label: str, element: Block, *, optional: bool = False) -> Block:
-    return {"type": "input", "block_id": block_id, "optional": optional,
-            "label": {"type": "plain_text", "text": label},
-            "element": {**element, "action_id": block_id}}  # fmt: skip
+    return input_block(block_id, label, {**element, "action_id": block_id}, optional=optional)
 
 
 def trace_modal(channel: str) -> Block:
@@ -34,19 +33,14 @@ def trace_modal(channel: str) -> Block:
             "placeholder": {"type": "plain_text", "text": "a message id, request_id, address, "
                             "domain, code, or a pasted error body"}}  # fmt: skip
     recipient = {"type": "plain_text_input", "max_length": 320}
-    return {
-        "type": "modal",
-        "callback_id": TRACE_MODAL,
-        "private_metadata": channel,  # the trace is posted where the form was opened
-        "title": {"type": "plain_text", "text": "Trace with qbx"},
-        "submit": {"type": "plain_text", "text": "Trace"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [
-            _input(WHAT, "Id or text", what),
-            _input(RECIPIENT, "Recipient (optional)", recipient, optional=True),
-            _input(DAY, "Date sent (optional)", {"type": "datepicker"}, optional=True),
-        ],
-    }
+    blocks = [
+        _input(WHAT, "Id or text", what),
+        _input(RECIPIENT, "Recipient (optional)", recipient, optional=True),
+        _input(DAY, "Date sent (optional)", {"type": "datepicker"}, optional=True),
+    ]
+    # the trace is posted where the form was opened (its channel rides in the metadata)
+    return modal(TRACE_MODAL, "Trace with qbx", blocks, metadata=channel, submit="Trace",
+                 close="Cancel")  # fmt: skip
 
 
 def command_text(values: Mapping[str, Any]) -> str:
