@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from bot.doctor.probe import Probe
+from bot.logs import configure_logging
 from bot.qboxmail.client import QboxmailClient, RawAnswer
 from bot.simulator import running_simulator
 
@@ -42,6 +43,7 @@ async def one_run(latency_ms: int) -> tuple[int, float]:
 
 
 async def main() -> None:
+    configure_logging(level="WARNING", fmt="console", secrets=())  # figures only, no call log
     for latency in (0, 100):
         runs = [await one_run(latency) for _ in range(RUNS)]
         wall = statistics.median(t for _, t in runs) * 1000

@@ -137,8 +137,10 @@ async def burst_of_commands(port: int, raws: list[bytes]) -> list[float]:
 
 
 def finished(calls: list[Call], n: int) -> bool:
+    """Every command's checklist posted and its parent given its final edit (the buttons)."""
     done = [c for c in calls if c.method == "chat.postMessage" and c.text.startswith("Checklist")]
-    return len(done) >= n
+    final = [c for c in calls if c.method == "chat.update" and "qbx_rerun" in json.dumps(c.args)]
+    return len(done) >= n and len(final) >= n
 
 
 def peak_memory_kib(pid: int) -> int:
@@ -193,10 +195,13 @@ async def burst(n: int, latency_ms: int, workers: int) -> dict[str, Any]:
                     "server": sum(cpu_seconds(p) for p in pids),
                     "simulator": cpu_seconds(sim.pid),
                 }
+        except BaseException as exc:  # say what stopped the run before the shutdown can hide it
+            print(f"burst stopped: {exc!r}", file=sys.stderr)
+            raise
         finally:
             server.terminate()
             sim.terminate()
-            server.wait(30)
+            server.wait(60)  # running traces get their shutdown grace
             sim.wait(30)
         await asyncio.sleep(0)
         parents = Counter(
