@@ -162,6 +162,12 @@ def bind_request(**context: Any) -> None:
     structlog.contextvars.bind_contextvars(**context)
 
 
+def bound_trace_id() -> str | None:
+    """The trace id of the request this code runs for, when one is bound."""
+    value = structlog.contextvars.get_contextvars().get("trace_id")
+    return str(value) if value else None
+
+
 def clear_request() -> None:
     structlog.contextvars.clear_contextvars()
 

@@ -20,7 +20,7 @@ from bot.errors import (
     QboxmailError,
     StoreUnavailable,
 )
-from bot.logs import get_logger
+from bot.logs import bound_trace_id, get_logger
 from bot.render.blocks import Message, notice_message, usage_message
 from bot.render.mrkdwn import escape
 from bot.slack.background import OnError
@@ -52,7 +52,8 @@ class UserFacing:
 
 
 def explain(error: BaseException, new_reference: Callable[[], str]) -> UserFacing:
-    """What to tell the user about `error`."""
+    """What to tell the user about `error`. An unexpected one gets a reference to quote: the
+    request's trace id, carried by every log line of the request (outside one, a new id)."""
     error = _first_leaf(error)
     for kind in type(error).__mro__:
         words = _WORDS.get(kind)
@@ -60,7 +61,7 @@ def explain(error: BaseException, new_reference: Callable[[], str]) -> UserFacin
             message = words(error)
             if message is not None:
                 return UserFacing(message)
-    reference = new_reference()
+    reference = bound_trace_id() or new_reference()
     text = f":boom: Something went wrong on qbx's side. Reference `{reference}` (in qbx's logs)."
     return UserFacing(notice_message(text), reference)
 

@@ -3,12 +3,15 @@ reader, and message text extraction (attachments, blocks)."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.errors import ApiAuthError, ApiUnreachable, InputError, StoreUnavailable
+from bot.logs import bind_request
 from bot.slack.client import retry_after_seconds
 from bot.slack.explanations import explain
 from bot.slack.pasted import message_text
@@ -116,3 +119,11 @@ def test_throttle_forgets_idle_messages_whose_final_update_never_came() -> None:
     assert throttle.tracked == 1001
     assert throttle.allow("fresh") is True
     assert throttle.tracked == 1, "idle messages are forgotten: memory stays bounded"
+
+
+def test_an_unexpected_error_is_quoted_by_its_requests_trace_id() -> None:
+    async def inside_a_request() -> str | None:
+        bind_request(trace_id="feed5eed", slack_user="U1", slack_channel="C1")
+        return explain(RuntimeError("boom"), lambda: "ref12345").reference
+
+    assert asyncio.run(inside_a_request()) == "feed5eed"  # the id every log line of it carries
