@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,8 +19,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.incidents.demo import RampOnly
+from bot.incidents.engine import IncidentWatcher
 from bot.incidents.rules import Rule, Thresholds, declarations, load_rules
+from bot.incidents.wiring import build_watcher, slack_side
+from bot.qboxmail.client import QboxmailClient
+from bot.runtime.bolt import slack_deps
+from bot.runtime.services import build_trace_service
 from bot.settings import Settings
+from bot.simulator import SimClock
+from bot.slack.client import build_web_client
+from bot.store import Store
 from tests.slack import standin
 from tests.slack.standin import ERROR_CHANNELS, Call, StandIn
 
@@ -111,3 +121,22 @@ def bounce_rule() -> tuple[Rule, ...]:
     """The bounce-rate row of the real rule table, narrowed to domains (rules are data)."""
     rows = declarations(Thresholds.from_settings(Settings(_env_file=None)))
     return load_rules([{**r, "watches": ["domain"]} for r in rows if r["id"] == "bounce_rate"])
+
+
+async def _no_wait(seconds: float) -> None:
+    return None
+
+
+def ramp_watcher(
+    settings: Settings, api: QboxmailClient, slack_url: str, store: Store, clock: SimClock,
+    rules: tuple[Rule, ...],
+) -> IncidentWatcher:  # fmt: skip
+    """What a worker builds at start-up (its Slack client, the checklist's listener deps, the
+    watcher), over the simulator's ramp domain and on `clock`."""
+    client = build_web_client(token="xoxb-test-token-000", base_url=f"{slack_url}/api/",
+                              sleep=_no_wait)  # fmt: skip
+    tracer = build_trace_service(settings, api, True, clock=clock.now)
+    deps = slack_deps(settings, tracer=tracer, store=store, pdfs=api, clock=time.monotonic)
+    side = slack_side(deps, client)
+    return build_watcher(settings, api=RampOnly(api), store=store, poster=side.poster,
+                         report=side.report, clock=clock.now, rules=rules)  # fmt: skip

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,24 +19,20 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from bot.incidents.demo import RampOnly
 from bot.incidents.engine import IncidentWatcher
 from bot.incidents.lifecycle import IncidentStatus
 from bot.incidents.tracker import load_record
-from bot.incidents.wiring import build_watcher, slack_side
 from bot.qboxmail.client import QboxmailClient
 from bot.render.slack_limits import validate_blocks
-from bot.runtime.bolt import slack_deps
-from bot.runtime.services import build_trace_service
 from bot.runtime.serving import open_runtime
 from bot.settings import Settings
 from bot.simulator import SimClock, running_simulator
-from bot.slack.client import build_web_client
 from bot.store.redis_store import RedisStore, connect
 from tests.incidents.slack_support import (
     HistoryStandIn,
     bounce_rule,
     metadata_of,
+    ramp_watcher,
     running_history_standin,
 )
 from tests.redis_support import REDIS_URL, machine_redis, unique_prefix
@@ -109,13 +104,7 @@ async def run() -> AsyncIterator[Run]:
         rules = bounce_rule()
 
         def worker() -> IncidentWatcher:  # what one worker process builds at start-up
-            client = build_web_client(token="xoxb-test-token", base_url=f"{slack.base_url}/api/",
-                                      sleep=no_wait)  # fmt: skip
-            tracer = build_trace_service(settings, api, True, clock=clock.now)
-            deps = slack_deps(settings, tracer=tracer, store=store, pdfs=api, clock=time.monotonic)
-            side = slack_side(deps, client)
-            return build_watcher(settings, api=RampOnly(api), store=store, poster=side.poster,
-                                 report=side.report, clock=clock.now, rules=rules)  # fmt: skip
+            return ramp_watcher(settings, api, slack.base_url, store, clock, rules)
 
         workers, timeline = [worker(), worker()], []
         for step in range(CHECKS):

@@ -6,27 +6,24 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
 
-from bot.incidents.demo import RampOnly
 from bot.incidents.engine import IncidentWatcher
 from bot.incidents.lifecycle import IncidentRecord
 from bot.incidents.tracker import load_record
-from bot.incidents.wiring import build_watcher, slack_side
 from bot.qboxmail.client import QboxmailClient
-from bot.runtime.bolt import slack_deps
-from bot.runtime.services import build_trace_service
 from bot.runtime.serving import open_runtime
 from bot.simulator import SimClock, running_simulator
-from bot.slack.client import build_web_client
-from tests.incidents.slack_support import HistoryStandIn, bounce_rule, running_history_standin
+from tests.incidents.slack_support import (
+    bounce_rule,
+    ramp_watcher,
+    running_history_standin,
+)
 from tests.slack.conftest import USER, Harness, posted_problems, settings_for
 from tests.slack.standin import serving
 
@@ -91,21 +88,14 @@ async def watched() -> AsyncIterator[Watched]:
             httpx.AsyncClient(base_url=url, timeout=10) as http,
         ):
             qbx = Harness(http, slack, sim, runtime, [], now=clock.timestamp)
-            yield Watched(qbx, _watcher(settings, api, slack, runtime.deps.store, clock), clock)
+            yield Watched(
+                qbx,
+                ramp_watcher(
+                    settings, api, slack.base_url, runtime.deps.store, clock, bounce_rule()
+                ),
+                clock,
+            )
             assert posted_problems(slack.calls) == []
-
-
-def _watcher(
-    settings: Any, api: QboxmailClient, slack: HistoryStandIn, store: Any, clock: SimClock
-) -> IncidentWatcher:
-    """What the worker builds, on the app's store (Redis in production, here the process's)."""
-    client = build_web_client(token="xoxb-test-token-000", base_url=f"{slack.base_url}/api/",
-                              sleep=no_wait)  # fmt: skip
-    tracer = build_trace_service(settings, api, True, clock=clock.now)
-    deps = slack_deps(settings, tracer=tracer, store=store, pdfs=api, clock=time.monotonic)
-    side = slack_side(deps, client)
-    return build_watcher(settings, api=RampOnly(api), store=store, poster=side.poster,
-                         report=side.report, clock=clock.now, rules=bounce_rule())  # fmt: skip
 
 
 def post_link(record: IncidentRecord) -> str:
