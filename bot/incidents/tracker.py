@@ -70,7 +70,7 @@ async def open_incidents(store: IncidentStore, limit: int) -> tuple[list[Inciden
     """The newest `limit` open incidents (their records) and how many are open in all."""
     index = await open_index(store)
     newest = sorted(index, key=lambda key: index[key], reverse=True)[:limit]
-    records = [await load_record(store, key) for key in newest]
+    records = await asyncio.gather(*(load_record(store, key) for key in newest))
     return [r for r in records if r is not None and r.active], len(index)
 
 

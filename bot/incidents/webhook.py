@@ -28,7 +28,8 @@ from starlette.responses import JSONResponse, Response
 from bot.clocks import EpochClock
 from bot.errors import QbxError
 from bot.incidents.observation import IncidentSeverity
-from bot.web.endpoint import Seen, Webhook
+from bot.store.base import Store
+from bot.web.endpoint import Webhook
 from bot.web.guard import (
     V1_MAX_SKEW_SECONDS,
     V1_SIGNATURE,
@@ -75,7 +76,7 @@ def sign_alert(secret: str, body: bytes, timestamp: int) -> str:
 
 
 def alerts_webhook(
-    secret: str, on_alert: OnAlert, *, clock: EpochClock = time.time, seen: Seen | None = None
+    secret: str, on_alert: OnAlert, *, clock: EpochClock = time.time, seen: Store | None = None
 ) -> Webhook[Alert]:
     """POST /alerts. With `seen` (the store), a signed request is remembered once its alert was
     posted: a replay is answered 202 `duplicate` without posting again, while a sender's retry

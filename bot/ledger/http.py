@@ -20,7 +20,7 @@ from bot.errors import StoreUnavailable
 from bot.ledger.book import InvalidRecord, Ledger, LedgerRecord
 from bot.settings import Settings
 from bot.store.base import Store
-from bot.web.endpoint import RETRY_AFTER_SECONDS, Seen, Webhook
+from bot.web.endpoint import RETRY_AFTER_SECONDS, Webhook
 from bot.web.guard import FieldProblem, Refused, invalid, load_json
 
 MAX_BODY_BYTES: Final = 4 * 1024 * 1024
@@ -82,7 +82,7 @@ def ledger_webhook(
     max_body_bytes: int = MAX_BODY_BYTES,
     max_records: int = MAX_RECORDS,
     clock: EpochClock = time.time,
-    seen: Seen | None = None,
+    seen: Store | None = None,
 ) -> Webhook[list[LedgerRecord]]:
     """POST /ledger; with `seen` (the store), a replayed signed request stores nothing again."""
     return Webhook(

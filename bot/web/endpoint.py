@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any, Final, Generic, Protocol, TypeVar
+from typing import Final, Generic, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -29,22 +28,13 @@ from starlette.routing import Route
 
 from bot.clocks import EpochClock
 from bot.errors import ConfigError
+from bot.store.base import Store
 from bot.store.keys import WEBHOOK_HANDLING_SECONDS, WEBHOOK_SEEN_TTL, webhook_seen
 from bot.web.guard import V1_SIGNATURE, Refused, read_bounded, v1_problem
 
 RETRY_AFTER_SECONDS: Final = 5
 T = TypeVar("T")
 Endpoint = Callable[[Request], Awaitable[Response]]
-
-
-class Seen(Protocol):
-    """The store's calls that remember which signed requests were handled (the Store has them)."""
-
-    async def get_json(self, key: str) -> Any: ...
-
-    async def put_json(self, key: str, value: Any, ttl_seconds: float | None) -> None: ...
-
-    def lock(self, name: str, ttl_seconds: float) -> AbstractAsyncContextManager[bool]: ...
 
 
 @dataclass(frozen=True)
@@ -61,7 +51,7 @@ class Webhook(Generic[T]):
     handle: Callable[[T], Awaitable[Response]]
     duplicate: Callable[[T], Response]
     clock: EpochClock = time.time
-    seen: Seen | None = None
+    seen: Store | None = None  # remembers which signed requests were handled
 
     def __post_init__(self) -> None:
         if not self.secret:
