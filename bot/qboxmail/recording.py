@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar
 
 from bot.errors import ApiUnreachable
@@ -35,7 +35,6 @@ class CallLog:
     succeeded: int = 0
     unreachable: int = 0
     depth: int = 0
-    names: list[str] = field(default_factory=list)  # the contract's endpoint names, in order
     first_unreachable: ApiUnreachable | None = None
 
 
@@ -53,7 +52,7 @@ def recording(log: CallLog) -> Iterator[CallLog]:
         CURRENT_LOG.reset(token)
 
 
-async def recorded(name: str, call: Callable[[], Awaitable[T]]) -> T:
+async def recorded(call: Callable[[], Awaitable[T]]) -> T:
     """Run one API call; when a log is current, count it and advance the chain by one level."""
     log = CURRENT_LOG.get()
     if log is None:
@@ -61,7 +60,6 @@ async def recorded(name: str, call: Callable[[], Awaitable[T]]) -> T:
     chain = CURRENT_CHAIN.get()
     start = chain.level if chain else 0
     log.calls += 1
-    log.names.append(name)
     try:
         result = await call()
     except ApiUnreachable as error:

@@ -127,7 +127,7 @@ class Requester:
     async def send(self, call: Call) -> httpx.Response:
         """The 2xx response to `call`, or a bot.errors.QboxmailError; recorded as one call."""
         endpoint = allowed(call)
-        return await recorded(endpoint.name, lambda: self._send(call, endpoint))
+        return await recorded(lambda: self._send(call, endpoint))
 
     async def _send(self, call: Call, endpoint: Endpoint) -> httpx.Response:
         if call.token and not header_safe(call.token):
